@@ -1,0 +1,92 @@
+"""One upload, end to end: read, validate, and (all or nothing) store.
+
+The command line and the upload page both call ``import_bytes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import store
+from .config import Reference, load_reference
+from .reader import WorkbookError, read_workbook
+from .validate import Issue, Parsed, validate_workbook
+
+
+@dataclass
+class ImportResult:
+    file: str
+    ok: bool
+    rows: int = 0
+    upload_id: str | None = None
+    identical: bool = False
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    parsed: Parsed | None = None
+
+    def as_json(self) -> dict:
+        """The contract's JSON object for one file."""
+        return {"file": self.file, "ok": self.ok, "rows": self.rows, "upload_id": self.upload_id,
+                "errors": [e.as_dict() for e in self.errors], "warnings": [w.as_dict() for w in self.warnings]}
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "okänd"
+
+
+def check_bytes(data: bytes, file_name: str, *, forvaltning: str | None = None, period: str | None = None,
+                ref: Reference | None = None) -> ImportResult:
+    """Read and validate without touching the database."""
+    ref = ref or load_reference()
+    try:
+        wb = read_workbook(data)
+    except WorkbookError as exc:
+        return ImportResult(file=file_name, ok=False, errors=[Issue("unreadable", str(exc))])
+    parsed = validate_workbook(wb, ref, forvaltning, period)
+    return ImportResult(file=file_name, ok=parsed.ok, rows=parsed.rows if parsed.ok else 0, errors=parsed.errors,
+                        warnings=parsed.warnings, parsed=parsed)
+
+
+def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None = None,
+                 uploaded_at: dt.datetime | None = None) -> ImportResult:
+    """Store a result from ``check_bytes`` (all or nothing); notes an identical re-upload."""
+    parsed = result.parsed
+    if not result.ok or parsed is None:
+        return result
+    kind = "aktiviteter" if parsed.has_activities else "indikatorer"
+    with store.connect(db) as con:
+        upload_id, identical = store.save_upload(
+            con, kind=kind, forvaltning=parsed.forvaltning, period=parsed.period,
+            user=user or parsed.reported_by or default_user(), file_name=Path(result.file).name, data=data,
+            activities=parsed.activities, indicators=parsed.indicators, uploaded_at=uploaded_at)
+    result.upload_id = str(upload_id)
+    result.identical = identical
+    if identical:
+        result.warnings.append(Issue("identical", f"Filen är identisk med nuvarande version (uppladdning "
+                                                  f"{upload_id}); ingen ny version skapades."))
+    return result
+
+
+def import_bytes(data: bytes, file_name: str, *, db=None, forvaltning: str | None = None, period: str | None = None,
+                 user: str | None = None, dry_run: bool = False, ref: Reference | None = None,
+                 uploaded_at: dt.datetime | None = None) -> ImportResult:
+    """Validate one workbook and, unless dry_run or invalid, store it as one upload."""
+    result = check_bytes(data, file_name, forvaltning=forvaltning, period=period, ref=ref)
+    if dry_run:
+        return result
+    return save_checked(result, data, db=db, user=user, uploaded_at=uploaded_at)
+
+
+def import_file(path: str | Path, **kwargs) -> ImportResult:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return ImportResult(file=str(path), ok=False, errors=[Issue("unreadable", f"Filen kan inte läsas: {exc.strerror}.")])
+    return import_bytes(data, str(path), **kwargs)

@@ -1,0 +1,101 @@
+"""Named queries over the store, each running one ``sql/*.sql`` file and returning a DataFrame.
+
+Every function opens the database for its own unit of work (see ``store.connect``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from . import store
+from .config import Reference, as_of_date, load_reference
+
+
+def _run(name: str, db=None, **params) -> pd.DataFrame:
+    with store.connect(db) as con:
+        return con.execute(store.sql(name), params).df()
+
+
+def _filters(forvaltningar=None, malomraden=None) -> dict:
+    return {"forvaltningar": [str(f) for f in (forvaltningar or [])],
+            "malomraden": [int(m) for m in (malomraden or [])]}
+
+
+def data_version(db=None) -> int:
+    with store.connect(db) as con:
+        return store.data_version(con)
+
+
+def periods(db=None) -> list[str]:
+    """Periods with data, newest first."""
+    return _run("periods", db)["period"].tolist()
+
+
+def latest_period(db=None) -> str | None:
+    p = periods(db)
+    return p[0] if p else None
+
+
+def activities(period: str, db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
+    """Current state of a period with the overdue flag and days late."""
+    return _run("activities", db, period=period, as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
+
+
+def overdue(period: str, db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
+    return _run("overdue", db, period=period, as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
+
+
+def progress(period: str, db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
+    """Per målområde: counts per status, share Klar, average Andel klart, overdue."""
+    return _run("progress", db, period=period, as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
+
+
+def summary(db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
+    """Key figures for every period with data (oldest first)."""
+    ps = [{"period": p, "as_of": as_of_date(p, today)} for p in periods(db)]
+    if not ps:
+        return pd.DataFrame(columns=["period", "antal", "klara", "andel_klara", "forsenade", "rapporterat",
+                                     "snitt_andel_klar"])
+    return _run("summary", db, periods=ps, **_filters(forvaltningar, malomraden))
+
+
+def reporting(period: str, db=None, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """Per förvaltning in the reference data: reported or not, when, by whom, activities and progress."""
+    ref = ref or load_reference()
+    return _run("reporting", db, period=period, as_of=as_of_date(period, today), forvaltningar=list(ref.forvaltningar))
+
+
+def indicators(db=None, malomraden=None) -> pd.DataFrame:
+    """Current indicator values, all series."""
+    return _run("indicators", db, malomraden=[int(m) for m in (malomraden or [])])
+
+
+def indicator_changes(db=None, malomraden=None) -> pd.DataFrame:
+    """Latest value per indicator against the year before, labelled förbättring/försämring by direction."""
+    return _run("indicator_changes", db, malomraden=[int(m) for m in (malomraden or [])])
+
+
+def uploads(db=None, forvaltningar=None) -> pd.DataFrame:
+    return _run("uploads", db, forvaltningar=[str(f) for f in (forvaltningar or [])])
+
+
+def latest_activities(forvaltning: str, db=None) -> pd.DataFrame:
+    """The förvaltning's activities from its latest upload; pre-fills the template."""
+    return _run("latest_activities", db, forvaltning=forvaltning)
+
+
+def _rows(name: str, db=None, **params) -> tuple[list[str], list[tuple]]:
+    """Columns and rows as plain Python values (exports want exact values, not pandas dtypes)."""
+    with store.connect(db) as con:
+        cur = con.execute(store.sql(name), params)
+        return [d[0] for d in cur.description], cur.fetchall()
+
+
+def export_activities(period: str, db=None, today: dt.date | None = None) -> tuple[list[str], list[tuple]]:
+    return _rows("export_activities", db, period=period, as_of=as_of_date(period, today))
+
+
+def export_indicators(db=None) -> tuple[list[str], list[tuple]]:
+    return _rows("export_indicators", db)

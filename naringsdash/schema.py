@@ -1,0 +1,129 @@
+"""THE definition of the workbook columns and vocabularies.
+
+One list drives the template writer, the validation, the database tables and
+the canonical export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .text import norm
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # canonical Swedish header
+    kind: str  # text | id | malomrade | forvaltning | date | status | percent | bedomning
+    required: bool
+    synonyms: tuple[str, ...] = ()
+    width: int = 14  # column width in the template
+    help: str = ""  # one line for the template's instructions
+
+    def names(self) -> set[str]:
+        """Every normalised spelling that means this column."""
+        return {norm(h) for h in (self.header, self.key, *self.synonyms)}
+
+
+ACTIVITY_SHEET = "Aktiviteter"
+INFO_SHEET = "Info"
+INDICATOR_SHEET = "Indikatorer"
+INSTRUCTIONS_SHEET = "Instruktioner"
+
+ACTIVITY_COLUMNS: tuple[Column, ...] = (
+    Column("aktivitet_id", "Aktivitets-ID", "id", True,
+           ("ID", "Aktivitetsid", "Aktivitets id", "Aktivitet-ID", "Aktivitet id", "Nr", "Aktivitetsnummer", "Id-nr"),
+           13, "Stabil kod för aktiviteten, samma varje period, unik i bladet."),
+    Column("aktivitet", "Aktivitet", "text", True,
+           ("Åtgärd", "Aktivitetsbeskrivning", "Aktiviteter", "Beskrivning"), 50, "Vad som ska göras."),
+    Column("malomrade", "Målområde", "malomrade", True, ("Mål område", "Malomr", "Mål"), 32,
+           "1–6, namnet eller \"3. Namn\"."),
+    Column("forvaltning", "Förvaltning", "forvaltning", False, ("Ansvarig förvaltning",), 14,
+           "Kod eller namn; måste vara den förvaltning som laddar upp."),
+    Column("ansvarig", "Ansvarig", "text", False, ("Ansvarig person", "Kontaktperson"), 22, "Person eller funktion."),
+    Column("startdatum", "Startdatum", "date", False, ("Start", "Startdatum (ÅÅÅÅ-MM-DD)", "Påbörjas"), 13, "Datum, t.ex. 2025-01-15."),
+    Column("slutdatum", "Slutdatum", "date", True,
+           ("Deadline", "Klart senast", "Slut", "Slutdatum (ÅÅÅÅ-MM-DD)", "Klar senast", "Klart datum"), 13,
+           "Sista dag (deadline), t.ex. 2025-06-30."),
+    Column("status", "Status", "status", True, ("Läge", "Aktivitetsstatus"), 14,
+           "Ej påbörjad, Pågår, Försenad, Klar eller Avbruten."),
+    Column("andel_klar", "Andel klart (%)", "percent", False,
+           ("Andel klar", "Andel klart", "Andel klar (%)", "Färdigt %", "Färdigt (%)", "Färdigt", "Progress", "Procent klart", "% klart"),
+           12, "0–100."),
+    Column("bedomning", "Bedömning", "bedomning", False, ("Egen bedömning", "Trafikljus"), 12, "Grön, Gul eller Röd."),
+    Column("kommentar", "Kommentar", "text", False,
+           ("Kommentar/analys", "Kommentarer", "Kommentar / analys", "Analys", "Kommentar och analys"), 50,
+           "Läget, hinder, nästa steg."),
+)
+ACTIVITY_KEYS = tuple(c.key for c in ACTIVITY_COLUMNS)
+REQUIRED_KEYS = tuple(c.key for c in ACTIVITY_COLUMNS if c.required)
+
+STATUSES: dict[str, tuple[str, ...]] = {
+    "Ej påbörjad": ("ej påbörjad", "ej startad", "inte påbörjad", "inte startad", "planerad", "ej paborjat", "ej paborjad"),
+    "Pågår": ("pågår", "pågående", "påbörjad", "startad", "pågår enligt plan", "i gång", "igång", "pagar enligt plan"),
+    "Försenad": ("försenad", "försenat", "fördröjd", "forsenade"),
+    "Klar": ("klar", "klart", "genomförd", "avslutad", "slutförd", "färdig", "genomfört", "avslutat", "slutfört"),
+    "Avbruten": ("avbruten", "avbrutet", "struken", "utgår", "stoppad", "struket", "stoppat"),
+}
+STATUS_ORDER = tuple(STATUSES)
+_STATUS_LOOKUP = {norm(v): label for label, variants in STATUSES.items() for v in (label, *variants)}
+
+BEDOMNINGAR: dict[str, tuple[str, ...]] = {
+    "Grön": ("grön", "grönt", "green"),
+    "Gul": ("gul", "gult", "yellow"),
+    "Röd": ("röd", "rött", "red"),
+}
+_BEDOMNING_LOOKUP = {norm(v): label for label, variants in BEDOMNINGAR.items() for v in (label, *variants)}
+
+INFO_FIELDS: dict[str, tuple[str, ...]] = {
+    "forvaltning": ("Förvaltning",),
+    "period": ("Period", "Rapportperiod", "Uppföljningsperiod"),
+    "rapporterad_av": ("Rapporterad av", "Rapportör", "Uppgiftslämnare"),
+}
+
+INDICATOR_COLUMNS: tuple[Column, ...] = (
+    Column("indikator", "Indikator", "text", True, ("Nyckeltal", "Mått"), 40),
+    Column("malomrade", "Målområde", "malomrade", True, (), 30),
+    Column("enhet", "Enhet", "text", False, (), 14),
+    Column("riktning", "Riktning", "riktning", True, ("Önskad riktning",), 18),
+    Column("malvarde", "Målvärde", "number", False, ("Mål",), 12),
+    Column("malar", "Målår", "year", False, ("Mål år",), 10),
+    Column("kalla", "Källa", "text", False, (), 30),
+)
+RIKTNINGAR = {"hogre": ("högre är bättre", "högre", "hogre", "öka", "ökande"),
+              "lagre": ("lägre är bättre", "lägre", "lagre", "minska", "minskande")}
+_RIKTNING_LOOKUP = {norm(v): k for k, vs in RIKTNINGAR.items() for v in vs}
+RIKTNING_LABEL = {"hogre": "Högre är bättre", "lagre": "Lägre är bättre"}
+
+EXPORT_COLUMNS = ("period", "forvaltning", "aktivitet_id", "aktivitet", "malomrade", "ansvarig", "startdatum",
+                  "slutdatum", "status", "andel_klar", "bedomning", "kommentar", "forsenad")
+INDICATOR_EXPORT_COLUMNS = ("indikator", "malomrade", "enhet", "riktning", "malvarde", "malar", "kalla", "ar", "varde")
+
+
+def status_label(value: object) -> str | None:
+    return _STATUS_LOOKUP.get(norm(value))
+
+
+def bedomning_label(value: object) -> str | None:
+    return _BEDOMNING_LOOKUP.get(norm(value))
+
+
+def riktning_key(value: object) -> str | None:
+    return _RIKTNING_LOOKUP.get(norm(value))
+
+
+_LOOKUPS: dict[int, dict[str, Column]] = {}
+
+
+def match_column(header: object, columns: tuple[Column, ...] = ACTIVITY_COLUMNS) -> Column | None:
+    """The column a header means (any case, spacing, trailing ':' or '*', diacritics optional)."""
+    lookup = _LOOKUPS.get(id(columns))
+    if lookup is None:
+        lookup = _LOOKUPS[id(columns)] = {n: c for c in reversed(columns) for n in c.names()}
+    return lookup.get(norm(header)) if isinstance(header, str) else None
+
+
+def info_key(label: object) -> str | None:
+    n = norm(label)
+    return next((k for k, names in INFO_FIELDS.items() if n in {norm(x) for x in names}), None)

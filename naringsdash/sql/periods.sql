@@ -1,0 +1,2 @@
+-- Periods with current data, newest first.
+SELECT DISTINCT period FROM current_uploads ORDER BY period DESC

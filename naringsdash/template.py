@@ -1,0 +1,142 @@
+"""The follow-up workbook (uppföljningsmall), written from the schema with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import queries, schema
+from .config import Reference, load_reference, period_end, period_label
+from .text import safe_cell
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+REQUIRED_FILL = PatternFill("solid", fgColor="7A2E0E")
+EXTRA_ROWS = 300
+
+
+def _instructions(ref: Reference, forvaltning: str, period: str) -> list[str]:
+    lines = [
+        f"Uppföljning av handlingsplanen för näringslivsarbetet – {ref.forvaltning_name(forvaltning)}, "
+        f"{period_label(period)} (t.o.m. {period_end(period).isoformat()})",
+        "",
+        "Så fyller du i mallen:",
+        "1. Fyll i en rad per aktivitet i bladet Aktiviteter. Rubrikerna i rött måste fyllas i.",
+        "2. Behåll Aktivitets-ID från förra perioden så att aktiviteten kan följas över tid.",
+        "3. Välj Status, Målområde och Bedömning i listorna. Datum skrivs ÅÅÅÅ-MM-DD.",
+        "4. Skriv Rapporterad av i bladet Info och ändra inte förvaltning eller period där.",
+        "5. Ladda upp filen i Näringsdash. Om något är fel får du en lista med blad, rad och kolumn att rätta;",
+        "   ingenting sparas förrän hela filen är rätt.",
+        "",
+        "Kolumner:",
+    ]
+    for c in schema.ACTIVITY_COLUMNS:
+        lines.append(f"• {c.header}{' (obligatorisk)' if c.required else ''}: {c.help}")
+    lines += ["", "En aktivitet räknas som försenad när status är Försenad, eller när slutdatum har passerats "
+                  "och status varken är Klar eller Avbruten."]
+    return lines
+
+
+def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None = None,
+                   prefill: bool = True, reporter: str = "") -> bytes:
+    """An empty or pre-filled follow-up workbook for one förvaltning and period."""
+    ref = ref or load_reference()
+    rows = queries.latest_activities(forvaltning, db) if prefill else None
+    wb = Workbook()
+    ws = wb.active
+    ws.title = schema.ACTIVITY_SHEET
+    cols = schema.ACTIVITY_COLUMNS
+    ws.append([c.header for c in cols])
+    for j, c in enumerate(cols, start=1):
+        cell = ws.cell(row=1, column=j)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = REQUIRED_FILL if c.required else HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(j)].width = c.width
+    ws.row_dimensions[1].height = 32
+    ws.freeze_panes = "A2"
+
+    n = 0
+    if rows is not None:
+        for rec in rows.to_dict("records"):
+            n += 1
+            values = {
+                "aktivitet_id": rec["aktivitet_id"], "aktivitet": rec["aktivitet"],
+                "malomrade": f"{int(rec['malomrade'])}. {ref.malomrade_name(int(rec['malomrade']))}",
+                "forvaltning": forvaltning, "ansvarig": rec["ansvarig"],
+                "startdatum": _date(rec["startdatum"]), "slutdatum": _date(rec["slutdatum"]),
+            }
+            ws.append([safe_cell(values.get(c.key)) for c in cols])
+    last = n + EXTRA_ROWS + 1
+    for j, c in enumerate(cols, start=1):
+        letter = get_column_letter(j)
+        if c.kind == "date":
+            for r in range(2, last + 1):
+                ws[f"{letter}{r}"].number_format = "yyyy-mm-dd"
+        if c.kind in ("id", "text"):
+            for r in range(2, last + 1):
+                ws[f"{letter}{r}"].number_format = "@"
+                ws[f"{letter}{r}"].alignment = Alignment(wrap_text=c.width > 30, vertical="top")
+
+    lists = wb.create_sheet("Listor")
+    lists.sheet_state = "hidden"
+    vocab = {
+        "status": list(schema.STATUS_ORDER),
+        "malomrade": [f"{nr}. {name}" for nr, name in sorted(ref.malomraden.items())],
+        "bedomning": list(schema.BEDOMNINGAR),
+        "forvaltning": list(ref.forvaltningar),
+    }
+    for j, (key, values) in enumerate(vocab.items(), start=1):
+        letter = get_column_letter(j)
+        lists[f"{letter}1"] = key
+        for i, v in enumerate(values, start=2):
+            lists[f"{letter}{i}"] = v
+        col = next(k for k, c in enumerate(cols, start=1) if c.key == key)
+        dv = DataValidation(type="list", formula1=f"=Listor!${letter}$2:${letter}${len(values) + 1}",
+                            allow_blank=True, showErrorMessage=key != "malomrade")
+        dv.error = "Välj ett värde i listan."
+        dv.errorTitle = "Ogiltigt värde"
+        ws.add_data_validation(dv)
+        dv.add(f"{get_column_letter(col)}2:{get_column_letter(col)}{last}")
+    pct = next(k for k, c in enumerate(cols, start=1) if c.key == "andel_klar")
+    dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                        showErrorMessage=True, error="Andel klart ska vara ett tal mellan 0 och 100.")
+    ws.add_data_validation(dv)
+    dv.add(f"{get_column_letter(pct)}2:{get_column_letter(pct)}{last}")
+
+    info = wb.create_sheet(schema.INFO_SHEET)
+    for row in (("Förvaltning", forvaltning), ("Förvaltningens namn", ref.forvaltning_name(forvaltning)),
+                ("Period", period), ("Rapporterad av", reporter),
+                ("Mall skapad", dt.date.today().isoformat())):
+        info.append([row[0], safe_cell(row[1])])
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 40
+    for cell in info["A"]:
+        cell.font = Font(bold=True)
+
+    instr = wb.create_sheet(schema.INSTRUCTIONS_SHEET)
+    for line in _instructions(ref, forvaltning, period):
+        instr.append([line])
+    instr["A1"].font = Font(bold=True, size=14)
+    instr.column_dimensions["A"].width = 120
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        return None
