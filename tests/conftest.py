@@ -1,0 +1,81 @@
+"""Shared fixtures: a real DuckDB file per test, real workbooks on disk, the demo database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from naringsdash import config, demo
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+HEADERS = ["Aktivitets-ID", "Aktivitet", "Målområde", "Förvaltning", "Ansvarig", "Startdatum", "Slutdatum", "Status",
+           "Andel klart (%)", "Bedömning", "Kommentar"]
+
+
+def activity(i: int = 1, **over) -> list:
+    """One valid activity row in HEADERS order; override by key."""
+    row = {"Aktivitets-ID": f"A-{i:02d}", "Aktivitet": f"Aktivitet {i}", "Målområde": 1 + i % 6,
+           "Förvaltning": "KLF", "Ansvarig": "Anna", "Startdatum": dt.date(2025, 1, 1),
+           "Slutdatum": dt.date(2025, 12, 31), "Status": "Pågår", "Andel klart (%)": 40, "Bedömning": "Grön",
+           "Kommentar": "Enligt plan"}
+    row.update(over)
+    return [row[h] for h in HEADERS]
+
+
+def write_xlsx(path: Path, rows: list[list], headers: list | None = HEADERS, sheet: str = "Aktiviteter",
+               info: dict | None = None, above: list[list] | None = None) -> Path:
+    """Write a workbook with openpyxl: optional rows above the header, the header, the rows, an Info sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for r in above or []:
+        ws.append(r)
+    if headers is not None:
+        ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    if info:
+        wi = wb.create_sheet("Info")
+        for k, v in info.items():
+            wi.append([k, v])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Every test gets its own database file and its own copy of the reference data."""
+    cfg = tmp_path / "referens.toml"
+    shutil.copy(config.DEFAULT_CONFIG, cfg)
+    monkeypatch.setenv("NARINGSDASH_CONFIG", str(cfg))
+    monkeypatch.setenv("NARINGSDASH_DB", str(tmp_path / "test.duckdb"))
+    yield
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def _demo_db_master(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    results = demo.load(path)
+    assert all(r.ok for r in results)
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_db_master, tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the database loaded with the demo data."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(_demo_db_master, path)
+    monkeypatch.setenv("NARINGSDASH_DB", str(path))
+    return path
