@@ -1,12 +1,27 @@
-"""Roles and named actions: who may do what, checked by one function.
+"""Roles and named actions: who may do what, checked by one function; users, passwords and sign-in.
 
 The pages hide what a role may not do, but the package refuses it anyway:
 every page and every write calls ``can``/``require`` with a named action.
+Local accounts live in the ``users`` table (passwords hashed with scrypt, failed
+logins counted there so a lockout holds across processes); single sign-on maps an
+e-mail address to a user. The ``users`` command line is in ``users_cli.py``.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
 from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+
+from . import store
+from .config import Reference, load_reference
 
 ROLES = ("lasare", "rapportor", "admin")
 ROLE_LABELS = {"lasare": "Läsare", "rapportor": "Rapportör", "admin": "Admin"}
@@ -40,6 +55,7 @@ class User:
     role: str
     forvaltningar: tuple[str, ...] = field(default_factory=tuple)
     display_name: str = ""
+    email: str = ""
 
     @property
     def label(self) -> str:
@@ -50,11 +66,11 @@ ANONYMOUS = User("anonym", "lasare", (), "Anonym läsare")
 
 
 def can(user: User | None, action: str, forvaltning: str | None = None) -> bool:
-    """May this user perform this named action (for this förvaltning)?"""
+    """May this user perform this named action (for this förvaltning; without one: for at least one)?"""
     if user is None or action not in ACTIONS or user.role not in ACTIONS[action]:
         return False
-    if action in PER_FORVALTNING and user.role != "admin" and forvaltning is not None:
-        return forvaltning in user.forvaltningar
+    if action in PER_FORVALTNING and user.role != "admin":
+        return forvaltning in user.forvaltningar if forvaltning is not None else bool(user.forvaltningar)
     return True
 
 
@@ -66,3 +82,371 @@ def require(user: User | None, action: str, forvaltning: str | None = None) -> N
 def allowed_forvaltningar(user: User | None, action: str, all_codes: list[str]) -> list[str]:
     """The förvaltningar this user may perform a per-förvaltning action for."""
     return [c for c in all_codes if can(user, action, c)]
+
+
+def anonymous_user(ref: Reference | None = None) -> User | None:
+    """The visitor who has not signed in: a läsare when ``anonyma_lasare`` is on, else nobody."""
+    ref = ref or load_reference()
+    return ANONYMOUS if _flag(ref.setting("anonyma_lasare", False)) else None
+
+
+# --- Passwords ----------------------------------------------------------------
+
+# scrypt cost: 2**15 × 8 × 128 bytes = 32 MiB and about 0,15 s per check on the server.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+_SCRYPT_MAX = (2**20, 16, 4)  # refuse hashes that would cost more than this to check
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$hash`` with a fresh random salt, so the same password never hashes the same twice."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32,
+                          maxmem=256 * r * n * p + 2**20)
+
+
+def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        n, r, p = int(n), int(r), int(p)
+        if scheme != "scrypt" or not (1 < n <= _SCRYPT_MAX[0] and 0 < r <= _SCRYPT_MAX[1] and 0 < p <= _SCRYPT_MAX[2]):
+            return None
+        return n, r, p, base64.b64decode(salt, validate=True), base64.b64decode(digest, validate=True)
+    except (ValueError, AttributeError):
+        return None
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """Does the password match the stored hash? Compared in constant time."""
+    parsed = _parse_hash(stored or "")
+    if parsed is None or not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    n, r, p, salt, digest = parsed
+    return hmac.compare_digest(_scrypt(password, salt, n, r, p), digest)
+
+
+def needs_rehash(stored: str) -> bool:
+    """Was this hash made with other cost parameters than today's?"""
+    parsed = _parse_hash(stored)
+    return parsed is None or parsed[:3] != (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against for unknown users so that a wrong user name takes as long as a wrong password."""
+    return hash_password(secrets.token_hex(16))
+
+
+# --- Sign-in with a local account ----------------------------------------------
+
+MAX_FAILED = 5
+LOCKOUT = dt.timedelta(minutes=5)
+LOGIN_FAILED = "Fel användarnamn eller lösenord."
+
+
+class AccountLocked(Exception):
+    """The account is locked for a while after repeated failed logins; the message is for the login form."""
+
+    def __init__(self, until: dt.datetime):
+        when = f"kl. {until:%H:%M}" if until.date() == dt.date.today() else f"{until:%Y-%m-%d kl. %H:%M}"
+        super().__init__(f"Kontot är tillfälligt låst efter {MAX_FAILED} misslyckade inloggningar. "
+                         f"Försök igen efter {when}.")
+        self.until = until
+
+
+def authenticate(username: str, password: str, db=None, now: dt.datetime | None = None) -> User | None:
+    """The user for a correct user name and password, else None; raises AccountLocked while locked.
+
+    Failures are counted in the table: after MAX_FAILED in a row the account is locked for LOCKOUT, and
+    the failure that reaches the limit already raises. Demo accounts sign in only while demo mode is on.
+    """
+    now = now or dt.datetime.now()
+    name = normalize_username(username)
+    demo_on = _flag(load_reference().setting("demo", False))
+    with store.connect(db) as con:
+        row = _get(con, name)
+        if row is None or not row["password_hash"] or (row["demo"] and not demo_on):
+            verify_password(password, _dummy_hash())
+            return None
+        if row["locked_until"] is not None and row["locked_until"] > now:
+            raise AccountLocked(row["locked_until"])
+        if verify_password(password, row["password_hash"]):
+            new_hash = hash_password(password) if needs_rehash(row["password_hash"]) else None
+            con.execute(store.sql("users_login_ok"), {"username": name, "new_hash": new_hash})
+            return _user(row)
+        _, locked_until = con.execute(store.sql("users_login_failed"), {
+            "username": name, "now": now, "max_failed": MAX_FAILED,
+            "lock_seconds": int(LOCKOUT.total_seconds())}).fetchone()
+    if locked_until is not None:
+        raise AccountLocked(locked_until)
+    return None
+
+
+# --- Users: validation and storage -----------------------------------------------
+
+class UserError(ValueError):
+    """A user change the rules refuse; the message (Swedish) is for the person who asked."""
+
+
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+RESERVED_USERNAMES = frozenset({ANONYMOUS.username})
+
+
+def normalize_username(username: object) -> str:
+    return str(username or "").strip().lower()
+
+
+def _valid_username(username: object) -> str:
+    name = normalize_username(username)
+    if not _USERNAME.fullmatch(name):
+        raise UserError(f"Ogiltigt användarnamn {str(username)!r}: 2–64 tecken, bokstäverna a–z, siffror, "
+                        "punkt, bindestreck, understreck eller @.")
+    if name in RESERVED_USERNAMES:
+        raise UserError(f"Användarnamnet {name!r} är reserverat.")
+    return name
+
+
+def _valid_password(password: object) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Lösenordet måste vara minst {MIN_PASSWORD_LENGTH} tecken.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserError(f"Lösenordet får vara högst {MAX_PASSWORD_LENGTH} tecken.")
+    return password
+
+
+def _valid_role(role: object) -> str:
+    r = str(role or "").strip().lower().replace("ä", "a").replace("ö", "o")
+    if r not in ROLES:
+        raise UserError(f"Okänd roll {str(role)!r}; välj en av: {', '.join(ROLES)}.")
+    return r
+
+
+def _valid_email(email: object) -> str | None:
+    e = str(email or "").strip().lower()
+    if not e:
+        return None
+    if not _EMAIL.fullmatch(e):
+        raise UserError(f"Ogiltig e-postadress {str(email)!r}.")
+    return e
+
+
+def _valid_forvaltningar(role: str, forvaltningar, ref: Reference) -> list[str]:
+    codes = []
+    for value in forvaltningar or ():
+        for part in str(value).split(","):
+            if not part.strip():
+                continue
+            code = ref.forvaltning_code(part)
+            if code is None:
+                raise UserError(f"Okänd förvaltning {part.strip()!r}; finns: {', '.join(ref.forvaltningar)}.")
+            codes.append(code)
+    codes = [c for c in ref.forvaltningar if c in codes]  # reference order, no duplicates
+    if role == "rapportor" and not codes:
+        raise UserError("En rapportör måste knytas till minst en förvaltning.")
+    if role != "rapportor" and codes:
+        raise UserError(f"Bara rapportörer knyts till förvaltningar ({ROLE_LABELS[role]} ser alla).")
+    return codes
+
+
+def _get(con, username: str) -> dict | None:
+    cur = con.execute(store.sql("users_get"), {"username": username})
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+
+def _user(row: dict) -> User:
+    return User(row["username"], row["role"], tuple(row["forvaltningar"] or ()), row["display_name"] or "",
+                row["email"] or "")
+
+
+def _check_email_free(con, email: str | None, username: str) -> None:
+    if email is None:
+        return
+    cur = con.execute(store.sql("users_by_email"), {"email": email})
+    others = [r[0] for r in cur.fetchall() if r[0] != username]
+    if others:
+        raise UserError(f"E-postadressen {email} används redan av {others[0]}.")
+
+
+def _check_not_last_admin(con, username: str) -> None:
+    if con.execute(store.sql("users_admin_count"), {"username": username}).fetchone()[0] == 0:
+        raise UserError("Det måste finnas minst en administratör kvar.")
+
+
+def get_user(username: str, db=None) -> User | None:
+    with store.connect(db) as con:
+        row = _get(con, normalize_username(username))
+    return _user(row) if row else None
+
+
+def add_user(username: str, role: str, password: str | None = None, forvaltningar=(), display_name: str = "",
+             email: str = "", db=None, *, demo: bool = False) -> User:
+    """Create a user (password None: single sign-on only); raises UserError with the reason."""
+    ref = load_reference()
+    name, role = _valid_username(username), _valid_role(role)
+    codes = _valid_forvaltningar(role, forvaltningar, ref)
+    mail = _valid_email(email)
+    pw_hash = hash_password(_valid_password(password)) if password is not None else None
+    with store.connect(db) as con:
+        if _get(con, name) is not None:
+            raise UserError(f"Användaren {name} finns redan.")
+        _check_email_free(con, mail, name)
+        con.execute(store.sql("users_insert"), {
+            "username": name, "display_name": (display_name or "").strip() or None, "email": mail, "role": role,
+            "forvaltningar": codes, "password_hash": pw_hash, "created_at": dt.datetime.now(), "demo": demo})
+    return User(name, role, tuple(codes), (display_name or "").strip(), mail or "")
+
+
+def update_user(username: str, db=None, *, role: str | None = None, forvaltningar=None,
+                display_name: str | None = None, email: str | None = None) -> User:
+    """Change role, förvaltningar, display name or e-mail (None = keep); the same rules as add_user.
+
+    A change of role away from rapportör drops the förvaltningar unless new ones are given.
+    """
+    ref = load_reference()
+    name = normalize_username(username)
+    with store.connect(db) as con:
+        row = _get(con, name)
+        if row is None:
+            raise UserError(f"Användaren {name} finns inte.")
+        new_role = _valid_role(role) if role is not None else row["role"]
+        if forvaltningar is None:
+            forvaltningar = row["forvaltningar"] if new_role == "rapportor" else ()
+        codes = _valid_forvaltningar(new_role, forvaltningar, ref)
+        mail = _valid_email(email) if email is not None else row["email"]
+        label = display_name.strip() if display_name is not None else (row["display_name"] or "")
+        if row["role"] == "admin" and new_role != "admin":
+            _check_not_last_admin(con, name)
+        _check_email_free(con, mail, name)
+        con.execute(store.sql("users_update"), {"username": name, "role": new_role, "forvaltningar": codes,
+                                                 "display_name": label or None, "email": mail})
+    return User(name, new_role, tuple(codes), label, mail or "")
+
+
+def set_password(username: str, password: str, db=None) -> None:
+    """Set a new password (this also lifts a lockout)."""
+    name = normalize_username(username)
+    pw_hash = hash_password(_valid_password(password))
+    with store.connect(db) as con:
+        if _get(con, name) is None:
+            raise UserError(f"Användaren {name} finns inte.")
+        con.execute(store.sql("users_set_password"), {"username": name, "password_hash": pw_hash})
+
+
+def remove_user(username: str, db=None) -> None:
+    name = normalize_username(username)
+    with store.connect(db) as con:
+        row = _get(con, name)
+        if row is None:
+            raise UserError(f"Användaren {name} finns inte.")
+        if row["role"] == "admin":
+            _check_not_last_admin(con, name)
+        con.execute(store.sql("users_delete"), {"username": name})
+
+
+def list_users(db=None) -> pd.DataFrame:
+    """Every user (no password hashes): username, display_name, email, role, forvaltningar ("KLF, SBF"),
+    har_losenord, failed_attempts, locked_until, demo, created_at."""
+    with store.connect(db) as con:
+        return con.execute(store.sql("users_list")).df()
+
+
+# --- Single sign-on (st.login, OIDC) ---------------------------------------------
+
+SSO_UNKNOWN = {"lasare": "lasare", "läsare": "lasare", "ingen": "none", "none": "none"}
+
+
+def sso_email(claims) -> str | None:
+    """The e-mail address in an OIDC identity (``st.user``): ``email``, else ``preferred_username``/``upn``
+    when that is an address (Microsoft Entra ID often sends the work address only there)."""
+    for key in ("email", "preferred_username", "upn"):
+        value = str(claims.get(key) or "").strip()
+        if _EMAIL.fullmatch(value):
+            return value.lower()
+    return None
+
+
+def user_for_email(email: str | None, db=None, unknown: str | None = None, name: str = "") -> User | None:
+    """The user an SSO-verified e-mail maps to (case-insensitive).
+
+    An e-mail not in the users table gives a läsare (``unknown="lasare"``) or nobody (``"none"``/``"ingen"``);
+    without ``unknown`` the reference setting ``[installningar] okanda_sso`` decides (default ``"lasare"``;
+    an unrecognised value counts as ``"ingen"``).
+    """
+    ref = load_reference()
+    mode = SSO_UNKNOWN.get(str(unknown if unknown is not None else ref.setting("okanda_sso", "lasare")).lower(),
+                           "none")
+    mail = str(email or "").strip().lower()
+    if not _EMAIL.fullmatch(mail):
+        return None
+    demo_on = _flag(ref.setting("demo", False))
+    with store.connect(db) as con:
+        cur = con.execute(store.sql("users_by_email"), {"email": mail})
+        cols = [d[0] for d in cur.description]
+        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+    rows = [r for r in rows if demo_on or not r["demo"]]
+    if rows:
+        return _user(rows[0])
+    return User(mail, "lasare", (), name.strip() or mail, mail) if mode == "lasare" else None
+
+
+# --- Demo accounts -----------------------------------------------------------------
+
+DEMO_ACCOUNTS = (  # username, password, role, förvaltningar, display name
+    ("admin", "admin-demo", "admin", (), "Demo: administratör"),
+    ("rapportor", "rapportor-demo", "rapportor", ("KLF", "SBF"), "Demo: rapportör (KLF, SBF)"),
+    ("lasare", "lasare-demo", "lasare", (), "Demo: läsare"),
+)
+
+
+def _flag(value: object) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "1", "ja", "yes")
+
+
+def demo_credentials(ref: Reference | None = None) -> list[tuple[str, str, str]]:
+    """(username, password, role label) of the demo accounts for the login page; empty outside the demo."""
+    ref = ref or load_reference()
+    if not _flag(ref.setting("demo", False)):
+        return []
+    return [(u, pw, ROLE_LABELS[role]) for u, pw, role, _, _ in DEMO_ACCOUNTS]
+
+
+def ensure_demo_accounts(db=None, ref: Reference | None = None) -> list[str]:
+    """Demo mode on: create the missing demo accounts (one per role). Off: remove them. → names changed.
+
+    An ordinary account with a demo account's name is left alone.
+    """
+    ref = ref or load_reference()
+    if not _flag(ref.setting("demo", False)):
+        with store.connect(db) as con:
+            return [r[0] for r in con.execute(store.sql("users_delete_demo")).fetchall()]
+    with store.connect(db) as con:
+        missing = [a for a in DEMO_ACCOUNTS if _get(con, a[0]) is None]
+    created = []
+    for username, password, role, codes, label in missing:
+        if codes:  # KLF and SBF, or the first förvaltning if the reference data has neither
+            codes = [c for c in codes if c in ref.forvaltningar] or list(ref.forvaltningar)[:1]
+        try:
+            add_user(username, role, password, codes, label, db=db, demo=True)
+            created.append(username)
+        except UserError:  # created meanwhile by another process
+            continue
+    return created
+
+
+def register_cli(subparsers, common) -> None:
+    """The ``users`` command (hook called by ``cli.build_parser``)."""
+    from .users_cli import register
+
+    register(subparsers, common)

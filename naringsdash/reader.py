@@ -41,7 +41,11 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-_XLSX_REF = re.compile(rb'\sr="([A-Z]{0,4})(\d+)"')  # r= of <row> and of <c>
+# r= of <row> and <c> beyond row 9999 or column Z: only these can make the grid large, and a
+# rare pattern keeps the scan of an ordinary sheet to one fast pass with few matches.
+_XLSX_BIG_ROW = re.compile(rb'r="[A-Z]{0,4}(\d{5,})"')
+_XLSX_BIG_COL = re.compile(rb'r="([A-Z]{2,4})\d')
+SMALL_ROWS, SMALL_COLS = 9_999, 26
 
 
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk: int = 1 << 20):
@@ -74,11 +78,11 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     extent = [0, 0]
 
     def scan(buf: bytes) -> None:
-        refs = _XLSX_REF.findall(buf)
-        if refs:
-            extent[0] = max(extent[0], max(map(int, (r[1] for r in refs))))
-            extent[1] = max(extent[1], max(_col_number(c) for c in {r[0] for r in refs}))
-        _check_extent(*extent)
+        rows = _XLSX_BIG_ROW.findall(buf)
+        cols = set(_XLSX_BIG_COL.findall(buf))
+        extent[0] = max(extent[0], max(map(int, rows)) if rows else 0)
+        extent[1] = max(extent[1], max(map(_col_number, cols)) if cols else 0)
+        _check_extent(max(extent[0], SMALL_ROWS), max(extent[1], SMALL_COLS))
 
     tail = b""
     for block in _stream(zf, info):

@@ -17,6 +17,7 @@ from .values import (EXPECT_DATE, display, is_empty, is_fraction_column, to_date
                      to_year)
 
 HEADER_SCAN_ROWS = 50
+MEMO_KINDS = frozenset({"status", "bedomning", "malomrade", "forvaltning", "percent", "date"})
 
 
 @dataclass
@@ -191,35 +192,55 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
         j = cols["andel_klar"][0]
         fraction = is_fraction_column([r[j] for r in body if j < len(r)])
     seen_ids: dict[str, int] = {}
-    col_items = [(c, cols[c.key]) for c in schema.ACTIVITY_COLUMNS if c.key in cols]
+    col_items = [(c, j, header, c.kind in MEMO_KINDS) for c in schema.ACTIVITY_COLUMNS
+                 if c.key in cols for j, header in [cols[c.key]]]
+    blank = dict.fromkeys(schema.ACTIVITY_KEYS)
+    memo: dict[tuple, object] = {}  # vocabulary cells repeat: parse each distinct value once
 
     for offset, row in enumerate(body):
-        if all(is_empty(v) for v in row):
+        if not any(_filled(v) for v in row):
             continue
         excel_row = header_idx + 2 + offset
-        rec: dict[str, object] = {"row": excel_row}
+        rec: dict[str, object] = {**blank, "row": excel_row}
         ok = True
-        for c, (j, header) in col_items:
-            raw = row[j] if j < len(row) else None
-            if is_empty(raw):
-                rec[c.key] = None
+        width = len(row)
+        for c, j, header, memoize in col_items:
+            raw = row[j] if j < width else None
+            if not _filled(raw):
                 if c.required:
                     ok = False
                     out.errors.append(Issue("required", f"Värde saknas: {c.header} måste fyllas i.", sheet,
                                             excel_row, header, None))
                 continue
-            try:
-                rec[c.key] = _parse(c, raw, ref, fraction)
-            except ValueError as exc:
+            if memoize:
+                key = (c.kind, type(raw), raw)
+                value = memo.get(key, memo)
+                if value is memo:
+                    try:
+                        value = memo[key] = _parse(c, raw, ref, fraction)
+                    except ValueError as exc:
+                        value = memo[key] = exc
+            else:
+                try:
+                    value = _parse(c, raw, ref, fraction)
+                except ValueError as exc:
+                    value = exc
+            if isinstance(value, ValueError):
                 ok = False
-                out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row, header,
-                                        display(raw)))
-        for c in schema.ACTIVITY_COLUMNS:
-            rec.setdefault(c.key, None)
-        if not ok:
-            continue
-        _check_row(rec, sheet, cols, out, seen_ids)
-        out.activities.append(rec)
+                out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {value}.", sheet, excel_row,
+                                        header, display(raw)))
+            else:
+                rec[c.key] = value
+        if ok:
+            _check_row(rec, sheet, cols, out, seen_ids)
+            out.activities.append(rec)
+
+
+def _filled(v: object) -> bool:
+    """Not an empty cell (None, '' or only whitespace)."""
+    if v is None or v == "":
+        return False
+    return not isinstance(v, str) or bool(v.strip(" \t\r\n\u00a0\u202f"))
 
 
 def _parse(c: schema.Column, raw: object, ref: Reference, fraction: bool) -> object:

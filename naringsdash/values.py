@@ -37,7 +37,9 @@ def is_empty(value: object) -> bool:
 
 def to_text(value: object) -> str | None:
     """Text stripped of surrounding whitespace; integral numbers without '.0' (numeric IDs)."""
-    if is_empty(value):
+    if type(value) is str:
+        return value.strip(" \t\r\n\u00a0\u202f") or None
+    if value is None:
         return None
     if isinstance(value, bool):
         return "SANT" if value else "FALSKT"

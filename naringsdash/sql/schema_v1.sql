@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash VARCHAR,
     failed_attempts INTEGER DEFAULT 0,
     locked_until TIMESTAMP,
-    created_at TIMESTAMP
+    created_at TIMESTAMP,
+    demo BOOLEAN DEFAULT false            -- a demo account: exists only while the setting `demo` is on
 );
 CREATE SEQUENCE IF NOT EXISTS analysis_seq START 1;
 -- Assessment per målområde and period (versioned: the newest row is current).

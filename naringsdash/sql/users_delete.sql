@@ -1,0 +1,2 @@
+-- Remove one user.
+DELETE FROM users WHERE username = $username

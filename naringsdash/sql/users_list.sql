@@ -1,0 +1,12 @@
+-- Every user for the admin page and `users list`; never the password hash itself.
+WITH final AS (
+    SELECT username, display_name, email, role,
+           coalesce(array_to_string(forvaltningar, ', '), '') AS forvaltningar,
+           password_hash IS NOT NULL AS har_losenord,
+           coalesce(failed_attempts, 0) AS failed_attempts,
+           locked_until,
+           coalesce(demo, false) AS demo,
+           created_at
+    FROM users
+)
+SELECT * FROM final ORDER BY username
