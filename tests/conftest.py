@@ -40,6 +40,10 @@ def write_xlsx(path: Path, rows: list[list], headers: list | None = HEADERS, she
         ws.append(headers)
     for r in rows:
         ws.append(r)
+    for row in ws.iter_rows():
+        for cell in row:  # text that merely starts with '=' stays text (openpyxl would make it a formula)
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     if info:
         wi = wb.create_sheet("Info")
         for k, v in info.items():

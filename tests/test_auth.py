@@ -1,0 +1,377 @@
+"""Roles and actions, password hashing, lockout, user rules, SSO mapping and demo accounts (naringsdash.auth)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from naringsdash import auth, config, store
+from naringsdash.auth import AccountLocked, PermissionDenied, User, UserError
+
+T0 = dt.datetime(2025, 6, 30, 14, 0)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_scrypt(monkeypatch):
+    """Cheaper cost parameters keep the suite quick; they are stored in each hash like the real ones."""
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+
+
+def set_settings(**settings) -> None:
+    ref = config.load_reference()
+    ref.settings.update(settings)
+    config.save_reference(ref)
+
+
+def stored_hash(db, username: str) -> str | None:
+    with store.connect(db) as con:
+        return con.execute("SELECT password_hash FROM users WHERE username = ?", [username]).fetchone()[0]
+
+
+def failed_attempts(db, username: str) -> int:
+    df = auth.list_users(db)
+    return int(df.loc[df.username == username, "failed_attempts"].iloc[0])
+
+
+# --- can(): every role × action ------------------------------------------------------
+
+LASARE = User("l", "lasare")
+RAPPORTOR = User("r", "rapportor", ("KLF", "SBF"))
+ADMIN = User("a", "admin")
+
+#                     läsare rapportör admin   (rapportör: for own förvaltning; other förvaltning below)
+EXPECTED = {
+    "view":              (True, True, True),
+    "upload":            (False, True, True),
+    "download_template": (False, True, True),
+    "view_history":      (False, True, True),
+    "download_original": (False, True, True),
+    "write_analysis":    (False, False, True),
+    "restore":           (False, False, True),
+    "upload_indicators": (False, False, True),
+    "manage_users":      (False, False, True),
+    "edit_reference":    (False, False, True),
+    "kolada_sync":       (False, False, True),
+}
+
+
+def test_expected_table_covers_every_action():
+    assert set(EXPECTED) == set(auth.ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("i, user", [(0, LASARE), (1, RAPPORTOR), (2, ADMIN)])
+def test_can_each_role_each_action(action, i, user):
+    own = "KLF" if action in auth.PER_FORVALTNING else None
+    assert auth.can(user, action, own) is EXPECTED[action][i]
+    assert auth.can(user, action) is EXPECTED[action][i]
+
+
+@pytest.mark.parametrize("action", sorted(auth.PER_FORVALTNING))
+def test_rapportor_own_versus_other_forvaltning(action):
+    assert auth.can(RAPPORTOR, action, "KLF") and auth.can(RAPPORTOR, action, "SBF")
+    assert not auth.can(RAPPORTOR, action, "TSF")
+    assert auth.can(ADMIN, action, "TSF")
+    assert not auth.can(LASARE, action, "KLF")
+    assert not auth.can(User("x", "rapportor", ()), action)  # a rapportör without förvaltning may do nothing
+    assert auth.allowed_forvaltningar(RAPPORTOR, action, ["KLF", "SBF", "TSF"]) == ["KLF", "SBF"]
+    with pytest.raises(PermissionDenied, match="behörighet"):
+        auth.require(RAPPORTOR, action, "TSF")
+
+
+def test_nobody_and_unknown_actions_are_refused():
+    assert not auth.can(None, "view")
+    assert not auth.can(ADMIN, "drop_everything")
+    assert not auth.can(User("x", "superuser"), "view")
+    with pytest.raises(PermissionDenied):
+        auth.require(None, "view")
+
+
+@pytest.mark.parametrize("setting, expected", [(True, auth.ANONYMOUS), (False, None)])
+def test_anonymous_visitor_follows_setting(setting, expected):
+    set_settings(anonyma_lasare=setting)
+    assert auth.anonymous_user() == expected
+
+
+# --- Password hashing --------------------------------------------------------------------
+
+def test_same_password_hashes_differently_and_both_verify():
+    h1, h2 = auth.hash_password("Sommar2025!"), auth.hash_password("Sommar2025!")
+    assert h1 != h2
+    assert h1.startswith(f"scrypt${2**10}$8$1$")
+    assert auth.verify_password("Sommar2025!", h1) and auth.verify_password("Sommar2025!", h2)
+    assert not auth.verify_password("sommar2025!", h1)
+    assert not auth.verify_password("", h1)
+
+
+def test_parameters_are_read_from_the_hash(monkeypatch):
+    old = auth.hash_password("hemligt-ord")
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**11)
+    assert auth.verify_password("hemligt-ord", old)
+    assert auth.needs_rehash(old) and not auth.needs_rehash(auth.hash_password("x" * 8))
+
+
+@pytest.mark.parametrize("stored", [None, "", "klartext", "md5$abc", "scrypt$x$8$1$AAAA$AAAA",
+                                    f"scrypt${2**24}$8$1$AAAA$AAAA", "scrypt$1024$8$1$inte-base64$AAAA"])
+def test_garbage_hashes_never_verify(stored):
+    assert auth.verify_password("vadsomhelst", stored) is False
+
+
+def test_login_rehashes_with_current_parameters(db, monkeypatch):
+    auth.add_user("anna", "lasare", "hemligt-ord", db=db)
+    assert stored_hash(db, "anna").startswith(f"scrypt${2**10}$")
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**11)
+    assert auth.authenticate("anna", "hemligt-ord", db) is not None
+    assert stored_hash(db, "anna").startswith(f"scrypt${2**11}$")
+    assert auth.authenticate("anna", "hemligt-ord", db) is not None
+
+
+# --- Sign-in and lockout ---------------------------------------------------------------------
+
+def test_authenticate_returns_the_user(db):
+    auth.add_user("anna", "rapportor", "hemligt-ord", ["KLF", "SBF"], "Anna Lind", "anna@trelleborg.se", db=db)
+    user = auth.authenticate("  ANNA ", "hemligt-ord", db)
+    assert user == User("anna", "rapportor", ("KLF", "SBF"), "Anna Lind", "anna@trelleborg.se")
+    assert auth.authenticate("anna", "Hemligt-ord", db) is None
+    assert auth.authenticate("okand", "hemligt-ord", db) is None
+
+
+def test_sso_only_account_has_no_password_login(db):
+    auth.add_user("bo", "lasare", None, email="bo@trelleborg.se", db=db)
+    assert auth.authenticate("bo", "", db) is None
+    assert auth.authenticate("bo", "None", db) is None
+
+
+def test_lockout_after_five_failures_and_unlock_when_time_has_passed(db):
+    auth.add_user("anna", "lasare", "hemligt-ord", db=db)
+    for i in range(auth.MAX_FAILED - 1):
+        assert auth.authenticate("anna", "fel", db, now=T0 + dt.timedelta(seconds=i)) is None
+    assert failed_attempts(db, "anna") == 4
+    with pytest.raises(AccountLocked) as exc:
+        auth.authenticate("anna", "fel", db, now=T0)
+    assert exc.value.until == T0 + auth.LOCKOUT
+    assert "låst" in str(exc.value) and "Försök igen efter 2025-06-30 kl. 14:05" in str(exc.value)
+    # locked: even the right password is refused until the time has passed
+    with pytest.raises(AccountLocked):
+        auth.authenticate("anna", "hemligt-ord", db, now=T0 + auth.LOCKOUT - dt.timedelta(seconds=1))
+    assert auth.authenticate("anna", "hemligt-ord", db, now=T0 + auth.LOCKOUT + dt.timedelta(seconds=1)) is not None
+    assert failed_attempts(db, "anna") == 0
+    assert auth.list_users(db).locked_until.isna().all()
+
+
+def test_counting_restarts_after_an_expired_lock(db):
+    auth.add_user("anna", "lasare", "hemligt-ord", db=db)
+    for _ in range(auth.MAX_FAILED - 1):
+        auth.authenticate("anna", "fel", db, now=T0)
+    with pytest.raises(AccountLocked):
+        auth.authenticate("anna", "fel", db, now=T0)
+    later = T0 + auth.LOCKOUT + dt.timedelta(minutes=1)
+    assert auth.authenticate("anna", "fel", db, now=later) is None  # one failure, not locked again
+    assert failed_attempts(db, "anna") == 1
+
+
+def test_success_resets_the_count(db):
+    auth.add_user("anna", "lasare", "hemligt-ord", db=db)
+    for _ in range(2):
+        for _ in range(auth.MAX_FAILED - 1):
+            assert auth.authenticate("anna", "fel", db, now=T0) is None
+        assert auth.authenticate("anna", "hemligt-ord", db, now=T0) is not None
+
+
+def test_new_password_lifts_the_lock(db):
+    auth.add_user("anna", "lasare", "hemligt-ord", db=db)
+    for _ in range(auth.MAX_FAILED - 1):
+        auth.authenticate("anna", "fel", db)
+    with pytest.raises(AccountLocked):
+        auth.authenticate("anna", "fel", db)
+    auth.set_password("anna", "nytt-losenord", db)
+    assert auth.authenticate("anna", "nytt-losenord", db) is not None
+    assert auth.authenticate("anna", "hemligt-ord", db) is None
+
+
+def test_failures_count_across_processes(db):
+    auth.add_user("anna", "lasare", "hemligt-ord", db=db)
+    code = ("import sys; from naringsdash import auth\n"
+            f"for _ in range({auth.MAX_FAILED - 1}): assert auth.authenticate('anna', 'fel', sys.argv[1]) is None")
+    r = subprocess.run([sys.executable, "-c", code, str(db)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with pytest.raises(AccountLocked):
+        auth.authenticate("anna", "fel", db)
+
+
+# --- Users: the rules --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("username, role, password, forvaltningar, email, message", [
+    ("anna", "rapportor", "hemligt-ord", [], "", "minst en förvaltning"),
+    ("anna", "rapportor", "hemligt-ord", ["XYZ"], "", "Okänd förvaltning 'XYZ'"),
+    ("anna", "chef", "hemligt-ord", [], "", "Okänd roll 'chef'"),
+    ("anna", "admin", "hemligt-ord", ["KLF"], "", "Bara rapportörer"),
+    ("anna", "lasare", "kort", [], "", "minst 8 tecken"),
+    ("anna", "lasare", "hemligt-ord", [], "anna@", "Ogiltig e-postadress"),
+    ("a", "lasare", "hemligt-ord", [], "", "Ogiltigt användarnamn"),
+    ("anna lind", "lasare", "hemligt-ord", [], "", "Ogiltigt användarnamn"),
+    ("anonym", "lasare", "hemligt-ord", [], "", "reserverat"),
+])
+def test_add_user_refuses(db, username, role, password, forvaltningar, email, message):
+    with pytest.raises(UserError, match=message):
+        auth.add_user(username, role, password, forvaltningar, email=email, db=db)
+    assert auth.list_users(db).empty
+
+
+def test_forvaltningar_by_code_or_name_in_reference_order(db):
+    user = auth.add_user("anna", "Rapportör", "hemligt-ord", ["sbf", "Kommunledningsförvaltningen, SBF"], db=db)
+    assert user.role == "rapportor" and user.forvaltningar == ("KLF", "SBF")
+    assert auth.get_user("ANNA", db) == user
+
+
+def test_forvaltning_must_exist_in_the_reference_data(db):
+    ref = config.load_reference()
+    del ref.forvaltningar["KFF"]
+    config.save_reference(ref)
+    with pytest.raises(UserError, match="Okänd förvaltning 'KFF'"):
+        auth.add_user("anna", "rapportor", "hemligt-ord", ["KFF"], db=db)
+
+
+def test_duplicates_are_refused(db):
+    auth.add_user("anna", "lasare", "hemligt-ord", email="Anna@Trelleborg.se", db=db)
+    with pytest.raises(UserError, match="finns redan"):
+        auth.add_user("Anna", "lasare", "hemligt-ord", db=db)
+    with pytest.raises(UserError, match="används redan av anna"):
+        auth.add_user("bo", "lasare", "hemligt-ord", email="anna@trelleborg.SE", db=db)
+
+
+def test_update_user(db):
+    auth.add_user("anna", "rapportor", "hemligt-ord", ["KLF"], db=db)
+    assert auth.update_user("anna", db, forvaltningar=["TSF", "KLF"]).forvaltningar == ("KLF", "TSF")
+    user = auth.update_user("anna", db, role="lasare", display_name=" Anna Lind ", email="anna@trelleborg.se")
+    assert user == User("anna", "lasare", (), "Anna Lind", "anna@trelleborg.se")
+    assert auth.get_user("anna", db) == user
+    with pytest.raises(UserError, match="minst en förvaltning"):
+        auth.update_user("anna", db, role="rapportor")
+    with pytest.raises(UserError, match="finns inte"):
+        auth.update_user("okand", db, role="admin")
+    assert auth.authenticate("anna", "hemligt-ord", db) == user  # the password is untouched
+
+
+def test_the_last_admin_stays(db):
+    auth.add_user("chef", "admin", "hemligt-ord", db=db)
+    with pytest.raises(UserError, match="minst en administratör"):
+        auth.remove_user("chef", db)
+    with pytest.raises(UserError, match="minst en administratör"):
+        auth.update_user("chef", db, role="lasare")
+    auth.add_user("chef2", "admin", "hemligt-ord", db=db)
+    auth.remove_user("chef", db)
+    assert auth.get_user("chef", db) is None
+    with pytest.raises(UserError, match="finns inte"):
+        auth.remove_user("chef", db)
+
+
+def test_list_users_never_shows_password_hashes(db):
+    auth.add_user("anna", "rapportor", "hemligt-ord", ["KLF", "SBF"], "Anna", db=db)
+    auth.add_user("bo", "lasare", None, db=db)
+    df = auth.list_users(db)
+    assert df.username.tolist() == ["anna", "bo"]
+    assert df.forvaltningar.tolist() == ["KLF, SBF", ""]
+    assert df.har_losenord.tolist() == [True, False]
+    assert "password_hash" not in df.columns
+    assert not df.astype(str).apply(lambda c: c.str.contains("scrypt")).any().any()
+
+
+def test_set_password_rules(db):
+    with pytest.raises(UserError, match="finns inte"):
+        auth.set_password("okand", "hemligt-ord", db)
+    auth.add_user("anna", "lasare", "hemligt-ord", db=db)
+    with pytest.raises(UserError, match="minst 8"):
+        auth.set_password("anna", "kort", db)
+
+
+# --- Single sign-on --------------------------------------------------------------------------------
+
+def test_sso_email_maps_to_the_user_case_insensitively(db):
+    auth.add_user("anna", "rapportor", None, ["KLF"], "Anna Lind", "Anna.Lind@Trelleborg.se", db=db)
+    user = auth.user_for_email("ANNA.LIND@trelleborg.se ", db)
+    assert user == User("anna", "rapportor", ("KLF",), "Anna Lind", "anna.lind@trelleborg.se")
+
+
+@pytest.mark.parametrize("setting, role", [("lasare", "lasare"), ("ingen", None), ("nagot-annat", None)])
+def test_unknown_sso_email_follows_the_setting(db, setting, role):
+    set_settings(okanda_sso=setting)
+    user = auth.user_for_email("ny@trelleborg.se", db, name="Ny Person")
+    assert (user.role if user else None) == role
+    if user:
+        assert user == User("ny@trelleborg.se", "lasare", (), "Ny Person", "ny@trelleborg.se")
+        assert not auth.can(user, "upload") and auth.can(user, "view")
+
+
+@pytest.mark.parametrize("unknown, role", [("lasare", "lasare"), ("none", None), ("ingen", None)])
+def test_unknown_sso_email_by_argument(db, unknown, role):
+    set_settings(okanda_sso="ingen" if role else "lasare")  # the argument wins over the setting
+    user = auth.user_for_email("ny@trelleborg.se", db, unknown=unknown)
+    assert (user.role if user else None) == role
+
+
+def test_sso_default_is_lasare_and_bad_addresses_get_nothing(db):
+    ref = config.load_reference()
+    ref.settings.pop("okanda_sso", None)
+    config.save_reference(ref)
+    assert auth.user_for_email("ny@trelleborg.se", db).role == "lasare"
+    for bad in (None, "", "inte-en-adress", "a@b"):
+        assert auth.user_for_email(bad, db) is None
+
+
+@pytest.mark.parametrize("claims, email", [
+    ({"email": "Anna@Trelleborg.se", "preferred_username": "x@y.se"}, "anna@trelleborg.se"),
+    ({"preferred_username": "anna@trelleborg.se"}, "anna@trelleborg.se"),
+    ({"email": None, "preferred_username": "anna", "upn": "anna@trelleborg.se"}, "anna@trelleborg.se"),
+    ({"name": "Anna"}, None),
+])
+def test_sso_email_from_claims(claims, email):
+    assert auth.sso_email(claims) == email
+
+
+# --- Demo accounts ------------------------------------------------------------------------------------
+
+def test_demo_accounts_exist_in_demo_mode(db):
+    set_settings(demo=True)
+    assert sorted(auth.ensure_demo_accounts(db)) == ["admin", "lasare", "rapportor"]
+    assert auth.ensure_demo_accounts(db) == []  # idempotent
+    for username, password, label in auth.demo_credentials():
+        user = auth.authenticate(username, password, db)
+        assert auth.ROLE_LABELS[user.role] == label
+    assert auth.get_user("rapportor", db).forvaltningar == ("KLF", "SBF")
+    assert auth.list_users(db).demo.all()
+
+
+def test_demo_accounts_do_not_exist_outside_the_demo(db):
+    set_settings(demo=True)
+    auth.ensure_demo_accounts(db)
+    auth.add_user("chef", "admin", "hemligt-ord", db=db)
+    set_settings(demo=False)
+    assert auth.demo_credentials() == []
+    # refused even before they are removed (a demo database copied into production) ...
+    assert auth.authenticate("admin", "admin-demo", db) is None
+    # ... and removed by ensure_demo_accounts, which keeps ordinary accounts
+    assert sorted(auth.ensure_demo_accounts(db)) == ["admin", "lasare", "rapportor"]
+    assert auth.list_users(db).username.tolist() == ["chef"]
+    assert auth.ensure_demo_accounts(db) == []
+
+
+def test_an_ordinary_account_named_like_a_demo_account_is_left_alone(db):
+    set_settings(demo=False)
+    auth.add_user("admin", "admin", "eget-losenord", db=db)
+    set_settings(demo=True)
+    assert sorted(auth.ensure_demo_accounts(db)) == ["lasare", "rapportor"]
+    assert auth.authenticate("admin", "admin-demo", db) is None
+    assert auth.authenticate("admin", "eget-losenord", db).role == "admin"
+    set_settings(demo=False)
+    auth.ensure_demo_accounts(db)
+    assert auth.list_users(db).username.tolist() == ["admin"]
+
+
+def test_demo_load_creates_the_demo_accounts(demo_db):
+    df = auth.list_users(demo_db)
+    assert sorted(df.username) == ["admin", "lasare", "rapportor"] and df.demo.all()

@@ -1,0 +1,98 @@
+"""Versions, identical re-uploads, restore, originals kept, all or nothing — on a real DuckDB file."""
+
+import datetime as dt
+
+from conftest import activity, write_xlsx
+
+from naringsdash import ingest, queries, store
+
+
+def export(db, period="2025-T1"):
+    return queries.export_activities(period, db)[1]
+
+
+def test_newest_upload_is_current_and_history_kept(tmp_path, db):
+    v1 = write_xlsx(tmp_path / "v1.xlsx", [activity(1), activity(2)])
+    v2 = write_xlsx(tmp_path / "v2.xlsx", [activity(1, Status="Klar", **{"Andel klart (%)": 100})])
+    r1 = ingest.import_file(v1, db=db, forvaltning="KLF", period="2025-T1", user="anna")
+    r2 = ingest.import_file(v2, db=db, forvaltning="KLF", period="2025-T1", user="erik")
+    assert r1.ok and r2.ok and r1.upload_id != r2.upload_id
+    rows = export(db)
+    assert [(r[2], r[8]) for r in rows] == [("A-01", "Klar")]
+    hist = queries.uploads(db)
+    assert hist[["user_name", "aktuell", "rows", "file_name"]].values.tolist() == [
+        ["erik", True, 1, "v2.xlsx"], ["anna", False, 2, "v1.xlsx"]]
+    with store.connect(db) as con:
+        assert store.original_file(con, int(r1.upload_id)) == ("v1.xlsx", v1.read_bytes())
+
+
+def test_identical_reupload_makes_no_new_version(tmp_path, db):
+    f = write_xlsx(tmp_path / "a.xlsx", [activity(1)])
+    first = ingest.import_file(f, db=db, forvaltning="KLF", period="2025-T1")
+    before = queries.data_version(db)
+    again = ingest.import_file(f, db=db, forvaltning="KLF", period="2025-T1")
+    assert again.ok and again.identical and again.upload_id == first.upload_id
+    assert any("identisk" in w.message for w in again.warnings)
+    assert len(queries.uploads(db)) == 1 and queries.data_version(db) == before
+    # The same bytes for another period are a new upload of their own.
+    other = ingest.import_file(f, db=db, forvaltning="KLF", period="2025-T2")
+    assert other.ok and not other.identical and len(queries.uploads(db)) == 2
+
+
+def test_going_back_to_an_earlier_file_makes_it_current_again(tmp_path, db):
+    a = write_xlsx(tmp_path / "a.xlsx", [activity(1)])
+    b = write_xlsx(tmp_path / "b.xlsx", [activity(1, Status="Klar")])
+    for f in (a, b, a):
+        assert ingest.import_file(f, db=db, forvaltning="KLF", period="2025-T1").ok
+    assert export(db)[0][8] == "Pågår"
+    assert len(queries.uploads(db)) == 3
+
+
+def test_restore_copies_an_old_version_as_newest(tmp_path, db):
+    a = write_xlsx(tmp_path / "a.xlsx", [activity(1), activity(2)])
+    b = write_xlsx(tmp_path / "b.xlsx", [activity(3)])
+    ra = ingest.import_file(a, db=db, forvaltning="KLF", period="2025-T1")
+    ingest.import_file(b, db=db, forvaltning="KLF", period="2025-T1")
+    assert [r[2] for r in export(db)] == ["A-03"]
+    with store.connect(db) as con:
+        new_id = store.restore_upload(con, int(ra.upload_id), "admin")
+    assert [r[2] for r in export(db)] == ["A-01", "A-02"]
+    hist = queries.uploads(db)
+    assert len(hist) == 3 and hist.iloc[0]["id"] == new_id and hist.iloc[0]["restored_from"] == int(ra.upload_id)
+
+
+def test_bad_upload_changes_nothing(tmp_path, db):
+    good = write_xlsx(tmp_path / "good.xlsx", [activity(1), activity(2)])
+    ingest.import_file(good, db=db, forvaltning="KLF", period="2025-T1")
+    before, uploads_before, version = export(db), len(queries.uploads(db)), queries.data_version(db)
+    bad = write_xlsx(tmp_path / "bad.xlsx", [activity(1), activity(2, Slutdatum="snart"), activity(3, Status="")])
+    res = ingest.import_file(bad, db=db, forvaltning="KLF", period="2025-T1")
+    assert not res.ok and res.upload_id is None and res.rows == 0
+    assert [(e.row, e.column) for e in res.errors] == [(3, "Slutdatum"), (4, "Status")]
+    assert export(db) == before and len(queries.uploads(db)) == uploads_before
+    assert queries.data_version(db) == version
+
+
+def test_dry_run_writes_nothing(tmp_path, db):
+    f = write_xlsx(tmp_path / "a.xlsx", [activity(1)])
+    res = ingest.import_file(f, db=db, forvaltning="KLF", period="2025-T1", dry_run=True)
+    assert res.ok and res.rows == 1 and res.upload_id is None
+    assert queries.periods(db) == []
+
+
+def test_schema_is_versioned(db):
+    with store.connect(db) as con:
+        assert store.schema_version(con) == len(store.MIGRATIONS)
+        store.migrate(con)  # idempotent
+        assert store.schema_version(con) == len(store.MIGRATIONS)
+
+
+def test_uploaded_at_and_user_are_kept(tmp_path, db):
+    f = write_xlsx(tmp_path / "a.xlsx", [activity(1, Förvaltning="SBF")], info={"Förvaltning": "SBF", "Period": "Delår 2025",
+                                                             "Rapporterad av": "Maria Persson"})
+    when = dt.datetime(2025, 9, 5, 10, 0)
+    res = ingest.import_file(f, db=db, uploaded_at=when)
+    assert res.ok, res.errors
+    row = queries.uploads(db).iloc[0]
+    assert (row["forvaltning"], row["period"], row["user_name"]) == ("SBF", "2025-T2", "Maria Persson")
+    assert row["uploaded_at"].to_pydatetime() == when
