@@ -67,7 +67,7 @@ STATUSES: dict[str, tuple[str, ...]] = {
     "Avbruten": ("avbruten", "avbrutet", "struken", "utgår", "stoppad", "struket", "stoppat"),
 }
 STATUS_ORDER = tuple(STATUSES)
-_STATUS_LOOKUP = {norm(v): label for label, variants in STATUSES.items() for v in (label, *variants)}
+_STATUS_LOOKUP = {norm(v).replace(" ", ""): label for label, variants in STATUSES.items() for v in (label, *variants)}
 
 BEDOMNINGAR: dict[str, tuple[str, ...]] = {
     "Grön": ("grön", "grönt", "green"),
@@ -102,7 +102,8 @@ INDICATOR_EXPORT_COLUMNS = ("indikator", "malomrade", "enhet", "riktning", "malv
 
 
 def status_label(value: object) -> str | None:
-    return _STATUS_LOOKUP.get(norm(value))
+    """Canonical status for any accepted variant, regardless of case, whitespace and diacritics."""
+    return _STATUS_LOOKUP.get(norm(value).replace(" ", ""))
 
 
 def bedomning_label(value: object) -> str | None:
