@@ -115,6 +115,32 @@ def _toml_str(s: object) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _toml_value(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return _toml_str(v)
+
+
+def _toml_table(name: str, table: dict) -> list[str]:
+    """A table with scalar and list values, sub-tables and arrays of tables (e.g. ``[kolada]``)."""
+    def is_tables(v):
+        return isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+
+    lines = ["", f"[{name}]"] + [f"{k} = {_toml_value(v)}" for k, v in table.items()
+                                 if not isinstance(v, dict) and not is_tables(v)]
+    for k, v in table.items():
+        if isinstance(v, dict):
+            lines += _toml_table(f"{name}.{k}", v)
+        elif is_tables(v):
+            for item in v:
+                lines += ["", f"[[{name}.{k}]]"] + [f"{ik} = {_toml_value(iv)}" for ik, iv in item.items()]
+    return lines
+
+
 def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> None:
     """Write the reference data back (used by the admin page)."""
     p = Path(path) if path else config_path()
@@ -130,6 +156,9 @@ def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> Non
         lines += ["", "[[forvaltning]]", f"kod = {_toml_str(code)}", f"namn = {_toml_str(name)}"]
     for nr, name in sorted(ref.malomraden.items()):
         lines += ["", "[[malomrade]]", f"nr = {int(nr)}", f"namn = {_toml_str(name)}"]
+    for key in ("kolada",):
+        if isinstance(ref.settings.get(key), dict):
+            lines += _toml_table(key, ref.settings[key])
     tmp = p.with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(tmp, p)

@@ -111,8 +111,9 @@ def current_upload(con, forvaltning: str, period: str) -> tuple | None:
                        [forvaltning, period]).fetchone()
 
 
-def latest_indicator_upload(con) -> tuple | None:
-    return con.execute("SELECT id, sha256 FROM uploads WHERE kind = 'indikatorer' ORDER BY id DESC LIMIT 1").fetchone()
+def latest_indicator_upload(con, kind: str = "indikatorer") -> tuple | None:
+    """The newest upload of an indicator kind (``indikatorer`` workbooks, or ``kolada`` syncs)."""
+    return con.execute("SELECT id, sha256 FROM uploads WHERE kind = ? ORDER BY id DESC LIMIT 1", [kind]).fetchone()
 
 
 ACTIVITY_COLS = ("upload_id", "forvaltning", "period", "aktivitet_id", "aktivitet", "malomrade", "ansvarig",
@@ -143,7 +144,7 @@ def save_upload(con, *, kind: str, forvaltning: str | None, period: str | None, 
     digest = sha256(data)
     con.execute("BEGIN TRANSACTION")
     try:
-        same = current_upload(con, forvaltning, period) if kind == "aktiviteter" else latest_indicator_upload(con)
+        same = current_upload(con, forvaltning, period) if kind == "aktiviteter" else latest_indicator_upload(con, kind)
         if same and same[1] == digest and restored_from is None:
             con.execute("ROLLBACK")
             return int(same[0]), True
