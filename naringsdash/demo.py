@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from . import config, ingest
+from . import auth, config, ingest
 
 DEMO_DIR = config.ROOT / "data" / "demo"
 PERIODS = ["2024-T1", "2024-T2", "2024-T3", "2025-T1", "2025-T2", "2025-T3", "2026-T1", "2026-T2"]
@@ -225,7 +225,8 @@ def files(folder: Path = DEMO_DIR) -> list[Path]:
 
 
 def load(db=None, folder: Path = DEMO_DIR) -> list[ingest.ImportResult]:
-    """Import every demo workbook (idempotent: identical files make no new versions)."""
+    """Import every demo workbook (idempotent: identical files make no new versions); demo accounts per setting."""
+    auth.ensure_demo_accounts(db)
     results = []
     for path in files(folder):
         uploaded_at = None

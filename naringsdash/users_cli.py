@@ -144,8 +144,8 @@ def cmd_list(args) -> int:
             how += f", låst till {r.locked_until:%Y-%m-%d %H:%M}"
         if r.demo:
             how += ", demokonto"
-        rows.append((r.username, ROLE_LABELS.get(r.role, r.role), r.forvaltningar, r.display_name or "",
-                     r.email or "", how))
+        rows.append((r.username, ROLE_LABELS.get(r.role, r.role), r.forvaltningar, r.display_name,
+                     r.email, how))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
@@ -375,3 +376,23 @@ def test_an_ordinary_account_named_like_a_demo_account_is_left_alone(db):
 def test_demo_load_creates_the_demo_accounts(demo_db):
     df = auth.list_users(demo_db)
     assert sorted(df.username) == ["admin", "lasare", "rapportor"] and df.demo.all()
+
+
+# --- Documentation and the secrets example ---------------------------------------------------------------
+
+def test_secrets_example_has_what_st_login_needs():
+    raw = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"))
+    section = raw["auth"]
+    assert {"redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url"} <= set(section)
+    assert section["redirect_uri"].endswith("/oauth2callback")
+    assert section["server_metadata_url"].startswith("https://login.microsoftonline.com/")
+    assert section["server_metadata_url"].endswith("/v2.0/.well-known/openid-configuration")
+    assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_readme_documents_the_sso_setting_and_the_demo_accounts():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Inloggning och roller"):]
+    assert "okanda_sso" in section and "users add" in section
+    for username, password, *_ in auth.DEMO_ACCOUNTS:
+        assert f"| `{username}` | `{password}` |" in section

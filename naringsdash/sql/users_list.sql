@@ -1,6 +1,6 @@
 -- Every user for the admin page and `users list`; never the password hash itself.
 WITH final AS (
-    SELECT username, display_name, email, role,
+    SELECT username, coalesce(display_name, '') AS display_name, coalesce(email, '') AS email, role,
            coalesce(array_to_string(forvaltningar, ', '), '') AS forvaltningar,
            password_hash IS NOT NULL AS har_losenord,
            coalesce(failed_attempts, 0) AS failed_attempts,
