@@ -192,10 +192,10 @@ class Client:
                 if isinstance(exc.reason, (TimeoutError, socket.timeout)):
                     last = f"Kolada svarade inte inom tidsgränsen ({_seconds(self.timeout)})"
                 else:
-                    last = f"Kolada kunde inte nås ({exc.reason})"
+                    last = f"Kolada kunde inte nås ({_reason(exc.reason)})"
                 continue
             except (OSError, http.client.HTTPException) as exc:
-                last = f"Kolada kunde inte nås ({exc or type(exc).__name__})"
+                last = f"Kolada kunde inte nås ({_reason(exc)})"
                 continue
             if len(body) > MAX_BYTES:
                 raise KoladaError("Kolada svarade med mer data än väntat; avbryter.")
@@ -206,8 +206,7 @@ class Client:
             if not isinstance(data, dict) or not isinstance(data.get("values", []), list):
                 raise KoladaError(f"Kolada svarade i ett okänt format på {_path(url)}.")
             return data
-        tries = f"efter {self.attempts} försök" if self.attempts > 1 else "efter 1 försök"
-        raise KoladaError(f"{last} ({tries}).")
+        raise KoladaError(f"{last}, efter {self.attempts} försök.")
 
     def _next(self, body: dict, current: str) -> str | None:
         link = body.get("next_page") or body.get("next_url")
@@ -253,6 +252,19 @@ class Client:
         return out
 
 
+def _reason(exc: object) -> str:
+    """A network failure in Swedish words."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "anslutningen nekades"
+    if isinstance(exc, socket.gaierror):
+        return "adressen hittades inte; saknas nätverk?"
+    if isinstance(exc, (ConnectionResetError, http.client.RemoteDisconnected, http.client.IncompleteRead)):
+        return "anslutningen bröts"
+    if isinstance(exc, OSError) and "ssl" in type(exc).__name__.lower():
+        return f"säker anslutning misslyckades: {exc}"
+    return str(exc) or type(exc).__name__
+
+
 def _chunks(items: list, size: int = MAX_IDS) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -292,29 +304,27 @@ def build_rows(cat: Catalogue, data: list[dict], specs: Iterable[KpiSpec], fetch
         got = _total(entry)
         if kid in specs and got is not None:
             totals[(kid, muni, year)] = got
-    series: dict[tuple[str, str, int], tuple[float, str | None]] = {}
-    for (kid, muni, year), got in totals.items():
-        if muni == cat.kommun:
-            series[(kid, OWN_SERIES, year)] = got
-        elif muni == cat.riket:
-            series[(kid, cat.riket_namn, year)] = got
-        elif cat.liknande_grupp and muni == cat.liknande_grupp:
-            series[(kid, cat.liknande_namn, year)] = got
+    series: dict[tuple[str, str, int], tuple[float, str | None, str]] = {}
+    for (kid, muni, year), (value, status) in totals.items():
+        name = {cat.kommun: OWN_SERIES, cat.riket: cat.riket_namn, cat.liknande_grupp: cat.liknande_namn}.get(muni)
+        if name:
+            series[(kid, name, year)] = (value, status, f"Kolada {kid}")
     if not cat.liknande_grupp and cat.liknande_kommuner:
-        # Unweighted mean over the member kommuner that have a value, as Kolada's own groups do,
-        # when at least half of them have one.
+        # Unweighted mean over the member kommuner that have a value, as Kolada's own groups do, when at
+        # least half of them have one. Kolada's terms: a processing of its data must not name Kolada as source.
         need = math.ceil(len(cat.liknande_kommuner) / 2)
         for kid, year in {(k, y) for (k, m, y) in totals if m in cat.liknande_kommuner}:
             got = [totals[(kid, m, year)] for m in cat.liknande_kommuner if (kid, m, year) in totals]
             if len(got) >= need:
                 statuses = sorted({s for _, s in got if s})
-                series[(kid, cat.liknande_namn, year)] = (round(sum(v for v, _ in got) / len(got), 6),
-                                                          ", ".join(statuses) or None)
+                series[(kid, cat.liknande_namn, year)] = (
+                    round(sum(v for v, _ in got) / len(got), 6), ", ".join(statuses) or None,
+                    f"Egen beräkning: ovägt medelvärde av {len(got)} kommuner, data från Kolada {kid}")
     rows = []
-    for (kid, serie, year), (value, status) in sorted(series.items()):
+    for (kid, serie, year), (value, status, kalla) in sorted(series.items()):
         s = specs[kid]
         rows.append({"indikator": s.indikator, "malomrade": s.malomrade, "enhet": s.enhet, "riktning": s.riktning,
-                     "malvarde": s.malvarde, "malar": s.malar, "kalla": f"Kolada {kid}", "ar": year,
+                     "malvarde": s.malvarde, "malar": s.malar, "kalla": kalla, "ar": year,
                      "varde": value, "serie": serie, "kpi": kid, "fetched_at": fetched_at,
                      "kolada_status": status})
     return rows
@@ -459,7 +469,7 @@ def last_checked(db=None) -> dt.datetime | None:
 
 
 def fetched(db=None):
-    """Per Kolada indicator: KPI id, source, series and when its current values were fetched (a DataFrame)."""
+    """Per Kolada indicator and series: KPI id, source, years and when its current values were fetched."""
     with store.connect(db) as con:
         return con.execute(store.sql("kolada_fetched")).df()
 

@@ -37,6 +37,7 @@ class KoladaStub:
         self.data = "paged"  # paged | revised | empty
         self.paging_key = "next_page"
         self.kpi_edit = None  # callable(meta dict) -> meta dict
+        self.data_edit = None  # callable(data page dict) -> data page dict
         self.release = threading.Event()
 
     def fixture(self, name: str, path: str = "") -> bytes:
@@ -64,7 +65,8 @@ class KoladaStub:
                 return 200, self.fixture("data_tom.json")
             if self.data == "revised":
                 return 200, self.fixture("data_reviderad.json")
-            return 200, self.fixture("data_sida2.json" if "page=2" in query else "data_sida1.json", path)
+            body = self.fixture("data_sida2.json" if "page=2" in query else "data_sida1.json", path)
+            return 200, json.dumps(self.data_edit(json.loads(body))).encode() if self.data_edit else body
         return 404, b'{"error": "Not Found"}'
 
     def data_requests(self) -> list[str]:
@@ -165,18 +167,32 @@ def test_comparison_series_stored_next_to_trelleborg(stub, db):
     # Unweighted mean of the five similar kommuner; in 2022 one of them has no value (status Missing).
     assert one["Liknande kommuner"] == pytest.approx((7.9 + 7.4 + 7.7 + 8.1 + 7.3) / 5)
     assert current(db, ARBETSLOSHET, "Liknande kommuner")[2022] == pytest.approx((8.7 + 8.2 + 8.5 + 8.9) / 4)
-    info = kolada.fetched(db).set_index("indikator")
-    assert info.loc[ARBETSLOSHET, "kalla"] == "Kolada N03932"
-    assert list(info.loc[ARBETSLOSHET, "serier"]) == ["Liknande kommuner", "Riket", "Trelleborg"]
-    assert info.loc[ARBETSLOSHET, "hamtad"] is not None and info.loc[ARBETSLOSHET, "senaste_ar"] == 2024
+    # Source per series: Kolada's own figures name Kolada; our mean is marked as our own calculation.
+    info = kolada.fetched(db)
+    info = info[info.indikator == ARBETSLOSHET].set_index("serie")
+    assert list(info.index) == ["Trelleborg", "Liknande kommuner", "Riket"]
+    assert info.kalla.to_dict() == {
+        "Trelleborg": "Kolada N03932", "Riket": "Kolada N03932",
+        "Liknande kommuner": "Egen beräkning: ovägt medelvärde av 5 kommuner, data från Kolada N03932"}
+    assert info.hamtad.notna().all() and set(info.senaste_ar) == {2024} and set(info.forsta_ar) == {2022}
 
 
 def test_a_kolada_group_id_gives_the_comparison_series_directly(stub, db):
-    set_kolada(liknande_grupp="G0001")  # the group's own value, not a mean we compute
-    stub.kpi_edit = None
+    set_kolada(liknande_grupp="G0001")  # the group's own value (Kolada's average), not a mean we compute
+
+    def add_group(page):
+        if "next_page" not in page:  # last page: Kolada's value for the group, with how many members gave one
+            page["values"].append({"kpi": "N03932", "municipality": "G0001", "period": 2024,
+                                   "values": [{"gender": "T", "status": "", "value": 7.25, "count": 4}]})
+        return page
+
+    stub.data_edit = add_group
     assert kolada.catalogue().municipalities == ["1287", "0000", "G0001"]
-    kolada.sync(db, years=YEARS)
+    assert kolada.sync(db, years=YEARS).ok
     assert stub.data_requests()[0].endswith("/municipality/1287,0000,G0001/year/2022,2023,2024")
+    assert current(db, ARBETSLOSHET, "Liknande kommuner") == {2024: 7.25}
+    info = kolada.fetched(db).set_index(["indikator", "serie"])
+    assert info.loc[(ARBETSLOSHET, "Liknande kommuner"), "kalla"] == "Kolada N03932"
 
 
 def test_progress_is_reported_from_zero_to_one(stub, db):
@@ -242,7 +258,7 @@ def test_500_is_retried_then_reported_and_nothing_changes(stub, synced):
     stub.data = "revised"
     res = kolada.sync(synced, years=YEARS)
     assert not res.ok and res.upload_id is None
-    assert "Kolada svarade med fel 500 (efter 2 försök)" in res.message
+    assert "Kolada svarade med fel 500, efter 2 försök." in res.message
     assert "Inget ändrades; befintliga värden finns kvar." in res.message
     assert len(stub.data_requests()) == 2
     assert snapshot(synced) == before
@@ -254,7 +270,7 @@ def test_time_out_is_reported_and_nothing_changes(stub, synced):
     stub.fail["data"] = "slow"
     res = kolada.sync(synced, years=YEARS)
     assert not res.ok
-    assert "Kolada svarade inte inom tidsgränsen (0,3 s) (efter 2 försök)" in res.message
+    assert "Kolada svarade inte inom tidsgränsen (0,3 s), efter 2 försök." in res.message
     assert snapshot(synced) == before
 
 
@@ -273,7 +289,8 @@ def test_unreachable_kolada_says_so(stub, synced, monkeypatch):
     monkeypatch.setenv("NARINGSDASH_KOLADA_URL", f"http://127.0.0.1:{port}/v3")
     before = snapshot(synced)
     res = kolada.sync(synced, years=YEARS)
-    assert not res.ok and res.message.startswith("Kolada kunde inte nås") and "Inget ändrades" in res.message
+    assert not res.ok and res.message == ("Kolada kunde inte nås (anslutningen nekades), efter 2 försök. "
+                                          "Inget ändrades; befintliga värden finns kvar.")
     assert snapshot(synced) == before
 
 

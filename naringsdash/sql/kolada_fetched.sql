@@ -1,13 +1,13 @@
--- Per Kolada indicator: KPI id, source, series and when its current values were fetched ("hämtad <datum>").
+-- Per Kolada indicator and series: KPI id, source and when its current values were fetched ("hämtad <datum>").
 WITH current AS (
     SELECT * FROM indicator_values
     QUALIFY row_number() OVER (PARTITION BY indikator, serie, ar ORDER BY upload_id DESC) = 1
 ),
 final AS (
-    SELECT indikator, kpi, any_value(kalla) AS kalla, list(DISTINCT serie ORDER BY serie) AS serier,
-           min(ar) AS forsta_ar, max(ar) AS senaste_ar, max(fetched_at) AS hamtad
+    SELECT indikator, serie, kpi, arg_max(kalla, ar) AS kalla, min(ar) AS forsta_ar, max(ar) AS senaste_ar,
+           max(fetched_at) AS hamtad
     FROM current
     WHERE kpi IS NOT NULL
-    GROUP BY indikator, kpi
+    GROUP BY indikator, serie, kpi
 )
-SELECT * FROM final ORDER BY indikator
+SELECT * FROM final ORDER BY indikator, serie = 'Trelleborg' DESC, serie
