@@ -99,3 +99,12 @@ def export_activities(period: str, db=None, today: dt.date | None = None) -> tup
 
 def export_indicators(db=None) -> tuple[list[str], list[tuple]]:
     return _rows("export_indicators", db)
+
+
+def status_changes(period: str, db=None, forvaltningar=None, malomraden=None,
+                   today: dt.date | None = None) -> pd.DataFrame:
+    """Activities whose status moved since the previous period (new ones included), with the old state."""
+    from .config import previous_period
+
+    return _run("status_changes", db, period=period, previous=previous_period(period),
+                as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))

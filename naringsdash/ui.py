@@ -1,0 +1,378 @@
+"""Streamlit glue shared by app.py and the pages; the only module of the package that imports streamlit.
+
+Who the user is and the page guard, the page list behind the navigation, cached
+queries keyed on the data version, the shared filters (kept in the URL and in the
+session), tables with Swedish labels and formats, downloads, charts with their data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from . import auth, config, demo, export, queries
+from .text import format_number
+
+# --- Who, and which pages -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the navigation: shown to users who may perform ``action``."""
+
+    file: str
+    title: str
+    icon: str
+    action: str = "view"
+
+    @property
+    def url_path(self) -> str:
+        """The same path the auto-discovered ``pages/`` folder gives the file."""
+        return os.path.splitext(os.path.basename(self.file))[0]
+
+
+# More pages (Ladda upp, Historik, Admin, Mötesläge) are appended here with their action.
+PAGES: list[PageSpec] = [
+    PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:"),
+    PageSpec("pages/malomrade.py", "Målområde", ":material/flag:"),
+    PageSpec("pages/forsenade.py", "Försenade aktiviteter", ":material/schedule:"),
+    PageSpec("pages/indikatorer.py", "Indikatorer", ":material/monitoring:"),
+    PageSpec("pages/inrapportering.py", "Inrapportering", ":material/fact_check:"),
+]
+
+
+@functools.lru_cache(maxsize=4)
+def _reference(path: str, mtime_ns: int) -> config.Reference:
+    return config.load_reference(path)
+
+
+def reference() -> config.Reference:
+    """The reference data, re-read when the file changes."""
+    path = config.config_path()
+    return _reference(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+def current_user() -> auth.User | None:
+    """The logged-in user (set by the login page), else the anonymous läsare when the settings allow it."""
+    user = st.session_state.get("user")
+    if isinstance(user, auth.User):
+        return user
+    return auth.ANONYMOUS if reference().setting("anonyma_lasare", False) else None
+
+
+def guard(action: str = "view") -> auth.User:
+    """First call of every page: stop with a Swedish message unless the user may perform ``action``."""
+    user = current_user()
+    if not auth.can(user, action):
+        if user is None:
+            st.warning("Du behöver logga in för att se den här sidan.", icon=":material/lock:")
+        else:
+            st.error("Du har inte behörighet till den här sidan.", icon=":material/block:")
+        st.stop()
+    return user
+
+
+def _no_access() -> None:
+    st.title("Näringsdash")
+    st.warning("Du behöver logga in för att se Näringsdash.", icon=":material/lock:")
+
+
+def navigation(user: auth.User | None):
+    """The top menu with the pages this user may see (the first is the start page)."""
+    allowed = [p for p in PAGES if auth.can(user, p.action)]
+    pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=None if i == 0 else p.url_path, default=i == 0)
+             for i, p in enumerate(allowed)]
+    return st.navigation(pages or [st.Page(_no_access, title="Näringsdash", default=True)], position="top")
+
+
+@st.cache_resource(show_spinner="Läser in demodata …")
+def _seed(db: str) -> bool:
+    if queries.periods(db) or not queries.indicators(db).empty:
+        return False
+    demo.load(db)
+    return True
+
+
+def seed_demo_if_empty() -> None:
+    """First start: load the demo data when the database is empty and the setting ``demo`` is on."""
+    if reference().setting("demo", False):
+        _seed(str(config.db_path()))
+
+
+# --- Data: cached queries keyed on the data version ---------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _query(name: str, db: str, version: int, today: dt.date | None, args: tuple) -> object:
+    """Run ``queries.<name>``; the key holds the data version, so any upload (browser or CLI) shows at once."""
+    kwargs = dict(args)
+    if today is not None:
+        kwargs["today"] = today
+    if name == "reporting":
+        kwargs["ref"] = config.Reference(forvaltningar={c: c for c in kwargs.pop("koder")})
+    return getattr(queries, name)(db=db, **kwargs)
+
+
+@dataclass(frozen=True)
+class Data:
+    """The database as one page run sees it: opened once for the version, everything else from the cache."""
+
+    db: str
+    version: int
+    today: dt.date
+
+    def _q(self, name: str, dated: bool = True, **kwargs):
+        args = tuple((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in sorted(kwargs.items()))
+        return _query(name, self.db, self.version, self.today if dated else None, args)
+
+    def periods(self) -> list[str]:
+        return self._q("periods", dated=False)
+
+    def summary(self, sel: Selection) -> pd.DataFrame:
+        return self._q("summary", forvaltningar=sel.forvaltningar, malomraden=sel.malomraden)
+
+    def progress(self, sel: Selection, period: str | None = None) -> pd.DataFrame:
+        return self._q("progress", period=period or sel.period, forvaltningar=sel.forvaltningar,
+                       malomraden=sel.malomraden)
+
+    def activities(self, sel: Selection) -> pd.DataFrame:
+        return self._q("activities", period=sel.period, forvaltningar=sel.forvaltningar, malomraden=sel.malomraden)
+
+    def overdue(self, sel: Selection) -> pd.DataFrame:
+        return self._q("overdue", period=sel.period, forvaltningar=sel.forvaltningar, malomraden=sel.malomraden)
+
+    def status_changes(self, sel: Selection) -> pd.DataFrame:
+        return self._q("status_changes", period=sel.period, forvaltningar=sel.forvaltningar,
+                       malomraden=sel.malomraden)
+
+    def reporting(self, period: str) -> pd.DataFrame:
+        return self._q("reporting", period=period, koder=tuple(reference().forvaltningar))
+
+    def indicators(self, sel: Selection) -> pd.DataFrame:
+        return self._q("indicators", dated=False, malomraden=sel.malomraden)
+
+    def indicator_changes(self, sel: Selection) -> pd.DataFrame:
+        return self._q("indicator_changes", dated=False, malomraden=sel.malomraden)
+
+
+def data() -> Data:
+    """Call once per page run: the only time a warm run opens the database."""
+    db = str(config.db_path())
+    return Data(db, queries.data_version(db), dt.date.today())
+
+
+# --- The shared filters, kept in the URL and in the session -------------------------
+
+_SEL = "_urval"
+_W = "urval_"
+
+
+@dataclass(frozen=True)
+class Selection:
+    period: str | None
+    forvaltningar: tuple[str, ...] = ()
+    malomraden: tuple[int, ...] = ()
+
+    @property
+    def previous(self) -> str | None:
+        return config.previous_period(self.period) if self.period else None
+
+
+def _split(key: str) -> list[str]:
+    return [x.strip() for v in st.query_params.get_all(key) for x in v.split(",") if x.strip()]
+
+
+def _from_url(periods: list[str], ref: config.Reference) -> dict | None:
+    """The selection a link asks for (unknown values dropped), or None when the URL holds none."""
+    if not any(k in st.query_params for k in ("period", "forvaltning", "malomrade")):
+        return None
+    period = st.query_params.get("period")
+    return {"period": period if period in periods else None,
+            "forvaltning": [c for c in dict.fromkeys(x.upper() for x in _split("forvaltning"))
+                            if c in ref.forvaltningar],
+            "malomrade": [int(x) for x in dict.fromkeys(_split("malomrade"))
+                          if x.isdigit() and int(x) in ref.malomraden]}
+
+
+def _to_url(sel: dict) -> None:
+    want = {k: v for k, v in (("period", sel.get("period") or ""),
+                              ("forvaltning", ",".join(sel["forvaltning"])),
+                              ("malomrade", ",".join(map(str, sel["malomrade"])))) if v}
+    if st.query_params.to_dict() != want:
+        st.query_params.from_dict(want)
+
+
+def _changed(key: str) -> None:
+    sel = dict(st.session_state[_SEL])
+    value = st.session_state[_W + key]
+    if key == "malomrade_en":
+        sel["malomrade"] = [value] if value is not None else []
+    else:
+        sel[key] = value
+    st.session_state[_SEL] = sel
+    _to_url(sel)
+
+
+def filters(d: Data, *, period: bool = True, forvaltning: bool = True, malomrade: str | None = "multi") -> Selection:
+    """Sidebar filters (period, förvaltning, målområde: "multi", "single" or None), synced with the URL.
+
+    A link's query parameters win; otherwise the selection the user made on another page. The URL is
+    rewritten every run, so it always names exactly the view on screen.
+    """
+    ref = reference()
+    periods = d.periods()
+    sel = _from_url(periods, ref) or st.session_state.get(_SEL) or {"period": None, "forvaltning": [],
+                                                                       "malomrade": []}
+    sel = {**sel, "period": sel.get("period") if sel.get("period") in periods else (periods[0] if periods else None)}
+    # One målområde at a time: the first of the selection, else the first one (the selection stays as it was).
+    single = sel["malomrade"][0] if sel["malomrade"] else min(ref.malomraden)
+    st.session_state[_SEL] = sel
+    st.session_state[_W + "period"] = sel["period"]
+    st.session_state[_W + "forvaltning"] = list(sel["forvaltning"])
+    st.session_state[_W + "malomrade"] = list(sel["malomrade"])
+    st.session_state[_W + "malomrade_en"] = single
+    with st.sidebar:
+        st.header("Urval")
+        if period and periods:
+            st.selectbox("Period", periods, format_func=config.period_label, key=_W + "period",
+                         on_change=_changed, args=("period",))
+        if forvaltning:
+            st.multiselect("Förvaltning", list(ref.forvaltningar), format_func=lambda c: f"{c} – {ref.forvaltningar[c]}",
+                           key=_W + "forvaltning", on_change=_changed, args=("forvaltning",),
+                           placeholder="Alla förvaltningar")
+        names = {nr: f"{nr}. {name}" for nr, name in ref.malomraden.items()}
+        if malomrade == "multi":
+            st.multiselect("Målområde", list(ref.malomraden), format_func=names.get, key=_W + "malomrade",
+                           on_change=_changed, args=("malomrade",), placeholder="Alla målområden")
+        elif malomrade == "single":
+            st.selectbox("Målområde", list(ref.malomraden), format_func=names.get, key=_W + "malomrade_en",
+                         on_change=_changed, args=("malomrade_en",))
+        st.caption("Urvalet finns i adressen: kopiera länken för att visa exakt den här vyn.")
+    _to_url(sel)
+    return Selection(sel["period"], tuple(sel["forvaltning"]),
+                     (single,) if malomrade == "single" else tuple(sel["malomrade"]))
+
+
+# --- Text, numbers, empty states ----------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Escape text from users or the configuration for Streamlit's Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+def number(value, decimals: int | None = None, unit: str = "") -> str:
+    s = format_number(value, decimals)
+    return f"{s}{unit}" if s else "–"
+
+
+def delta(value, decimals: int | None = None, unit: str = "") -> str | int | None:
+    """A metric's change as Swedish text with its sign; 0 (grey, no arrow) when unchanged, None when no comparison."""
+    if value is None or pd.isna(value):
+        return None
+    if value == 0:
+        return 0
+    return f"{'+' if value > 0 else '-'}{format_number(abs(value), decimals)}{unit}"
+
+
+def no_data() -> None:
+    """Empty database: say what to do next, then stop the page."""
+    st.info("Det finns inga uppföljningar i databasen ännu. Förvaltningarna laddar upp sina uppföljningsfiler "
+            "(`python -m naringsdash import FIL`), eller läs in demodata med `python -m naringsdash demo`.",
+            icon=":material/upload_file:")
+    st.stop()
+
+
+def nothing_matches() -> None:
+    st.info("Inga aktiviteter matchar urvalet. Välj fler förvaltningar eller målområden i sidofältet "
+            "(tomt urval betyder alla), eller en annan period.", icon=":material/filter_alt_off:")
+
+
+# --- Tables, downloads and charts ---------------------------------------------------
+
+LABELS = {
+    "period": "Period", "forvaltning": "Förvaltning", "forvaltning_namn": "Förvaltningens namn",
+    "aktivitet_id": "ID", "aktivitet": "Aktivitet", "malomrade": "Målområde", "ansvarig": "Ansvarig",
+    "startdatum": "Startdatum", "slutdatum": "Slutdatum", "status": "Status", "andel_klar": "Andel klart (%)",
+    "bedomning": "Bedömning", "kommentar": "Senaste kommentar", "forsenad": "Försenad", "dagar_sena": "Dagar sena",
+    "antal": "Aktiviteter", "klar": "Klar", "pagar": "Pågår", "ej_paborjad": "Ej påbörjad",
+    "forsenad_status": "Försenad (status)", "avbruten": "Avbruten", "forsenade": "Försenade",
+    "klara": "Klara", "andel_klara": "Andel klara (%)", "snitt_andel_klar": "Snitt andel klart (%)",
+    "rapporterat": "Rapporterat", "uploaded_at": "Inrapporterad", "user_name": "Av", "file_name": "Fil",
+    "versioner": "Versioner", "status_fore": "Status förra perioden", "andel_klar_fore": "Andel klart förra (%)",
+    "andel_klar_forandring": "Förändring (procentenheter)", "indikator": "Indikator", "enhet": "Enhet",
+    "riktning": "Riktning", "malvarde": "Målvärde", "malar": "Målår", "kalla": "Källa", "serie": "Serie",
+    "ar": "År", "varde": "Värde", "foregaende_ar": "Föregående år", "foregaende": "Föregående värde",
+    "forandring": "Förändring", "forandring_procent": "Förändring (%)",
+}
+RIKTNING = {"hogre": "Högre är bättre", "lagre": "Lägre är bättre"}
+
+
+def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """The columns to show, with Swedish headers; yes/no and directions written out, målområde with its name."""
+    out = df[columns].copy()
+    names = reference().malomraden
+    for col in columns:
+        if pd.api.types.is_bool_dtype(out[col].dtype):
+            out[col] = out[col].map({True: "Ja", False: "Nej"})
+        elif col == "malomrade":
+            out[col] = [f"{int(m)}. {names.get(int(m), '')}" if pd.notna(m) else "" for m in out[col]]
+        elif col == "riktning":
+            out[col] = out[col].map(lambda r: RIKTNING.get(r, r))
+    return out.rename(columns={c: (labels or {}).get(c) or LABELS.get(c, c) for c in columns})
+
+
+def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None = None, height: int | str = "auto",
+          key: str | None = None) -> None:
+    """A DataFrame with Swedish headers and formats: dates 2025-06-30, decimal comma, whole numbers as is."""
+    view = frame(df, columns, labels)
+    config_ = {}
+    for label in view.columns:
+        kind = view[label].dtype
+        if pd.api.types.is_datetime64_any_dtype(kind):
+            values = view[label].dropna()
+            config_[label] = (st.column_config.DateColumn(label, format="YYYY-MM-DD")
+                              if (values.dt.normalize() == values).all() else
+                              st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm"))
+        elif pd.api.types.is_integer_dtype(kind):
+            config_[label] = st.column_config.NumberColumn(label, format="%d")
+        elif pd.api.types.is_float_dtype(kind):
+            # Decimal comma as text (a Styler costs ~50 ms per table); right-aligned like a number.
+            view[label] = [format_number(v) for v in view[label]]
+            config_[label] = st.column_config.TextColumn(label, alignment="right")
+    st.dataframe(view, hide_index=True, column_config=config_, width="stretch", height=height, key=key)
+
+
+def downloads(df: pd.DataFrame, columns: list[str], name: str, title: str) -> None:
+    """Excel and CSV of the table on screen (Swedish headers); formulas neutralised by export.*; built on click."""
+    view = frame(df, columns)
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button("Ladda ner Excel", data=lambda: export.xlsx_bytes({title: view}, title=title),
+                         file_name=f"{name}.xlsx", icon=":material/download:", on_click="ignore",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    right.download_button("Ladda ner CSV", data=lambda: export.people_csv(view), file_name=f"{name}.csv",
+                          mime="text/csv", icon=":material/download:", on_click="ignore")
+
+
+def chart(fig, df: pd.DataFrame, columns: list[str], *, alt: str, labels: dict[str, str] | None = None,
+          label: str = "Visa diagrammets data som tabell", expanded: bool = False) -> None:
+    """A chart with a short text alternative and its data as a table right below it."""
+    st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True}, alt=alt)
+    with st.expander(label, expanded=expanded, icon=":material/table:"):
+        table(df, columns, labels=labels)
+
+
+def metric(col, label: str, value: str, change: str | None, previous: str | None, *, lower_is_better: bool = False,
+           help: str | None = None) -> None:
+    """A key figure in a card; ``previous`` names the period the change is measured against."""
+    col.metric(label, value, delta=change, delta_color="inverse" if lower_is_better else "normal",
+               delta_description=f"mot {previous}" if change is not None and previous else None, help=help,
+               border=True)

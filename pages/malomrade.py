@@ -1,0 +1,69 @@
+"""Målområde: one målområde's activities, its status mix and how it moved since the previous period."""
+
+import pandas as pd
+import streamlit as st
+
+from naringsdash import config, figures, ui
+
+ui.guard()
+data = ui.data()
+sel = ui.filters(data, malomrade="single")
+nr = sel.malomraden[0]
+st.title(f"Målområde {nr}. {ui.md(ui.reference().malomrade_name(nr))}")
+if sel.period is None:
+    ui.no_data()
+st.caption(f"{config.period_label(sel.period)} · läget per {config.as_of_date(sel.period, data.today)}")
+
+now, before = data.progress(sel), data.progress(sel, sel.previous)
+if now.empty:
+    ui.nothing_matches()
+    st.stop()
+now = now.iloc[0]
+before = before.iloc[0] if not before.empty else None
+prev = sel.previous if before is not None else None
+prev_label = config.period_label(sel.previous) if before is not None else None
+
+
+def change(col):
+    return None if before is None else now[col] - before[col]
+
+
+cols = st.columns(4)
+ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(change("antal")), prev)
+ui.metric(cols[1], "Andel klara", ui.number(now["andel_klara"], 1, " %"),
+          ui.delta(change("andel_klara"), 1, " %-enheter"), prev)
+ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("forsenade")), prev,
+          lower_is_better=True)
+ui.metric(cols[3], "Snitt andel klart", ui.number(now["snitt_andel_klar"], 1, " %"),
+          ui.delta(change("snitt_andel_klar"), 1, " %-enheter"), prev)
+
+st.header("Statusfördelning")
+mix = pd.DataFrame({"status": list(figures.STATUSES),
+                    "nu": [int(now[figures.STATUS_COLUMNS[s]]) for s in figures.STATUSES],
+                    "fore": [int(before[figures.STATUS_COLUMNS[s]]) if before is not None else None
+                             for s in figures.STATUSES]})
+mix["skillnad"] = mix["nu"] - mix["fore"]
+fig = figures.status_compare(dict(zip(mix["status"], mix["nu"])),
+                             dict(zip(mix["status"], mix["fore"])) if before is not None else None,
+                             config.period_label(sel.period), prev_label or "")
+ui.chart(fig, mix, ["status", "nu", "fore", "skillnad"] if before is not None else ["status", "nu"],
+         labels={"nu": config.period_label(sel.period), "fore": prev_label or "", "skillnad": "Förändring"},
+         alt="Stapeldiagram: antal aktiviteter per status, " + ", ".join(
+             f"{s} {n}" for s, n in zip(mix["status"], mix["nu"])) + (f"; jämfört med {prev_label}." if prev_label
+                                                                    else "."))
+
+st.header("Förflyttningar sedan förra perioden")
+moves = data.status_changes(sel)
+if before is None:
+    st.info("Det finns ingen uppföljning för förra perioden att jämföra med.")
+elif moves.empty:
+    st.info(f"Ingen aktivitet har bytt status sedan {prev_label}.")
+else:
+    st.caption(f"{len(moves)} aktiviteter har ny status sedan {prev_label} (nya aktiviteter saknar tidigare status).")
+    ui.table(moves, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "status_fore", "status",
+                     "andel_klar_fore", "andel_klar"])
+
+st.header("Aktiviteter")
+acts = data.activities(sel)
+ui.table(acts, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "slutdatum", "status", "andel_klar",
+                "bedomning", "forsenad", "kommentar"])

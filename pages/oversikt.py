@@ -1,0 +1,66 @@
+"""Översikt: the period's key figures with the change since the previous period, progress per målområde, trend."""
+
+import streamlit as st
+
+from naringsdash import config, figures, ui
+
+ui.guard()
+data = ui.data()
+sel = ui.filters(data)
+st.title("Översikt")
+if sel.period is None:
+    ui.no_data()
+st.caption(f"{config.period_label(sel.period)} · läget per {config.as_of_date(sel.period, data.today)}")
+
+summary = data.summary(sel)
+now = summary[summary["period"] == sel.period]
+if now.empty:
+    ui.nothing_matches()
+    st.stop()
+now = now.iloc[0]
+before = summary[summary["period"] == sel.previous]
+before = before.iloc[0] if not before.empty else None
+prev = sel.previous if before is not None else None
+koder = list(sel.forvaltningar or ui.reference().forvaltningar)
+reported = data.reporting(sel.period)
+reported_now = int(reported[reported["forvaltning"].isin(koder)]["rapporterat"].sum())
+reported_before = data.reporting(sel.previous)
+reported_before = int(reported_before[reported_before["forvaltning"].isin(koder)]["rapporterat"].sum())
+
+
+def change(col):
+    return None if before is None else now[col] - before[col]
+
+
+cols = st.columns(4)
+ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(change("antal")), prev)
+ui.metric(cols[1], "Andel klara", ui.number(now["andel_klara"], 1, " %"),
+          ui.delta(change("andel_klara"), 1, " %-enheter"), prev,
+          help="Andel av periodens aktiviteter med status Klar.")
+ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("forsenade")), prev,
+          lower_is_better=True, help="Status Försenad, eller slutdatum passerat utan att vara Klar eller Avbruten.")
+ui.metric(cols[3], "Har rapporterat", f"{reported_now} av {len(koder)}",
+          ui.delta(reported_now - reported_before) if before is not None else None, prev,
+          help="Förvaltningar som lämnat uppföljning för perioden.")
+if now["forsenade"]:
+    st.page_link("pages/forsenade.py", label=f"Visa de {ui.number(now['forsenade'])} försenade aktiviteterna",
+                 icon=":material/arrow_forward:")
+
+st.header("Status per målområde")
+progress = data.progress(sel)
+names = ui.reference().malomraden
+best = progress.sort_values("andel_klara", ascending=False).iloc[0]
+ui.chart(figures.progress_bars(progress, names), progress,
+         ["malomrade", "antal", "klar", "pagar", "ej_paborjad", "forsenad_status", "avbruten", "forsenade",
+          "andel_klara", "snitt_andel_klar"],
+         alt=f"Liggande staplar: antal aktiviteter per status för {len(progress)} målområden. Högst andel klara "
+             f"har {int(best['malomrade'])}. {names.get(int(best['malomrade']), '')} "
+             f"({ui.number(best['andel_klara'], 1, ' %')}).")
+
+st.header("Andel klara över tid")
+ui.chart(figures.share_trend(summary), summary,
+         ["period", "antal", "klara", "andel_klara", "forsenade", "rapporterat", "snitt_andel_klar"],
+         labels={"rapporterat": "Förvaltningar med aktiviteter"},
+         alt=f"Linjediagram: andel klara aktiviteter per period, från {ui.number(summary['andel_klara'].iloc[0], 1)} "
+             f"% ({summary['period'].iloc[0]}) till {ui.number(summary['andel_klara'].iloc[-1], 1)} % "
+             f"({summary['period'].iloc[-1]}).")
