@@ -61,8 +61,9 @@ class Reference:
         key = norm(value)
         if not key:
             return None
+        loose = re.sub(r"[^0-9a-z]", "", key)  # "Kultur och fritidsförvaltningen" without the hyphen
         for code, name in {**DEFAULT_FORVALTNINGAR, **self.forvaltningar}.items():
-            if key in (norm(code), norm(name)):
+            if key in (norm(code), norm(name)) or loose in (norm(code), re.sub(r"[^0-9a-z]", "", norm(name))):
                 return code if code in self.forvaltningar else None
         return None
 
@@ -175,7 +176,10 @@ def parse_period(value: object) -> str | None:
     s = norm(value)
     if not s:
         return None
-    s = s.replace("_", " ").replace("/", " ")
+    s = s.replace("_", " ").replace("/", " ").replace(":", " ")
+    if m := re.search(r"\(\s*t\s*([123])\s*\)", s):  # the product's own label, e.g. "2025 Delår (T2)"
+        rest = parse_period(s[:m.start()] + " " + s[m.end():])
+        return rest if rest is None or rest[-1] == m[1] else None
     patterns = [
         (r"(\d{4})\s*-?\s*t\s*([123])", lambda m: (m[1], m[2])),
         (r"(?:t|tertial)\s*([123])\s*[-,]?\s*(\d{4})", lambda m: (m[2], m[1])),

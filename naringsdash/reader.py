@@ -32,6 +32,8 @@ class WorkbookError(Exception):
 class Workbook:
     sheets: dict[str, list[list[object]]] = field(default_factory=dict)  # name → rows, index 0 = Excel row 1
     format: str = ""
+    # name → {(row, col): "percent" | "month"}: cells whose number format changes what the value means
+    formats: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
 
 
 def _col_number(letters: bytes) -> int:
@@ -190,4 +192,21 @@ def read_workbook(data: bytes) -> Workbook:
         raise
     except Exception as exc:  # calamine raises several types for corrupt content
         raise WorkbookError("Filen är skadad eller har ett format som inte kan läsas.") from exc
-    return Workbook(sheets=sheets, format=fmt)
+    return Workbook(sheets=sheets, format=fmt, formats=_formats(data, fmt))
+
+
+def _formats(data: bytes, fmt: str) -> dict[str, dict[tuple[int, int], str]]:
+    """Percent and year-month cells (see cellformats); a refinement that never rejects a file."""
+    from . import cellformats
+
+    try:
+        if fmt == "xls":
+            return cellformats.xls_formats(data)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if fmt == "ods":
+                names = set(zf.namelist())
+                styles = zf.read("styles.xml") if "styles.xml" in names else b""
+                return cellformats.ods_formats(zf.read("content.xml"), styles)
+            return cellformats.xlsx_formats(zf)
+    except Exception:  # malformed styles or streams: read the values as they are
+        return {}

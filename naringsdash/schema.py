@@ -6,6 +6,7 @@ the canonical export.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .text import norm
@@ -60,7 +61,8 @@ ACTIVITY_KEYS = tuple(c.key for c in ACTIVITY_COLUMNS)
 REQUIRED_KEYS = tuple(c.key for c in ACTIVITY_COLUMNS if c.required)
 
 STATUSES: dict[str, tuple[str, ...]] = {
-    "Ej påbörjad": ("ej påbörjad", "ej startad", "inte påbörjad", "inte startad", "planerad", "ej paborjat", "ej paborjad"),
+    "Ej påbörjad": ("ej påbörjad", "ej startad", "inte påbörjad", "inte startad", "planerad", "ej paborjat", "ej paborjad",
+                    "inte påbörjat", "ej startat", "inte startat", "planerat"),
     "Pågår": ("pågår", "pågående", "påbörjad", "startad", "pågår enligt plan", "i gång", "igång", "pagar enligt plan"),
     "Försenad": ("försenad", "försenat", "fördröjd", "forsenade"),
     "Klar": ("klar", "klart", "genomförd", "avslutad", "slutförd", "färdig", "genomfört", "avslutat", "slutfört"),
@@ -103,11 +105,13 @@ INDICATOR_EXPORT_COLUMNS = ("indikator", "malomrade", "enhet", "riktning", "malv
 
 def status_label(value: object) -> str | None:
     """Canonical status for any accepted variant, regardless of case, whitespace and diacritics."""
-    return _STATUS_LOOKUP.get(norm(value).replace(" ", ""))
+    key = norm(value).replace(" ", "")
+    return _STATUS_LOOKUP.get(key) or _STATUS_LOOKUP.get(key.rstrip(".!"))
 
 
 def bedomning_label(value: object) -> str | None:
-    return _BEDOMNING_LOOKUP.get(norm(value))
+    n = norm(value)
+    return _BEDOMNING_LOOKUP.get(n) or _BEDOMNING_LOOKUP.get(n.rstrip(".! "))
 
 
 def riktning_key(value: object) -> str | None:
@@ -117,12 +121,32 @@ def riktning_key(value: object) -> str | None:
 _LOOKUPS: dict[int, dict[str, Column]] = {}
 
 
+_LOOSE_LOOKUPS: dict[int, dict[str, Column]] = {}
+
+
+def _loose(normalised: str) -> str:
+    """A header without a parenthetical note, punctuation, spaces or a trailing '%': ``andel klart (%)`` → ``andelklart``."""
+    s = re.sub(r"\([^)]*\)", "", normalised).strip() or normalised
+    return re.sub(r"[^0-9a-z%]", "", s).rstrip("%")
+
+
 def match_column(header: object, columns: tuple[Column, ...] = ACTIVITY_COLUMNS) -> Column | None:
-    """The column a header means (any case, spacing, trailing ':' or '*', diacritics optional)."""
+    """The column a header means (any case, spacing, trailing ':' or '*', diacritics optional).
+
+    Failing an exact match, punctuation and a parenthetical note are ignored (``Mål-område``,
+    ``Andel klart %``, ``Slutdatum (deadline)``).
+    """
+    if not isinstance(header, str):
+        return None
     lookup = _LOOKUPS.get(id(columns))
     if lookup is None:
         lookup = _LOOKUPS[id(columns)] = {n: c for c in reversed(columns) for n in c.names()}
-    return lookup.get(norm(header)) if isinstance(header, str) else None
+        _LOOSE_LOOKUPS[id(columns)] = {_loose(n): c for c in reversed(columns) for n in c.names()}
+    n = norm(header)
+    found = lookup.get(n)
+    if found is None and n:
+        found = _LOOSE_LOOKUPS[id(columns)].get(_loose(n))
+    return found
 
 
 def info_key(label: object) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from . import schema
+from .cellformats import MONTH, PERCENT
 from .config import Reference, parse_period
 from .reader import Workbook
 from .text import norm
@@ -87,10 +88,12 @@ def _sheet_lookup(wb: Workbook) -> dict[str, str]:
 
 
 def _read_info(rows: list[list[object]]) -> dict[str, object]:
+    """Label/value pairs of the Info sheet; ``row:<key>`` holds the Excel row of each value."""
     info: dict[str, object] = {}
-    for row in rows:
-        if len(row) >= 2 and (key := schema.info_key(row[0])) and not is_empty(row[1]):
-            info.setdefault(key, row[1])
+    for i, row in enumerate(rows):
+        if len(row) >= 2 and (key := schema.info_key(row[0])) and not is_empty(row[1]) and key not in info:
+            info[key] = row[1]
+            info[f"row:{key}"] = i + 1
     return info
 
 
@@ -118,7 +121,7 @@ def validate_workbook(wb: Workbook, ref: Reference, forvaltning: str | None = No
 
     if ind_name:
         out.has_indicators = True
-        _validate_indicators(wb.sheets[ind_name], ind_name, ref, out)
+        _validate_indicators(wb.sheets[ind_name], ind_name, ref, out, wb.formats.get(ind_name, {}))
     if act_name is None:
         if not ind_name:
             names = ", ".join(c.header for c in schema.ACTIVITY_COLUMNS if c.required)
@@ -128,7 +131,7 @@ def validate_workbook(wb: Workbook, ref: Reference, forvaltning: str | None = No
 
     out.has_activities = True
     _resolve_context(out, ref, forvaltning, period, info, info_name)
-    _validate_activities(wb.sheets[act_name], act_name, ref, out, act_header)
+    _validate_activities(wb.sheets[act_name], act_name, ref, out, act_header, wb.formats.get(act_name, {}))
     return out
 
 
@@ -148,10 +151,11 @@ def _resolve_context(out: Parsed, ref: Reference, forvaltning: str | None, perio
         from_info = parse(raw_info) if not is_empty(raw_info) else None
         if not is_empty(raw_info) and from_info is None:
             out.errors.append(Issue(f"bad_{key}", f"Okänd {label.lower()} i bladet Info: väntade {expect}.",
-                                    info_name, None, label, display(raw_info)))
+                                    info_name, info.get(f"row:{key}"), label, display(raw_info)))
         if from_cmd and from_info and from_cmd != from_info:
             out.errors.append(Issue(f"{key}_mismatch", f"{label} i bladet Info ({from_info}) stämmer inte med den "
-                                    f"angivna ({from_cmd}).", info_name, None, label, display(raw_info)))
+                                    f"angivna ({from_cmd}).", info_name, info.get(f"row:{key}"), label,
+                                    display(raw_info)))
         value = from_cmd or from_info
         if value is None and is_empty(given) and is_empty(raw_info):
             out.errors.append(Issue(f"missing_{key}", f"{label} saknas: ange den vid uppladdningen (--{key}) "
@@ -160,7 +164,8 @@ def _resolve_context(out: Parsed, ref: Reference, forvaltning: str | None, perio
 
 
 def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, out: Parsed,
-                         found: tuple[int, dict[int, schema.Column]] | None) -> None:
+                         found: tuple[int, dict[int, schema.Column]] | None,
+                         formats: dict[tuple[int, int], str] | None = None) -> None:
     if found:
         header_idx, mapping = found
     else:
@@ -212,27 +217,28 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
                     out.errors.append(Issue("required", f"Värde saknas: {c.header} måste fyllas i.", sheet,
                                             excel_row, header, None))
                 continue
+            fmt = formats.get((excel_row - 1, j)) if formats else None
             if memoize:
-                key = (c.kind, type(raw), raw)
+                key = (c.kind, type(raw), raw, fmt)
                 value = memo.get(key, memo)
                 if value is memo:
                     try:
-                        value = memo[key] = _parse(c, raw, ref, fraction)
+                        value = memo[key] = _parse(c, raw, ref, fraction, fmt)
                     except ValueError as exc:
                         value = memo[key] = exc
             else:
                 try:
-                    value = _parse(c, raw, ref, fraction)
+                    value = _parse(c, raw, ref, fraction, fmt)
                 except ValueError as exc:
                     value = exc
             if isinstance(value, ValueError):
                 ok = False
                 out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {value}.", sheet, excel_row,
-                                        header, display(raw)))
+                                        header, display(raw, fmt)))
             else:
                 rec[c.key] = value
+        _check_row(rec, sheet, cols, out, seen_ids)  # also for a row with bad cells: report everything at once
         if ok:
-            _check_row(rec, sheet, cols, out, seen_ids)
             out.activities.append(rec)
 
 
@@ -243,14 +249,15 @@ def _filled(v: object) -> bool:
     return not isinstance(v, str) or bool(v.strip(" \t\r\n\u00a0\u202f"))
 
 
-def _parse(c: schema.Column, raw: object, ref: Reference, fraction: bool) -> object:
+def _parse(c: schema.Column, raw: object, ref: Reference, fraction: bool, fmt: str | None = None) -> object:
+    """One cell; ``fmt`` is the cell's number format when it matters (cellformats.PERCENT or MONTH)."""
     kind = c.kind
     if kind in ("text", "id"):
         return to_text(raw)
     if kind == "date":
-        return to_date(raw)
+        return to_date(raw, month_only=fmt == MONTH)
     if kind == "percent":
-        return to_percent(raw, fraction)
+        return to_percent(raw, fraction, percent_cell=fmt == PERCENT)
     if kind == "status":
         if (label := schema.status_label(raw)) is None:
             raise ValueError("en status: " + ", ".join(schema.STATUS_ORDER))
@@ -284,7 +291,9 @@ def _check_row(rec: dict, sheet: str, cols: dict[str, tuple[int, str]], out: Par
     """Rules across cells of one row, and uniqueness across rows."""
     row = rec["row"]
     aid = rec["aktivitet_id"]
-    if aid in seen:
+    if aid is None:
+        pass
+    elif aid in seen:
         out.errors.append(Issue("duplicate_id", f"Aktivitets-ID finns redan på rad {seen[aid]}; varje aktivitet "
                                                 f"ska ha ett eget ID.", sheet, row, cols["aktivitet_id"][1], aid))
     else:
@@ -301,7 +310,8 @@ def _check_row(rec: dict, sheet: str, cols: dict[str, tuple[int, str]], out: Par
                                   cols["andel_klar"][1], str(rec["andel_klar"])))
 
 
-def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, out: Parsed) -> None:
+def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, out: Parsed,
+                         formats: dict[tuple[int, int], str] | None = None) -> None:
     header_idx, mapping, best = _find_header(rows, schema.INDICATOR_COLUMNS, ("indikator",))
     if header_idx is None:
         out.errors.append(Issue("missing_column", "Kolumnen 'Indikator' saknas i rubrikraden.", sheet,
@@ -342,7 +352,8 @@ def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, o
                                             excel_row, header))
                 continue
             try:
-                meta[c.key] = _parse(c, raw, ref, False)
+                fmt = formats.get((excel_row - 1, j)) if formats else None
+                meta[c.key] = _number(raw, fmt) if c.kind == "number" else _parse(c, raw, ref, False, fmt)
             except ValueError as exc:
                 out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row,
                                         header, display(raw)))
@@ -357,10 +368,20 @@ def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, o
             if is_empty(raw):
                 continue
             try:
-                out.indicators.append({**meta, "ar": year, "varde": to_number(raw), "row": excel_row})
+                fmt = formats.get((excel_row - 1, j)) if formats else None
+                out.indicators.append({**meta, "ar": year, "varde": _number(raw, fmt), "row": excel_row})
             except ValueError as exc:
                 out.errors.append(Issue("bad_number", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row,
                                         to_text(header_row[j]), display(raw)))
+
+
+def _number(raw: object, fmt: str | None = None) -> float:
+    """An indicator number; a percent-formatted cell and ``45 %`` both mean 45."""
+    if fmt == PERCENT and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return round(raw * 100, 9)
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        return to_number(raw.strip()[:-1])
+    return to_number(raw)
 
 
 __all__ = ["Issue", "Parsed", "validate_workbook", "EXPECT_DATE"]

@@ -25,10 +25,12 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 _WS = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)?z?")
-_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?: \d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?")
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})(?:[/.\-]| )(\d{4})(?: \d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?")
 _YM = re.compile(r"(\d{4})[-/.](\d{1,2})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MONTH_YEAR = re.compile(r"([a-z]+)\.?\s*(\d{4})")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.?\s*([a-z]+)\.?\s*(\d{4})")
+EXCEL_SERIALS = (18264, 73415)  # 1950-01-01 … 2100-12-31: a plausible date typed without date format
 
 
 def is_empty(value: object) -> bool:
@@ -56,17 +58,18 @@ def _last_day(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def to_date(value: object) -> dt.date:
+def to_date(value: object, month_only: bool = False) -> dt.date:
+    """A date; ``month_only`` for a date cell formatted to show only year and month (→ the month's last day)."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return _last_day(value.year, value.month) if month_only else value
     if isinstance(value, bool):
         raise ValueError(EXPECT_DATE)
     if isinstance(value, (int, float)):
         if float(value).is_integer() and 19000101 <= value <= 21001231:
             return to_date(str(int(value)))
-        if 1 <= value < 2958466:  # an Excel serial number in a cell without date format
+        if EXCEL_SERIALS[0] <= value <= EXCEL_SERIALS[1]:  # an Excel serial number in a cell without date format
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ValueError(EXPECT_DATE)
     s = norm(value)
@@ -81,6 +84,8 @@ def to_date(value: object) -> dt.date:
             return _last_day(int(m[1]), int(m[2]))
         if (m := _MONTH_YEAR.fullmatch(s)) and m[1] in MONTHS:
             return _last_day(int(m[2]), MONTHS[m[1]])
+        if (m := _DAY_MONTH_YEAR.fullmatch(s)) and m[2] in MONTHS:
+            return dt.date(int(m[3]), MONTHS[m[2]], int(m[1]))
     except ValueError:
         pass
     raise ValueError(EXPECT_DATE)
@@ -100,22 +105,25 @@ def to_number(value: object) -> float:
     raise ValueError(EXPECT_NUMBER)
 
 
-def to_percent(value: object, fraction_column: bool = False) -> int:
-    """Share done, 0–100: ``40``, ``40 %``, ``0,4`` (a fraction as a percent-formatted cell stores it)."""
+def to_percent(value: object, fraction_column: bool = False, percent_cell: bool = False) -> int:
+    """Share done, 0–100: ``40``, ``40 %``, ``40,0``, and ``0,4`` in a percent-formatted cell (``percent_cell``).
+
+    A number between 0 and 1 in a cell without percent format is read as a fraction too, and so is 1
+    in a column of fractions (``fraction_column``): nobody reports 0,4 % done.
+    """
     is_text = isinstance(value, str)
-    s = value.strip() if is_text else value
-    if is_text and s.endswith("%"):
-        try:
+    s = value.strip(" \t\r\n\u00a0\u202f") if is_text else value
+    try:
+        if percent_cell and not is_text and not isinstance(value, bool):
+            x = to_number(s) * 100
+        elif is_text and s.endswith("%"):
             x = to_number(s[:-1])
-        except ValueError:
-            raise ValueError(EXPECT_PERCENT) from None
-    else:
-        try:
+        else:
             x = to_number(s)
-        except ValueError:
-            raise ValueError(EXPECT_PERCENT) from None
-        if 0 < x < 1 or (fraction_column and x == 1):
-            x *= 100
+            if 0 < x < 1 or (fraction_column and x == 1):
+                x *= 100
+    except ValueError:
+        raise ValueError(EXPECT_PERCENT) from None
     if not 0 <= x <= 100:
         raise ValueError(EXPECT_PERCENT)
     return int(x + 0.5 + 1e-9)
@@ -138,10 +146,12 @@ def to_year(value: object) -> int | None:
     return None
 
 
-def display(value: object) -> str | None:
-    """How the offending value is shown back to the user in an error."""
+def display(value: object, fmt: str | None = None) -> str | None:
+    """How the offending value is shown back to the user in an error (a percent cell as ``150 %``)."""
     if value is None:
         return None
+    if fmt == "percent" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{display(round(value * 100, 6))} %"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
     return to_text(value) if not isinstance(value, str) else value
