@@ -73,6 +73,15 @@ def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None
     return result
 
 
+def preview(result: ImportResult, db=None):
+    """For a valid activity upload: what it would change against the current version (new, ändrad, borttagen)."""
+    parsed = result.parsed
+    if not result.ok or parsed is None or not parsed.has_activities:
+        return None
+    with store.connect(db) as con:
+        return store.upload_diff(con, parsed.forvaltning, parsed.period, parsed.activities)
+
+
 def import_bytes(data: bytes, file_name: str, *, db=None, forvaltning: str | None = None, period: str | None = None,
                  user: str | None = None, dry_run: bool = False, ref: Reference | None = None,
                  uploaded_at: dt.datetime | None = None) -> ImportResult:

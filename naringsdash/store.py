@@ -70,7 +70,7 @@ def connect(db: str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterat
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = first(con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
     except duckdb.CatalogException:
         return 0
     return int(row[0]) if row else 0
@@ -94,7 +94,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes with every write, whoever made it; the app's cache key."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    row = first(con.execute("SELECT value FROM meta WHERE key = 'data_version'"))
     return int(row[0]) if row else 0
 
 
@@ -102,18 +102,25 @@ def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'")
 
 
+def first(cursor) -> tuple | None:
+    """The first row, fetching the whole result: DuckDB 2 refuses to register a relation on a connection
+    whose previous result was left unfinished by fetchone()."""
+    rows = cursor.fetchall()
+    return rows[0] if rows else None
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def current_upload(con, forvaltning: str, period: str) -> tuple | None:
-    return con.execute("SELECT id, sha256 FROM current_uploads WHERE forvaltning = ? AND period = ?",
-                       [forvaltning, period]).fetchone()
+    return first(con.execute("SELECT id, sha256 FROM current_uploads WHERE forvaltning = ? AND period = ?",
+                       [forvaltning, period]))
 
 
 def latest_indicator_upload(con, kind: str = "indikatorer") -> tuple | None:
     """The newest upload of an indicator kind (``indikatorer`` workbooks, or ``kolada`` syncs)."""
-    return con.execute("SELECT id, sha256 FROM uploads WHERE kind = ? ORDER BY id DESC LIMIT 1", [kind]).fetchone()
+    return first(con.execute("SELECT id, sha256 FROM uploads WHERE kind = ? ORDER BY id DESC LIMIT 1", [kind]))
 
 
 ACTIVITY_COLS = ("upload_id", "forvaltning", "period", "aktivitet_id", "aktivitet", "malomrade", "ansvarig",
@@ -122,17 +129,42 @@ INDICATOR_COLS = ("upload_id", "indikator", "malomrade", "enhet", "riktning", "m
                   "varde", "serie", "kpi", "fetched_at", "kolada_status")
 
 
+def _arrow(cols: tuple[str, ...], rows: list[tuple]):
+    import pyarrow as pa
+
+    arrays = list(zip(*rows)) if rows else [[] for _ in cols]
+    return pa.table({c: list(a) for c, a in zip(cols, arrays)})
+
+
+def _activity_rows(upload_id: int | None, forvaltning: str | None, period: str | None,
+                   activities: list[dict]) -> list[tuple]:
+    return [(upload_id, forvaltning, period, a["aktivitet_id"], a["aktivitet"], a["malomrade"], a["ansvarig"],
+             a["startdatum"], a["slutdatum"], a["status"], a["andel_klar"], a["bedomning"], a["kommentar"],
+             a.get("row")) for a in activities]
+
+
 def _insert_rows(con, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
     """Bulk insert through an Arrow table (far faster than executemany)."""
     if not rows:
         return
-    import pyarrow as pa
-
-    arrays = list(zip(*rows))
-    tbl = pa.table({c: list(a) for c, a in zip(cols, arrays)})
-    con.register("_incoming", tbl)
+    con.register("_incoming", _arrow(cols, rows))
     try:
         con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def upload_diff(con, forvaltning: str, period: str, activities: list[dict]):
+    """New, changed and removed activities of a would-be upload against the current version (a DataFrame)."""
+    import pyarrow as pa
+
+    tbl = _arrow(ACTIVITY_COLS, _activity_rows(None, forvaltning, period, activities))
+    tbl = tbl.cast(pa.schema([pa.field(c, t) for c, t in zip(ACTIVITY_COLS, (
+        pa.int32(), pa.string(), pa.string(), pa.string(), pa.string(), pa.int32(), pa.string(), pa.date32(),
+        pa.date32(), pa.string(), pa.int32(), pa.string(), pa.string(), pa.int32()))]))
+    con.register("_incoming", tbl)
+    try:
+        return con.execute(sql("upload_diff"), {"forvaltning": forvaltning, "period": period}).df()
     finally:
         con.unregister("_incoming")
 
@@ -148,15 +180,12 @@ def save_upload(con, *, kind: str, forvaltning: str | None, period: str | None, 
         if same and same[1] == digest and restored_from is None:
             con.execute("ROLLBACK")
             return int(same[0]), True
-        upload_id = int(con.execute("SELECT nextval('upload_seq')").fetchone()[0])
+        upload_id = int(first(con.execute("SELECT nextval('upload_seq')"))[0])
         con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [upload_id, kind, forvaltning, period, user, uploaded_at or dt.datetime.now(), file_name, digest,
                      len(activities) + len(indicators), restored_from])
         con.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?)", [digest, data, len(data)])
-        _insert_rows(con, "activities", ACTIVITY_COLS, [
-            (upload_id, forvaltning, period, a["aktivitet_id"], a["aktivitet"], a["malomrade"], a["ansvarig"],
-             a["startdatum"], a["slutdatum"], a["status"], a["andel_klar"], a["bedomning"], a["kommentar"],
-             a.get("row")) for a in activities])
+        _insert_rows(con, "activities", ACTIVITY_COLS, _activity_rows(upload_id, forvaltning, period, activities))
         _insert_rows(con, "indicator_values", INDICATOR_COLS, [
             (upload_id, i["indikator"], i["malomrade"], i["enhet"], i["riktning"], i["malvarde"], i["malar"],
              i["kalla"], i["ar"], i["varde"], i.get("serie") or "Trelleborg", i.get("kpi"), i.get("fetched_at"),
@@ -173,11 +202,11 @@ def restore_upload(con, upload_id: int, user: str) -> int:
     """Make an earlier version current again by copying it as the newest version; nothing is deleted."""
     con.execute("BEGIN TRANSACTION")
     try:
-        old = con.execute("SELECT kind, forvaltning, period, file_name, sha256, rows FROM uploads WHERE id = ?",
-                          [upload_id]).fetchone()
+        old = first(con.execute("SELECT kind, forvaltning, period, file_name, sha256, rows FROM uploads WHERE id = ?",
+                          [upload_id]))
         if old is None or old[0] != "aktiviteter":
             raise ValueError(f"Uppladdning {upload_id} finns inte eller kan inte återställas.")
-        new_id = int(con.execute("SELECT nextval('upload_seq')").fetchone()[0])
+        new_id = int(first(con.execute("SELECT nextval('upload_seq')"))[0])
         con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [new_id, old[0], old[1], old[2], user, dt.datetime.now(), old[3], old[4], old[5], upload_id])
         cols = ", ".join(ACTIVITY_COLS[1:])
@@ -193,6 +222,6 @@ def restore_upload(con, upload_id: int, user: str) -> int:
 
 def original_file(con, upload_id: int) -> tuple[str, bytes] | None:
     """The original bytes of an upload, exactly as uploaded, with its file name."""
-    row = con.execute("SELECT u.file_name, f.content FROM uploads u JOIN files f USING (sha256) WHERE u.id = ?",
-                      [upload_id]).fetchone()
+    row = first(con.execute("SELECT u.file_name, f.content FROM uploads u JOIN files f USING (sha256) WHERE u.id = ?",
+                      [upload_id]))
     return (row[0], bytes(row[1])) if row else None

@@ -96,3 +96,25 @@ def test_uploaded_at_and_user_are_kept(tmp_path, db):
     row = queries.uploads(db).iloc[0]
     assert (row["forvaltning"], row["period"], row["user_name"]) == ("SBF", "2025-T2", "Maria Persson")
     assert row["uploaded_at"].to_pydatetime() == when
+
+
+def test_preview_shows_new_changed_removed_against_current(tmp_path, db):
+    v1 = write_xlsx(tmp_path / "v1.xlsx", [activity(1), activity(2), activity(3)])
+    ingest.import_file(v1, db=db, forvaltning="KLF", period="2025-T1")
+    v2 = write_xlsx(tmp_path / "v2.xlsx", [activity(1), activity(2, Status="Klar", **{"Andel klart (%)": 100}),
+                                           activity(4)])
+    checked = ingest.check_bytes(v2.read_bytes(), "v2.xlsx", forvaltning="KLF", period="2025-T1")
+    diff = ingest.preview(checked, db)
+    cols = diff[["andring", "aktivitet_id", "status_fore", "status", "andrade_falt"]]
+    assert cols.astype(object).where(cols.notna(), None).values.tolist() == [
+        ["ny", "A-04", None, "Pågår", None],
+        ["ändrad", "A-02", "Pågår", "Klar", "Status, Andel klart"],
+        ["borttagen", "A-03", "Pågår", None, None],
+        ["oförändrad", "A-01", "Pågår", "Pågår", None]]
+    assert len(queries.uploads(db)) == 1  # a preview writes nothing
+
+
+def test_preview_of_a_first_upload_is_all_new(tmp_path, db):
+    f = write_xlsx(tmp_path / "a.xlsx", [activity(1), activity(2)])
+    diff = ingest.preview(ingest.check_bytes(f.read_bytes(), "a.xlsx", forvaltning="KLF", period="2025-T1"), db)
+    assert diff["andring"].tolist() == ["ny", "ny"]
