@@ -72,9 +72,9 @@ def save(malomrade: int | str, period: str, bedomning: str, text: str, user: aut
             if not cur.empty and cur.iloc[0]["bedomning"] == word and cur.iloc[0]["text"] == body:
                 con.execute("ROLLBACK")
                 return int(cur.iloc[0]["id"]), True
-            new_id = con.execute(store.sql("analysis_insert"), {
+            new_id = store.first(con.execute(store.sql("analysis_insert"), {
                 "malomrade": nr, "period": p, "bedomning": word, "text": body, "user_name": user.label,
-                "created_at": now or dt.datetime.now().replace(microsecond=0)}).fetchone()[0]
+                "created_at": now or dt.datetime.now().replace(microsecond=0)}))[0]
             store.bump_data_version(con)
             con.execute("COMMIT")
         except Exception:
