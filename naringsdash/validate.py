@@ -159,7 +159,7 @@ def _resolve_context(out: Parsed, ref: Reference, forvaltning: str | None, perio
         value = from_cmd or from_info
         if value is None and is_empty(given) and is_empty(raw_info):
             out.errors.append(Issue(f"missing_{key}", f"{label} saknas: ange den vid uppladdningen (--{key}) "
-                                                      f"eller i bladet Info."))
+                                                      f"eller i bladet Info.", None, None, label))
         setattr(out, key, value)
 
 
@@ -202,8 +202,9 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
     blank = dict.fromkeys(schema.ACTIVITY_KEYS)
     memo: dict[tuple, object] = {}  # vocabulary cells repeat: parse each distinct value once
 
+    read = sorted(j for _, j, _, _ in col_items)  # cells in ignored columns do not make a row non-empty
     for offset, row in enumerate(body):
-        if not any(_filled(v) for v in row):
+        if not any(_filled(row[j]) for j in read if j < len(row)):
             continue
         excel_row = header_idx + 2 + offset
         rec: dict[str, object] = {**blank, "row": excel_row}
@@ -334,8 +335,9 @@ def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, o
     if out.errors:
         return
     seen: dict[str, int] = {}
+    read = sorted({j for j, _ in cols.values()} | set(years))  # cells in ignored columns do not count
     for offset, row in enumerate(rows[header_idx + 1:]):
-        if all(is_empty(v) for v in row):
+        if all(is_empty(row[j]) for j in read if j < len(row)):
             continue
         excel_row = header_idx + 2 + offset
         meta: dict[str, object] = {}

@@ -190,3 +190,11 @@ def test_header_row_is_the_first_row_holding_all_required_headers(tmp_path):
     f = write_xlsx(tmp_path / "i.xlsx", [activity(1)], above=[["Status", "Slutdatum", "fyll i båda"]])
     res = check(f)
     assert res.ok and [a["row"] for a in res.parsed.activities] == [3]
+
+
+def test_a_row_with_text_only_in_ignored_columns_counts_as_empty(tmp_path):
+    f = write_xlsx(tmp_path / "n.xlsx", [activity(1) + [None, "notering"], [None] * 11 + ["fotnot", None],
+                                         [None] * 12 + ["* preliminärt"]], headers=HEADERS + ["Anteckning", None])
+    res = check(f)
+    assert flat(res.errors) == [] and [a["aktivitet_id"] for a in res.parsed.activities] == ["A-01"]
+    assert flat(res.warnings) == [(1, "Anteckning", "unknown_column")]
