@@ -49,29 +49,37 @@ def wrap(value: object, width: int = 28) -> str:
     return "<br>".join(plain(line) for line in textwrap.wrap(str(value), width)) or plain(value)
 
 
-def layout(fig: go.Figure, *, height: int = 420, legend: bool = True) -> go.Figure:
-    """The shared look: large type, Swedish separators, white background, legend on top."""
-    fig.update_layout(
-        template=TEMPLATE,
-        separators=", ",
-        height=height,
-        font={"family": "Source Sans Pro, Arial, sans-serif", "size": FONT_SIZE, "color": "#1A1A1A"},
-        margin={"l": 10, "r": 20, "t": 50 if legend else 20, "b": 10},
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": {"text": ""}},
-        hoverlabel={"font": {"size": FONT_SIZE}},
-        bargap=0.25,
-    )
-    fig.update_xaxes(automargin=True, title_font={"size": FONT_SIZE})
-    fig.update_yaxes(automargin=True, title_font={"size": FONT_SIZE})
-    return fig
+def figure(data: list[dict], *, height: int = 420, legend: bool = True, xaxis: dict | None = None,
+           yaxis: dict | None = None, **layout) -> go.Figure:
+    """The shared look, built in one go (Plotly's update_* calls cost milliseconds each): large type, Swedish
+    separators, white background, legend on top."""
+    axis = {"automargin": True, "title": {"font": {"size": FONT_SIZE}}}
+    return go.Figure(data=data, layout={
+        "template": TEMPLATE,
+        "separators": ", ",
+        "height": height,
+        "font": {"family": "Source Sans Pro, Arial, sans-serif", "size": FONT_SIZE, "color": "#1A1A1A"},
+        "margin": {"l": 10, "r": 20, "t": 50 if legend else 20, "b": 10},
+        "showlegend": legend,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": {"text": ""},
+                   "traceorder": "normal"},
+        "hoverlabel": {"font": {"size": FONT_SIZE}},
+        "bargap": 0.25,
+        "xaxis": _merge(axis, xaxis or {}),
+        "yaxis": _merge(axis, yaxis or {}),
+        **layout,
+    })
 
 
-def _status_bar(status: str, **kw) -> go.Bar:
-    return go.Bar(name=status, marker={"color": STATUS_COLORS[status], "line": {"color": "#FFFFFF", "width": 1},
-                                       "pattern": {"shape": STATUS_PATTERNS[status], "fgcolor": "#1A1A1A",
-                                                   "fillmode": "overlay", "size": 8, "solidity": 0.15}},
-                  textfont={"color": "#FFFFFF" if status == "Avbruten" else "#000000"}, **kw)
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _pattern(shape) -> dict:
+    return {"shape": shape, "fgcolor": "#1A1A1A", "fillmode": "overlay", "size": 8, "solidity": 0.15}
 
 
 def progress_bars(progress: pd.DataFrame, names: dict[int, str]) -> go.Figure:
@@ -79,74 +87,75 @@ def progress_bars(progress: pd.DataFrame, names: dict[int, str]) -> go.Figure:
     df = progress.sort_values("malomrade", ascending=False)
     labels = [f"{wrap(f'{int(r.malomrade)}. {names.get(int(r.malomrade), r.malomrade)}')}"
               f"<br><i>snitt {format_number(r.snitt_andel_klar)} % klart</i>" for r in df.itertuples()]
-    fig = go.Figure()
+    traces = []
     for status in STATUSES:
         counts = df[STATUS_COLUMNS[status]].astype(int).tolist()
-        fig.add_trace(_status_bar(status, y=labels, x=counts, orientation="h",
-                                  text=[c if c else "" for c in counts], textposition="inside",
-                                  hovertemplate=f"%{{y}}<br>{status}: %{{x}} aktiviteter<extra></extra>"))
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_xaxes(title_text="Antal aktiviteter", tickformat="d")
-    return layout(fig, height=max(360, 95 * len(df) + 80))
+        traces.append({
+            "type": "bar", "name": status, "orientation": "h", "y": labels, "x": counts,
+            "text": [c if c else "" for c in counts], "textposition": "inside",
+            "textfont": {"color": "#FFFFFF" if status == "Avbruten" else "#000000"},
+            "marker": {"color": STATUS_COLORS[status], "line": {"color": "#FFFFFF", "width": 1},
+                       "pattern": _pattern(STATUS_PATTERNS[status])},
+            "hovertemplate": f"%{{y}}<br>{status}: %{{x}} aktiviteter<extra></extra>"})
+    return figure(traces, height=max(360, 95 * len(df) + 80), barmode="stack",
+                  xaxis={"title": {"text": "Antal aktiviteter"}, "tickformat": "d"})
 
 
 def share_trend(summary: pd.DataFrame) -> go.Figure:
     """Share Klar per period, oldest first."""
-    fig = go.Figure(go.Scatter(
-        x=summary["period"].tolist(), y=summary["andel_klara"].astype(float).tolist(), mode="lines+markers+text",
-        line={"color": PRIMARY, "width": 4}, marker={"size": 12, "symbol": "circle"},
-        text=[f"{format_number(v)} %" for v in summary["andel_klara"]], textposition="top center",
-        customdata=[period_label(p) for p in summary["period"]], name="Andel klara",
-        hovertemplate="%{customdata}<br>Andel klara: %{y:.1f} %<extra></extra>"))
-    fig.update_yaxes(title_text="Andel klara (%)", range=[0, 105], ticksuffix=" %")
-    fig.update_xaxes(title_text="Period", type="category")
-    return layout(fig, height=380, legend=False)
+    trace = {"type": "scatter", "x": summary["period"].tolist(), "y": summary["andel_klara"].astype(float).tolist(),
+             "mode": "lines+markers+text", "line": {"color": PRIMARY, "width": 4}, "marker": {"size": 12},
+             "text": [f"{format_number(v)} %" for v in summary["andel_klara"]], "textposition": "top center",
+             "customdata": [period_label(p) for p in summary["period"]], "name": "Andel klara",
+             "hovertemplate": "%{customdata}<br>Andel klara: %{y:.1f} %<extra></extra>"}
+    return figure([trace], height=380, legend=False,
+                  xaxis={"title": {"text": "Period"}, "type": "category"},
+                  yaxis={"title": {"text": "Andel klara (%)"}, "range": [0, 105], "ticksuffix": " %"})
 
 
 def status_compare(current: dict[str, int], previous: dict[str, int] | None, current_label: str,
                    previous_label: str) -> go.Figure:
     """Number of activities per status in this and (when there is one) the previous period."""
-    fig = go.Figure()
     rows = [(previous_label, previous, 0.45), (current_label, current, 1.0)] if previous else \
         [(current_label, current, 1.0)]
+    traces = []
     for label, counts, opacity in rows:
         values = [int(counts.get(s, 0)) for s in STATUSES]
-        fig.add_trace(go.Bar(
-            name=plain(label), x=list(STATUSES), y=values, text=values, textposition="outside",
-            textfont={"color": "#1A1A1A"},
-            marker={"color": [STATUS_COLORS[s] for s in STATUSES], "line": {"color": "#1A1A1A", "width": 1.5},
-                    "opacity": opacity, "pattern": {"shape": [STATUS_PATTERNS[s] for s in STATUSES],
-                                                    "fgcolor": "#1A1A1A", "fillmode": "overlay", "size": 8,
-                                                    "solidity": 0.15}},
-            hovertemplate=f"{plain(label)}<br>%{{x}}: %{{y}} aktiviteter<extra></extra>"))
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="Antal aktiviteter", tickformat="d", rangemode="tozero")
-    fig.update_xaxes(title_text="Status")
-    return layout(fig, height=400, legend=previous is not None)
+        traces.append({
+            "type": "bar", "name": plain(label), "x": list(STATUSES), "y": values, "text": values,
+            "textposition": "outside", "textfont": {"color": "#1A1A1A"},
+            "marker": {"color": [STATUS_COLORS[s] for s in STATUSES], "line": {"color": "#1A1A1A", "width": 1.5},
+                       "opacity": opacity, "pattern": _pattern([STATUS_PATTERNS[s] for s in STATUSES])},
+            "hovertemplate": f"{plain(label)}<br>%{{x}}: %{{y}} aktiviteter<extra></extra>"})
+    return figure(traces, height=400, legend=previous is not None, barmode="group",
+                  xaxis={"title": {"text": "Status"}},
+                  yaxis={"title": {"text": "Antal aktiviteter"}, "tickformat": "d", "rangemode": "tozero"})
 
 
-def indicator(values: pd.DataFrame, unit: str | None, target: float | None,
-              target_year: int | None) -> go.Figure:
+def indicator(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None) -> go.Figure:
     """One indicator over the years: the own series strong, comparison series thin, the target drawn in."""
-    fig = go.Figure()
     unit_txt = f" {plain(unit)}" if unit else ""
+    traces, shapes = [], []
     for serie, df in values.sort_values("ar").groupby("serie", sort=False):
         own = serie == "Trelleborg"
-        fig.add_trace(go.Scatter(
-            x=df["ar"].astype(int).tolist(), y=df["varde"].astype(float).tolist(), name=plain(serie),
-            mode="lines+markers", line={"color": PRIMARY if own else COMPARISON, "width": 4 if own else 2,
-                                        "dash": "solid" if own else "dot"},
-            marker={"size": 10 if own else 6, "symbol": "circle" if own else "square"},
-            hovertemplate=f"{plain(serie)} %{{x}}: %{{y:,.4~f}}{unit_txt}<extra></extra>"))
-    if target is not None and pd.notna(target):
-        fig.add_hline(y=float(target), line={"color": TARGET, "width": 3, "dash": "dash"})
-        when = f" till {int(target_year)}" if target_year is not None and pd.notna(target_year) else ""
-        if when:
-            fig.add_trace(go.Scatter(
-                x=[int(target_year)], y=[float(target)], mode="markers+text", name=f"Mål{when}",
-                marker={"symbol": "star", "size": 20, "color": TARGET, "line": {"color": "#1A1A1A", "width": 1}},
-                text=[f"Mål {format_number(target)}{when}"], textposition="top left",
-                hovertemplate=f"Mål{when}: %{{y:,.4~f}}{unit_txt}<extra></extra>"))
-    fig.update_xaxes(title_text="År", tickformat="d", dtick=2 if values["ar"].nunique() > 12 else 1)
-    fig.update_yaxes(title_text=plain(unit or "Värde"), rangemode="tozero")
-    return layout(fig, height=380, legend=values["serie"].nunique() > 1 or target is not None)
+        traces.append({
+            "type": "scatter", "x": df["ar"].astype(int).tolist(), "y": df["varde"].astype(float).tolist(),
+            "name": plain(serie), "mode": "lines+markers",
+            "line": {"color": PRIMARY if own else COMPARISON, "width": 4 if own else 2,
+                     "dash": "solid" if own else "dot"},
+            "marker": {"size": 10 if own else 6, "symbol": "circle" if own else "square"},
+            "hovertemplate": f"{plain(serie)} %{{x}}: %{{y:,.4~f}}{unit_txt}<extra></extra>"})
+    has_target = target is not None and pd.notna(target)
+    if has_target:
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(target), "y1": float(target),
+                       "line": {"color": TARGET, "width": 3, "dash": "dash"}})
+        if target_year is not None and pd.notna(target_year):
+            when = f" till {int(target_year)}"
+            traces.append({
+                "type": "scatter", "x": [int(target_year)], "y": [float(target)], "mode": "markers+text",
+                "name": f"Mål{when}", "text": [f"Mål {format_number(target)}{when}"], "textposition": "top left",
+                "marker": {"symbol": "star", "size": 20, "color": TARGET, "line": {"color": "#1A1A1A", "width": 1}},
+                "hovertemplate": f"Mål{when}: %{{y:,.4~f}}{unit_txt}<extra></extra>"})
+    return figure(traces, height=380, legend=values["serie"].nunique() > 1 or has_target, shapes=shapes,
+                  xaxis={"title": {"text": "År"}, "tickformat": "d", "dtick": 2 if values["ar"].nunique() > 12 else 1},
+                  yaxis={"title": {"text": plain(unit or "Värde")}, "rangemode": "tozero"})

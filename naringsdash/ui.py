@@ -353,13 +353,12 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
 
 def downloads(df: pd.DataFrame, columns: list[str], name: str, title: str) -> None:
     """Excel and CSV of the table on screen (Swedish headers); formulas neutralised by export.*; built on click."""
-    view = frame(df, columns)
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button("Ladda ner Excel", data=lambda: export.xlsx_bytes({title: view}, title=title),
+    left.download_button("Ladda ner Excel", data=lambda: export.xlsx_bytes({title: frame(df, columns)}, title=title),
                          file_name=f"{name}.xlsx", icon=":material/download:", on_click="ignore",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    right.download_button("Ladda ner CSV", data=lambda: export.people_csv(view), file_name=f"{name}.csv",
-                          mime="text/csv", icon=":material/download:", on_click="ignore")
+    right.download_button("Ladda ner CSV", data=lambda: export.people_csv(frame(df, columns)),
+                          file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
 
 
 def chart(fig, df: pd.DataFrame, columns: list[str], *, alt: str, labels: dict[str, str] | None = None,

@@ -40,13 +40,14 @@ pages = max(1, -(-len(changes) // PER_PAGE))
 page = st.pagination(pages, key="indikatorsida") if pages > 1 else 1
 shown = changes.iloc[(page - 1) * PER_PAGE: page * PER_PAGE]
 st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAGE + len(shown)} av {len(changes)}.")
+series = {name: df for name, df in values[values["indikator"].isin(shown["indikator"])].groupby("indikator")}
 for r in shown.itertuples():
     st.subheader(ui.md(r.indikator))
     target = f"Mål: {ui.number(r.malvarde)}" + (f" till {int(r.malar)}" if r.malar == r.malar and r.malar else "") \
         if r.malvarde == r.malvarde and r.malvarde is not None else "Inget målvärde angivet"
     st.caption(ui.md(f"{ui.RIKTNING.get(r.riktning, r.riktning)} · {target} · Källa: {r.kalla or 'okänd'}"))
     st.markdown(ui.md(sentence(r)))
-    own = values[values["indikator"] == r.indikator]
+    own = series[r.indikator]
     ui.chart(figures.indicator(own, r.enhet, r.malvarde, r.malar), own,
              ["serie", "ar", "varde"] if own["serie"].nunique() > 1 else ["ar", "varde"],
              label="Visa värdena som tabell", alt=f"Linjediagram över {r.indikator} per år. {sentence(r)}")
