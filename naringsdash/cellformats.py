@@ -45,10 +45,12 @@ def _attr(attrs: bytes, name: bytes) -> bytes | None:
 
 def _special_styles(styles: bytes) -> dict[int, str]:
     """cellXfs index → PERCENT | MONTH for the styles that carry such a number format."""
+    block = re.search(rb"<(?:\w+:)?numFmts\b.*?</(?:\w+:)?numFmts>", styles, re.S)  # not the dxfs' own numFmts
+    fmts = block.group(0) if block else b""
     custom = {int(m[1]): html.unescape(m[2].decode("utf-8"))
-              for m in re.finditer(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', styles)}
+              for m in re.finditer(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', fmts)}
     custom.update({int(m[2]): html.unescape(m[1].decode("utf-8"))
-                   for m in re.finditer(rb'<(?:\w+:)?numFmt\b[^>]*?formatCode="([^"]*)"[^>]*?numFmtId="(\d+)"', styles)})
+                   for m in re.finditer(rb'<(?:\w+:)?numFmt\b[^>]*?formatCode="([^"]*)"[^>]*?numFmtId="(\d+)"', fmts)})
     m = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
     out: dict[int, str] = {}
     if not m:

@@ -8,6 +8,7 @@ crafted into openpyxl's .xlsx, and as xlwt, odfpy and pandas write it. Each must
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import zipfile
@@ -145,3 +146,37 @@ def test_cli_import_of_legacy_xls_and_exact_csv_on_stdout(db):
     out = cli("export", "--period", "2025-T2")
     assert (out.returncode, out.stdout) == (0, EXPECTED)
     assert cli("export").stdout == EXPECTED  # default period: the latest with data
+
+
+STYLES = b"""<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm"/></numFmts>
+<cellStyleXfs count="1"><xf numFmtId="9"/></cellStyleXfs>
+<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="9" applyNumberFormat="1"/><xf numFmtId="164"/><xf numFmtId="14"/>
+</cellXfs><dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="0%"/></dxf></dxfs></styleSheet>"""
+
+
+def xlsx_with(sheet_xml: bytes) -> zipfile.ZipFile:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", b'<workbook xmlns:r="r"><sheets><sheet name="Blad &amp; 1" sheetId="1" '
+                                      b'r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", b'<Relationships><Relationship Id="rId1" Type="ws" '
+                                                 b'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/styles.xml", STYLES)
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return zipfile.ZipFile(buf)
+
+
+def test_xlsx_styles_only_cell_xfs_count_and_dxf_formats_do_not_leak():
+    assert cellformats._special_styles(STYLES) == {1: PERCENT, 2: MONTH}
+
+
+@pytest.mark.parametrize("sheet", [
+    b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="3"><c r="B3" s="1"><v>0.4</v></c>'
+    b'<c r="D3" s="2"><v>45809</v></c><c r="E3" s="3"><v>45809</v></c></row></sheetData></worksheet>',
+    # cells and rows without r= (some writers leave them out): positions are counted
+    b'<x:worksheet><x:sheetData><x:row><x:c t="s"><x:v>0</x:v></x:c></x:row><x:row/><x:row><x:c/>'
+    b'<x:c s="1"><x:v>0.4</x:v></x:c><x:c/><x:c s="2"><x:v>45809</x:v></x:c><x:c s="3"/></x:row></x:sheetData>'
+    b'</x:worksheet>',
+])
+def test_xlsx_cell_positions(sheet):
+    assert cellformats.xlsx_formats(xlsx_with(sheet)) == {"Blad & 1": {(2, 1): PERCENT, (2, 3): MONTH}}
