@@ -181,9 +181,14 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
     cols: dict[str, tuple[int, str]] = {}  # key → (index, header as written)
     for j, c in sorted(mapping.items()):
         text = to_text(header_row[j]) or c.header
-        if c.key in cols:
-            out.warnings.append(Issue("duplicate_column", f"Kolumnen finns två gånger; den första ({cols[c.key][1]}) "
-                                                          f"används.", sheet, header_idx + 1, text))
+        if c.key in cols:  # the canonical header wins over a synonym ("Aktivitets-ID" over a running "Nr")
+            used, ignored = cols[c.key], (j, text)
+            if norm(text) == norm(c.header) != norm(used[1]):
+                used, ignored = ignored, used
+            cols[c.key] = used
+            out.warnings.append(Issue("duplicate_column", f"Kolumnen betyder samma sak som {used[1]!r}, som läses "
+                                                          f"in; den här läses inte in.", sheet, header_idx + 1,
+                                      ignored[1]))
         else:
             cols[c.key] = (j, text)
     for j, v in enumerate(header_row):

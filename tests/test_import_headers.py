@@ -198,3 +198,15 @@ def test_a_row_with_text_only_in_ignored_columns_counts_as_empty(tmp_path):
     res = check(f)
     assert flat(res.errors) == [] and [a["aktivitet_id"] for a in res.parsed.activities] == ["A-01"]
     assert flat(res.warnings) == [(1, "Anteckning", "unknown_column")]
+
+
+def test_the_canonical_header_wins_over_a_synonym_for_the_same_column(tmp_path):
+    # a running "Nr" left of the real Aktivitets-ID, and "Start" next to "Startdatum"
+    headers = ["Nr", *HEADERS[:5], "Start", *HEADERS[5:]]
+    rows = [[n, *r[:5], "2024-01-01", *r[5:]] for n, r in ((1, activity(1)), (2, activity(2)))]
+    res = check(write_xlsx(tmp_path / "nr.xlsx", rows, headers=headers))
+    assert flat(res.errors) == []
+    assert flat(res.warnings) == [(1, "Nr", "duplicate_column"), (1, "Start", "duplicate_column")]
+    assert "'Aktivitets-ID'" in res.warnings[0].message
+    assert [(a["aktivitet_id"], a["startdatum"]) for a in res.parsed.activities] == [
+        ("A-01", dt.date(2025, 1, 1)), ("A-02", dt.date(2025, 1, 1))]
