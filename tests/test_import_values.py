@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HEADERS, activity, write_xlsx
+from conftest import activity, write_xlsx
 from naringsdash import config, export, ingest, queries, store
 from naringsdash.config import parse_period
 
