@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pandas as pd
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -29,6 +30,10 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from . import report as r
 from .report_charts import Rendered
+
+# Binary streams instead of ASCII85: a smaller file, and reportlab's pure-Python ASCII85 encoder was most of
+# the time spent on the chart images.
+rl_config.useA85 = 0
 
 PAGE_W, PAGE_H = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 20 * mm, 22 * mm, 22 * mm
