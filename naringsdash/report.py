@@ -1,8 +1,9 @@
 """The follow-up report to kommunstyrelsen for one period, as PDF, Excel or Word.
 
 ``collect`` gathers everything from the same queries the dashboard uses (so the report shows the
-dashboard's numbers); the wording that all three formats share is written here; the PDF is laid out in
-``report_pdf.py``, the Word document in ``report_docx.py``, the charts come from ``report_charts.py``.
+dashboard's numbers) and ``charts`` draws the dashboard's own figures. The wording the PDF and the Word
+document share is in ``report_text.py``; the formats are laid out in ``report_pdf.py`` (with
+``report_pdf_layout.py``), ``report_docx.py`` and ``report_xlsx.py``; ``report_charts.py`` makes the PNGs.
 The command line: ``python -m naringsdash report --period P --format pdf|xlsx|docx --out FILE``.
 """
 
@@ -16,8 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import analysis, config, export, queries
-from .text import format_number
+from . import analysis, config, queries
 
 TITLE = "Uppföljning av handlingsplanen för näringslivsarbetet"
 FORMATS = ("pdf", "xlsx", "docx")
@@ -27,21 +27,6 @@ MEDIA_TYPES = {"pdf": "application/pdf",
 # The self-assessed traffic light: background and text colour; the word is always printed too.
 BEDOMNING_COLORS = {"Grön": ("#1B7A3E", "#FFFFFF"), "Gul": ("#F2C500", "#1A1A1A"), "Röd": ("#B8322A", "#FFFFFF")}
 RIKTNING = {"hogre": "Högre är bättre", "lagre": "Lägre är bättre"}
-LABELS = {
-    "malomrade": "Målområde", "forvaltning": "Förvaltning", "forvaltning_namn": "Förvaltningens namn",
-    "aktivitet_id": "ID", "aktivitet": "Aktivitet", "ansvarig": "Ansvarig", "slutdatum": "Slutdatum",
-    "dagar_sena": "Dagar sena", "status": "Status", "andel_klar": "Andel klart (%)", "bedomning": "Bedömning",
-    "kommentar": "Kommentar", "antal": "Aktiviteter", "klar": "Klar", "pagar": "Pågår",
-    "ej_paborjad": "Ej påbörjad", "forsenad_status": "Försenad (status)", "avbruten": "Avbruten",
-    "forsenade": "Försenade", "andel_klara": "Andel klara (%)", "snitt_andel_klar": "Snitt andel klart (%)",
-    "rapporterat": "Rapporterat", "uploaded_at": "Inrapporterad", "user_name": "Av", "file_name": "Fil",
-    "versioner": "Versioner", "indikator": "Indikator", "enhet": "Enhet", "riktning": "Riktning",
-    "malvarde": "Målvärde", "malar": "Målår", "kalla": "Källa", "serie": "Serie", "ar": "År", "varde": "Värde",
-    "foregaende_ar": "Föregående år", "foregaende": "Föregående värde", "forandring": "Förändring",
-    "forandring_procent": "Förändring (%)", "analys": "Analys", "analys_av": "Analys skriven av",
-    "analys_skriven": "Analys skriven",
-}
-
 
 class ReportError(ValueError):
     """No report can be made (e.g. no follow-up for the period); the message is for the user."""
@@ -129,119 +114,6 @@ def collect(period: str, db=None, today: dt.date | None = None) -> ReportData:
     return d
 
 
-# --- Wording shared by the PDF and the Word document ---------------------------------
-
-
-def num(value: object, decimals: int | None = None, unit: str = "") -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    return format_number(value, decimals) + (f"\u00a0{unit}" if unit else "")
-
-
-def change(value: object, decimals: int | None = None, unit: str = "") -> str:
-    """A signed change: +3, −1,5 procentenheter, ±0."""
-    if value is None or pd.isna(value):
-        return ""
-    v = float(value)
-    sign = "+" if v > 0 else "−" if v < 0 else "±"
-    return sign + format_number(abs(v), decimals) + (f" {unit}" if unit else "")
-
-
-def when(value: object) -> str:
-    """A timestamp as 2025-06-30 10:15 (a date alone as 2025-06-30)."""
-    if value is None or pd.isna(value):
-        return ""
-    ts = pd.Timestamp(value)
-    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
-
-
-def key_figures(d: ReportData) -> list[tuple[str, str, str]]:
-    """(label, value, change since the previous period) for the summary."""
-    b, n = d.before, d.now
-    diff = (lambda col: change(n[col] - b[col])) if b is not None else (lambda col: "")
-    total = len(d.reporting)
-    rows = [("Aktiviteter", num(n["antal"]), diff("antal")),
-            ("Andel klara", num(n["andel_klara"], 1, "%"),
-             change(n["andel_klara"] - b["andel_klara"], 1, "procentenheter") if b is not None else ""),
-            ("Försenade", num(n["forsenade"]), diff("forsenade")),
-            ("Har rapporterat", f"{d.reported} av {total}", "")]
-    return rows
-
-
-def summary_text(d: ReportData) -> list[str]:
-    n = d.now
-    missing = d.reporting[~d.reporting["rapporterat"]]
-    lines = [f"Uppföljningen avser {d.label} med läget per {d.as_of:%Y-%m-%d}. "
-             f"{d.reported} av {len(d.reporting)} förvaltningar har lämnat uppföljning för perioden."
-             + ("" if missing.empty else " Uppföljning saknas från " + ", ".join(
-                 f"{c} ({name})" for c, name in zip(missing["forvaltning"], missing["forvaltning_namn"])) + "."),
-             f"Av {num(n['antal'])} aktiviteter är {num(n['klara'])} klara ({num(n['andel_klara'], 1, '%')}) "
-             f"och {num(n['forsenade'])} är försenade. I genomsnitt är aktiviteterna "
-             f"{num(n['snitt_andel_klar'], 1, '%')} klara."]
-    if d.before is not None:
-        b = d.before
-        lines.append(f"Jämfört med {d.previous_label} har andelen klara ändrats med "
-                     f"{change(n['andel_klara'] - b['andel_klara'], 1, 'procentenheter')} och antalet försenade "
-                     f"med {change(n['forsenade'] - b['forsenade'])}.")
-    lines.append("En aktivitet räknas som försenad när den har status Försenad, eller när slutdatum har passerats "
-                 "utan att den är Klar eller Avbruten.")
-    return lines
-
-
-def section_figures(s: Section, d: ReportData) -> list[tuple[str, str, str, str]]:
-    """(label, this period, previous period, change) for a målområde."""
-    if s.now is None:
-        return []
-    b = s.before
-    out = []
-    for label, col, dec, unit in (("Aktiviteter", "antal", 0, ""), ("Klara", "klar", 0, ""),
-                                  ("Andel klara", "andel_klara", 1, "%"), ("Försenade", "forsenade", 0, ""),
-                                  ("Snitt andel klart", "snitt_andel_klar", 1, "%")):
-        prev = num(b[col], dec, unit) if b is not None else "–"
-        diff = change(s.now[col] - b[col], dec, "procentenheter" if unit else "") if b is not None else ""
-        out.append((label, num(s.now[col], dec, unit), prev, diff))
-    return out
-
-
-def section_text(s: Section) -> str:
-    if s.now is None:
-        return "Målområdet har inga aktiviteter i uppföljningen för perioden."
-    n = s.now
-    late = int(n["forsenade"])
-    return (f"{num(n['antal'])} aktiviteter, varav {num(n['klar'])} klara ({num(n['andel_klara'], 1, '%')}), "
-            f"{num(n['pagar'])} pågår och {num(n['ej_paborjad'])} är ej påbörjade"
-            + (f"; {num(n['avbruten'])} är avbrutna" if n["avbruten"] else "") + ". "
-            + (f"{late} {'aktivitet är försenad' if late == 1 else 'aktiviteter är försenade'}."
-               if late else "Ingen aktivitet är försenad."))
-
-
-def analysis_byline(a: pd.Series) -> str:
-    return f"Bedömning av {a['user_name'] or 'okänd'}, {when(a['created_at'])}" + (
-        f" (version {int(a['versioner'])})" if int(a["versioner"]) > 1 else "")
-
-
-def target_text(r) -> str:
-    if r.malvarde is None or pd.isna(r.malvarde):
-        return "Inget målvärde angivet"
-    return f"Mål: {num(r.malvarde)}" + (f" till {int(r.malar)}" if r.malar is not None and pd.notna(r.malar) else "")
-
-
-def indicator_sentence(r) -> str:
-    unit = f" {r.enhet}" if r.enhet else ""
-    text = f"{int(r.ar)}: {num(r.varde)}{unit}"
-    if r.foregaende is None or pd.isna(r.foregaende):
-        return text + "."
-    pct = f" ({change(r.forandring_procent, 1, '%')})" if pd.notna(r.forandring_procent) else ""
-    if r.bedomning == "oförändrad":
-        return f"{text}, oförändrat jämfört med {int(r.foregaende_ar)}."
-    return f"{text}, {r.bedomning} med {num(abs(r.forandring))}{unit}{pct} jämfört med {int(r.foregaende_ar)}."
-
-
-def indicator_meta(r) -> str:
-    return " · ".join([f"Målområde {r.malomrade}" if pd.notna(r.malomrade) else "Inget målområde",
-                       RIKTNING.get(r.riktning, str(r.riktning)), target_text(r), f"Källa: {r.kalla or 'okänd'}"])
-
-
 # --- Charts --------------------------------------------------------------------------
 
 
@@ -270,60 +142,6 @@ def charts(d: ReportData) -> dict[str, object]:
     return out
 
 
-# --- Excel ----------------------------------------------------------------------------
-
-
-def _labelled(df: pd.DataFrame, columns: list[str], d: ReportData) -> pd.DataFrame:
-    out = df[columns].copy()
-    if "malomrade" in out:
-        out["malomrade"] = [d.malomrade(m) for m in out["malomrade"]]
-    if "riktning" in out:
-        out["riktning"] = [RIKTNING.get(r, r) for r in out["riktning"]]
-    return out.rename(columns={c: LABELS.get(c, c) for c in columns})
-
-
-def sheets(d: ReportData) -> dict[str, pd.DataFrame]:
-    """The report's sections as tables, one per sheet (also what the tests count)."""
-    head = [("Kommun", d.kommun, None, None), ("Rapport", TITLE, None, None), ("Period", d.label, None, None),
-            ("Läget per", d.as_of, None, None), ("Framtagen", d.created, None, None)]
-    n, b = d.now, d.before
-    for label, col in (("Aktiviteter", "antal"), ("Klara", "klara"), ("Andel klara (%)", "andel_klara"),
-                       ("Försenade", "forsenade"), ("Snitt andel klart (%)", "snitt_andel_klar")):
-        prev = b[col] if b is not None else None
-        head.append((label, n[col], prev, n[col] - prev if prev is not None else None))
-    head.append(("Förvaltningar som rapporterat", f"{d.reported} av {len(d.reporting)}", None, None))
-    summary = pd.DataFrame(head, columns=["Uppgift", d.label, d.previous_label, "Förändring"])
-
-    cols = ["antal", "klar", "pagar", "ej_paborjad", "forsenad_status", "avbruten", "forsenade", "andel_klara",
-            "snitt_andel_klar"]
-    rows = []
-    for s in d.sections:
-        a = s.analysis
-        rows.append({"malomrade": s.nr, **{c: (s.now[c] if s.now is not None else 0) for c in cols},
-                     "bedomning": a["bedomning"] if a is not None else None,
-                     "analys": a["text"] if a is not None else None,
-                     "analys_av": a["user_name"] if a is not None else None,
-                     "analys_skriven": a["created_at"] if a is not None else None})
-    malomraden = pd.DataFrame(rows, columns=["malomrade", *cols, "bedomning", "analys", "analys_av",
-                                             "analys_skriven"])
-    for c in ("andel_klara", "snitt_andel_klar"):
-        malomraden.loc[[s.now is None for s in d.sections], c] = None
-    return {
-        "Sammanfattning": summary,
-        "Målområden": _labelled(malomraden, list(malomraden.columns), d),
-        "Försenade": _labelled(d.overdue, ["malomrade", "forvaltning", "aktivitet_id", "aktivitet", "ansvarig",
-                                           "slutdatum", "dagar_sena", "status", "andel_klar", "bedomning",
-                                           "kommentar"], d),
-        "Indikatorer": _labelled(d.changes, ["indikator", "malomrade", "enhet", "riktning", "ar", "varde",
-                                             "foregaende_ar", "foregaende", "forandring", "forandring_procent",
-                                             "bedomning", "malvarde", "malar", "kalla"], d),
-        "Indikatorvärden": _labelled(d.indicators, ["indikator", "malomrade", "serie", "ar", "varde", "enhet"], d),
-        "Inrapportering": _labelled(d.reporting, ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at",
-                                                  "user_name", "file_name", "versioner", "antal", "andel_klara",
-                                                  "snitt_andel_klar", "forsenade"], d),
-    }
-
-
 # --- Building ---------------------------------------------------------------------------
 
 
@@ -343,7 +161,9 @@ def build(period: str, fmt: str, db=None, today: dt.date | None = None, *, with_
     d = collect(p, db, today)
     t1 = time.perf_counter()
     if fmt == "xlsx":
-        data = export.xlsx_bytes(sheets(d), title=f"{TITLE}, {d.label}")
+        from .report_xlsx import xlsx_bytes
+
+        data = xlsx_bytes(d)
         images = None
     else:
         from .report_charts import Rendered, render

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from . import report as r
+from . import report_text as t
 from .report_charts import Rendered
 
 NAVY = RGBColor(0x1F, 0x4E, 0x79)
@@ -68,6 +69,9 @@ def table(doc, header: list[str], rows: list[list], widths_cm: list[float], righ
                 for run in cells[i].paragraphs[0].runs:
                     run.bold = True
                     run.font.color.rgb = RGBColor.from_string(fg.lstrip("#"))
+    t.autofit = False
+    for i, w in enumerate(widths_cm):  # the grid (LibreOffice) and every cell (Word) carry the width
+        t.columns[i].width = Cm(w * scale)
     for row in t.rows:
         for i, w in enumerate(widths_cm):
             row.cells[i].width = Cm(w * scale)
@@ -122,18 +126,18 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
     _page_break(doc)
 
     doc.add_heading("Sammanfattning", level=1)
-    table(doc, ["", "Värde", f"Sedan {d.previous_label}"], [list(k) for k in r.key_figures(d)], [5, 4, 6],
+    table(doc, ["", "Värde", f"Sedan {d.previous_label}"], [list(k) for k in t.key_figures(d)], [5, 4, 6],
           right={1, 2})
-    for line in r.summary_text(d):
+    for line in t.summary_text(d):
         doc.add_paragraph(line)
     doc.add_heading("Läget per målområde", level=2)
     rows, fills = [], {}
     for i, s in enumerate(d.sections, start=1):
         n = s.now
         word = s.analysis["bedomning"] if s.analysis is not None else None
-        rows.append([f"{s.nr}. {s.name}", r.num(n["antal"]) if n is not None else "0",
-                     r.num(n["andel_klara"], 1, "%") if n is not None else "–",
-                     r.num(n["forsenade"]) if n is not None else "0", word or "–"])
+        rows.append([f"{s.nr}. {s.name}", t.num(n["antal"]) if n is not None else "0",
+                     t.num(n["andel_klara"], 1, "%") if n is not None else "–",
+                     t.num(n["forsenade"]) if n is not None else "0", word or "–"])
         if word in r.BEDOMNING_COLORS:
             fills[(i, 4)] = r.BEDOMNING_COLORS[word]
     table(doc, ["Målområde", "Aktiviteter", "Andel klara", "Försenade", "Bedömning"], rows, [7, 2.5, 2.5, 2.5, 2.5],
@@ -148,8 +152,8 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
     for s in d.sections:
         _page_break(doc)
         doc.add_heading(s.title, level=1)
-        doc.add_paragraph(r.section_text(s))
-        figs = r.section_figures(s, d)
+        doc.add_paragraph(t.section_text(s))
+        figs = t.section_figures(s, d)
         if figs:
             table(doc, ["", d.label, d.previous_label, "Förändring"], [list(f) for f in figs], [4, 3, 3, 4],
                   right={1, 2, 3})
@@ -166,7 +170,7 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
             word.font.color.rgb = RGBColor.from_string(bg.lstrip("#") if a["bedomning"] != "Gul" else "8A6D00")
             for para in _text(a["text"]).split("\n"):
                 doc.add_paragraph(para)
-            doc.add_paragraph(r.analysis_byline(a)).runs[0].italic = True
+            doc.add_paragraph(t.analysis_byline(a)).runs[0].italic = True
         if f"malomrade_{s.nr}" in images:
             doc.add_heading("Statusfördelning", level=2)
             picture(doc, images, f"malomrade_{s.nr}", f"statusfördelning för målområde {s.nr}")
@@ -175,9 +179,9 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
             doc.add_paragraph("Inga försenade aktiviteter i målområdet.")
         else:
             table(doc, ["ID", "Aktivitet", "Förv.", "Ansvarig", "Slutdatum", "Dagar sena", "Status", "Kommentar"],
-                  [[a.aktivitet_id, a.aktivitet, a.forvaltning, a.ansvarig, r.when(a.slutdatum),
-                    r.num(a.dagar_sena), a.status, a.kommentar] for a in s.overdue.itertuples()],
-                  [1.5, 4, 1.1, 2.2, 1.9, 1.3, 1.7, 4.3], right={5})
+                  [[a.aktivitet_id, a.aktivitet, a.forvaltning, a.ansvarig, t.when(a.slutdatum),
+                    t.num(a.dagar_sena), a.status, a.kommentar] for a in s.overdue.itertuples()],
+                  [1.6, 3.5, 1.2, 2.0, 2.1, 1.5, 1.8, 3.3], right={5})
 
     _page_break(doc)
     doc.add_heading("Indikatorer", level=1)
@@ -187,13 +191,15 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
         doc.add_paragraph("Senaste värdet för varje indikator jämfört med året före. Förbättring eller försämring "
                           "bedöms efter indikatorns riktning.")
         table(doc, ["Indikator", "Målområde", "År", "Värde", "Föregående", "Förändring", "Bedömning", "Mål"],
-              [[x.indikator, x.malomrade, x.ar, f"{r.num(x.varde)} {x.enhet or ''}".strip(), r.num(x.foregaende),
-                r.change(x.forandring), x.bedomning, r.target_text(x).removeprefix("Mål: ")]
-               for x in d.changes.itertuples()], [5, 1.3, 1.1, 2.2, 1.8, 1.7, 2.1, 2.4], right={1, 2, 4, 5})
+              [[x.indikator, x.malomrade, x.ar, f"{t.num(x.varde)} {x.enhet or ''}".strip(), t.num(x.foregaende),
+                t.change(x.forandring), x.bedomning, t.target_text(x).removeprefix("Mål: ")]
+               for x in d.changes.itertuples()], [3.6, 2.1, 1.1, 2.1, 2.2, 2.2, 2.2, 1.7], right={1, 2, 4, 5})
         for i, x in enumerate(d.changes.itertuples()):
             doc.add_heading(_text(x.indikator), level=2)
-            doc.add_paragraph(r.indicator_meta(x)).runs[0].italic = True
-            doc.add_paragraph(r.indicator_sentence(x))
+            meta = doc.add_paragraph(t.indicator_meta(x))
+            meta.runs[0].italic = True
+            sentence = doc.add_paragraph(t.indicator_sentence(x))
+            meta.paragraph_format.keep_with_next = sentence.paragraph_format.keep_with_next = True
             if f"indikator_{i}" in images:
                 picture(doc, images, f"indikator_{i}", _text(x.indikator))
 
@@ -202,9 +208,9 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
     rep = d.reporting
     doc.add_paragraph(f"{d.reported} av {len(rep)} förvaltningar har lämnat uppföljning för {d.label}.")
     table(doc, ["Förvaltning", "Inrapporterad", "Av", "Versioner", "Aktiviteter", "Andel klara", "Försenade"],
-          [[x.forvaltning_namn, r.when(x.uploaded_at) if x.rapporterat else "Saknas", x.user_name,
-            r.num(x.versioner) if x.rapporterat else "", r.num(x.antal), r.num(x.andel_klara, 1, "%"),
-            r.num(x.forsenade)] for x in rep.itertuples()], [5, 2.5, 2.5, 1.5, 1.7, 1.7, 1.5], right={3, 4, 5, 6})
+          [[x.forvaltning_namn, t.when(x.uploaded_at) if x.rapporterat else "Saknas", x.user_name,
+            t.num(x.versioner) if x.rapporterat else "", t.num(x.antal), t.num(x.andel_klara, 1, "%"),
+            t.num(x.forsenade)] for x in rep.itertuples()], [5, 2.5, 2.5, 1.5, 1.7, 1.7, 1.5], right={3, 4, 5, 6})
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

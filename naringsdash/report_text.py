@@ -1,0 +1,119 @@
+"""The report's wording, shared by the PDF and the Word document: numbers in Swedish format, signed changes,
+and the sentences that sum up the period, a målområde and an indicator."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .report import RIKTNING, ReportData, Section
+from .text import format_number
+
+
+def num(value: object, decimals: int | None = None, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    return format_number(value, decimals) + (f"\u00a0{unit}" if unit else "")
+
+
+def change(value: object, decimals: int | None = None, unit: str = "") -> str:
+    """A signed change: +3, −1,5 procentenheter, ±0."""
+    if value is None or pd.isna(value):
+        return ""
+    v = float(value)
+    sign = "+" if v > 0 else "−" if v < 0 else "±"
+    return sign + format_number(abs(v), decimals) + (f" {unit}" if unit else "")
+
+
+def when(value: object) -> str:
+    """A timestamp as 2025-06-30 10:15 (a date alone as 2025-06-30)."""
+    if value is None or pd.isna(value):
+        return ""
+    ts = pd.Timestamp(value)
+    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
+
+
+def key_figures(d: ReportData) -> list[tuple[str, str, str]]:
+    """(label, value, change since the previous period) for the summary."""
+    b, n = d.before, d.now
+    diff = (lambda col: change(n[col] - b[col])) if b is not None else (lambda col: "")
+    total = len(d.reporting)
+    rows = [("Aktiviteter", num(n["antal"]), diff("antal")),
+            ("Andel klara", num(n["andel_klara"], 1, "%"),
+             change(n["andel_klara"] - b["andel_klara"], 1, "procentenheter") if b is not None else ""),
+            ("Försenade", num(n["forsenade"]), diff("forsenade")),
+            ("Har rapporterat", f"{d.reported} av {total}", "")]
+    return rows
+
+
+def summary_text(d: ReportData) -> list[str]:
+    n = d.now
+    missing = d.reporting[~d.reporting["rapporterat"]]
+    lines = [f"Uppföljningen avser {d.label} med läget per {d.as_of:%Y-%m-%d}. "
+             f"{d.reported} av {len(d.reporting)} förvaltningar har lämnat uppföljning för perioden."
+             + ("" if missing.empty else " Uppföljning saknas från " + ", ".join(
+                 f"{c} ({name})" for c, name in zip(missing["forvaltning"], missing["forvaltning_namn"])) + "."),
+             f"Av {num(n['antal'])} aktiviteter är {num(n['klara'])} klara ({num(n['andel_klara'], 1, '%')}) "
+             f"och {num(n['forsenade'])} är försenade. I genomsnitt är aktiviteterna "
+             f"{num(n['snitt_andel_klar'], 1, '%')} klara."]
+    if d.before is not None:
+        b = d.before
+        lines.append(f"Jämfört med {d.previous_label} har andelen klara ändrats med "
+                     f"{change(n['andel_klara'] - b['andel_klara'], 1, 'procentenheter')} och antalet försenade "
+                     f"med {change(n['forsenade'] - b['forsenade'])}.")
+    lines.append("En aktivitet räknas som försenad när den har status Försenad, eller när slutdatum har passerats "
+                 "utan att den är Klar eller Avbruten.")
+    return lines
+
+
+def section_figures(s: Section, d: ReportData) -> list[tuple[str, str, str, str]]:
+    """(label, this period, previous period, change) for a målområde."""
+    if s.now is None:
+        return []
+    b = s.before
+    out = []
+    for label, col, dec, unit in (("Aktiviteter", "antal", 0, ""), ("Klara", "klar", 0, ""),
+                                  ("Andel klara", "andel_klara", 1, "%"), ("Försenade", "forsenade", 0, ""),
+                                  ("Snitt andel klart", "snitt_andel_klar", 1, "%")):
+        prev = num(b[col], dec, unit) if b is not None else "–"
+        diff = change(s.now[col] - b[col], dec, "procentenheter" if unit else "") if b is not None else ""
+        out.append((label, num(s.now[col], dec, unit), prev, diff))
+    return out
+
+
+def section_text(s: Section) -> str:
+    if s.now is None:
+        return "Målområdet har inga aktiviteter i uppföljningen för perioden."
+    n = s.now
+    late = int(n["forsenade"])
+    return (f"{num(n['antal'])} aktiviteter, varav {num(n['klar'])} klara ({num(n['andel_klara'], 1, '%')}), "
+            f"{num(n['pagar'])} pågår och {num(n['ej_paborjad'])} är ej påbörjade"
+            + (f"; {num(n['avbruten'])} är avbrutna" if n["avbruten"] else "") + ". "
+            + (f"{late} {'aktivitet är försenad' if late == 1 else 'aktiviteter är försenade'}."
+               if late else "Ingen aktivitet är försenad."))
+
+
+def analysis_byline(a: pd.Series) -> str:
+    return f"Bedömning av {a['user_name'] or 'okänd'}, {when(a['created_at'])}" + (
+        f" (version {int(a['versioner'])})" if int(a["versioner"]) > 1 else "")
+
+
+def target_text(r) -> str:
+    if r.malvarde is None or pd.isna(r.malvarde):
+        return "Inget målvärde angivet"
+    return f"Mål: {num(r.malvarde)}" + (f" till {int(r.malar)}" if r.malar is not None and pd.notna(r.malar) else "")
+
+
+def indicator_sentence(r) -> str:
+    unit = f" {r.enhet}" if r.enhet else ""
+    text = f"{int(r.ar)}: {num(r.varde)}{unit}"
+    if r.foregaende is None or pd.isna(r.foregaende):
+        return text + "."
+    pct = f" ({change(r.forandring_procent, 1, '%')})" if pd.notna(r.forandring_procent) else ""
+    if r.bedomning == "oförändrad":
+        return f"{text}, oförändrat jämfört med {int(r.foregaende_ar)}."
+    return f"{text}, {r.bedomning} med {num(abs(r.forandring))}{unit}{pct} jämfört med {int(r.foregaende_ar)}."
+
+
+def indicator_meta(r) -> str:
+    return " · ".join([f"Målområde {r.malomrade}" if pd.notna(r.malomrade) else "Inget målområde",
+                       RIKTNING.get(r.riktning, str(r.riktning)), target_text(r), f"Källa: {r.kalla or 'okänd'}"])
