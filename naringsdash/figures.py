@@ -156,6 +156,10 @@ def indicator(values: pd.DataFrame, unit: str | None, target: float | None, targ
                 "name": f"Mål{when}", "text": [f"Mål {format_number(target)}{when}"], "textposition": "top left",
                 "marker": {"symbol": "star", "size": 20, "color": TARGET, "line": {"color": "#1A1A1A", "width": 1}},
                 "hovertemplate": f"Mål{when}: %{{y:,.4~f}}{unit_txt}<extra></extra>"})
+    # From zero (or the lowest value) to a little above the highest value or target, so the target's label fits.
+    lo = min(0.0, float(values["varde"].min()))
+    hi = max([float(values["varde"].max())] + ([float(target)] if has_target else []))
+    pad = (hi - lo) * 0.15 or 1.0
     return figure(traces, height=380, legend=values["serie"].nunique() > 1 or has_target, shapes=shapes,
                   xaxis={"title": {"text": "År"}, "tickformat": "d", "dtick": 2 if values["ar"].nunique() > 12 else 1},
-                  yaxis={"title": {"text": plain(unit or "Värde")}, "rangemode": "tozero"})
+                  yaxis={"title": {"text": plain(unit or "Värde")}, "range": [lo - (pad if lo < 0 else 0), hi + pad]})

@@ -369,9 +369,16 @@ def chart(fig, df: pd.DataFrame, columns: list[str], *, alt: str, labels: dict[s
         table(df, columns, labels=labels)
 
 
-def metric(col, label: str, value: str, change: str | None, previous: str | None, *, lower_is_better: bool = False,
+def metric(col, label: str, value: str, change: str | int | None = None, *, lower_is_better: bool = False,
            help: str | None = None) -> None:
-    """A key figure in a card; ``previous`` names the period the change is measured against."""
-    col.metric(label, value, delta=change, delta_color="inverse" if lower_is_better else "normal",
-               delta_description=f"mot {previous}" if change is not None and previous else None, help=help,
+    """A key figure in a card; the arrow shows the change (the page's caption says against which period)."""
+    col.metric(label, value, delta=change, delta_color="inverse" if lower_is_better else "normal", help=help,
                border=True)
+
+
+def period_caption(d: Data, sel: Selection, compared: bool = False) -> None:
+    """Which period, its as-of date, and what the arrows compare against."""
+    text = f"{config.period_label(sel.period)} · läget per {config.as_of_date(sel.period, d.today)}"
+    if compared:
+        text += f" · pilarna visar förändringen sedan {config.period_label(sel.previous)}"
+    st.caption(text)

@@ -20,8 +20,8 @@ rep = rep.assign(forvaltning_namn=[ref.forvaltning_name(c) for c in rep["forvalt
 done, missing = rep[rep["rapporterat"]], rep[~rep["rapporterat"]]
 
 cols = st.columns(3)
-ui.metric(cols[0], "Har rapporterat", f"{len(done)} av {len(rep)}", None, None)
-ui.metric(cols[1], "Saknas", ui.number(len(missing)), None, None)
+ui.metric(cols[0], "Har rapporterat", f"{len(done)} av {len(rep)}")
+ui.metric(cols[1], "Saknas", ui.number(len(missing)))
 latest = done["uploaded_at"].max() if not done.empty else None
 cols[2].metric("Senaste inrapportering", latest.strftime("%Y-%m-%d") if latest is not None else "–", border=True)
 

@@ -12,16 +12,14 @@ nr = sel.malomraden[0]
 st.title(f"Målområde {nr}. {ui.md(ui.reference().malomrade_name(nr))}")
 if sel.period is None:
     ui.no_data()
-st.caption(f"{config.period_label(sel.period)} · läget per {config.as_of_date(sel.period, data.today)}")
-
 now, before = data.progress(sel), data.progress(sel, sel.previous)
 if now.empty:
     ui.nothing_matches()
     st.stop()
 now = now.iloc[0]
 before = before.iloc[0] if not before.empty else None
-prev = sel.previous if before is not None else None
 prev_label = config.period_label(sel.previous) if before is not None else None
+ui.period_caption(data, sel, compared=before is not None)
 
 
 def change(col):
@@ -29,13 +27,13 @@ def change(col):
 
 
 cols = st.columns(4)
-ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(change("antal")), prev)
+ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(change("antal")))
 ui.metric(cols[1], "Andel klara", ui.number(now["andel_klara"], 1, " %"),
-          ui.delta(change("andel_klara"), 1, " %-enheter"), prev)
-ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("forsenade")), prev,
+          ui.delta(change("andel_klara"), 1, " procentenheter"))
+ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("forsenade")),
           lower_is_better=True)
 ui.metric(cols[3], "Snitt andel klart", ui.number(now["snitt_andel_klar"], 1, " %"),
-          ui.delta(change("snitt_andel_klar"), 1, " %-enheter"), prev)
+          ui.delta(change("snitt_andel_klar"), 1, " procentenheter"))
 
 st.header("Statusfördelning")
 mix = pd.DataFrame({"status": list(figures.STATUSES),

@@ -10,8 +10,6 @@ sel = ui.filters(data)
 st.title("Översikt")
 if sel.period is None:
     ui.no_data()
-st.caption(f"{config.period_label(sel.period)} · läget per {config.as_of_date(sel.period, data.today)}")
-
 summary = data.summary(sel)
 now = summary[summary["period"] == sel.period]
 if now.empty:
@@ -20,7 +18,7 @@ if now.empty:
 now = now.iloc[0]
 before = summary[summary["period"] == sel.previous]
 before = before.iloc[0] if not before.empty else None
-prev = sel.previous if before is not None else None
+ui.period_caption(data, sel, compared=before is not None)
 koder = list(sel.forvaltningar or ui.reference().forvaltningar)
 reported = data.reporting(sel.period)
 reported_now = int(reported[reported["forvaltning"].isin(koder)]["rapporterat"].sum())
@@ -33,14 +31,13 @@ def change(col):
 
 
 cols = st.columns(4)
-ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(change("antal")), prev)
+ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(change("antal")))
 ui.metric(cols[1], "Andel klara", ui.number(now["andel_klara"], 1, " %"),
-          ui.delta(change("andel_klara"), 1, " %-enheter"), prev,
-          help="Andel av periodens aktiviteter med status Klar.")
-ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("forsenade")), prev,
+          ui.delta(change("andel_klara"), 1, " procentenheter"), help="Andel av periodens aktiviteter med status Klar.")
+ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("forsenade")),
           lower_is_better=True, help="Status Försenad, eller slutdatum passerat utan att vara Klar eller Avbruten.")
 ui.metric(cols[3], "Har rapporterat", f"{reported_now} av {len(koder)}",
-          ui.delta(reported_now - reported_before) if before is not None else None, prev,
+          ui.delta(reported_now - reported_before) if before is not None else None,
           help="Förvaltningar som lämnat uppföljning för perioden.")
 if now["forsenade"]:
     st.page_link("pages/forsenade.py", label=f"Visa de {ui.number(now['forsenade'])} försenade aktiviteterna",
