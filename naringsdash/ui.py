@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from . import auth, config, demo, export, queries
 from .text import format_number
@@ -67,7 +68,12 @@ def current_user() -> auth.User | None:
 
 
 def guard(action: str = "view") -> auth.User:
-    """First call of every page: stop with a Swedish message unless the user may perform ``action``."""
+    """First call of every page: stop with a Swedish message unless the user may perform ``action``.
+
+    On a freshly started server Streamlit runs ``pages/<page>.py`` on its own for a direct link, skipping app.py
+    (the auto-discovered pages folder). The check below does not depend on app.py; once it passes, the page hands
+    over to the real navigation (menu, page config) and reruns, so the link opens the same page with the menu.
+    """
     user = current_user()
     if not auth.can(user, action):
         if user is None:
@@ -75,6 +81,12 @@ def guard(action: str = "view") -> auth.User:
         else:
             st.error("Du har inte behörighet till den här sidan.", icon=":material/block:")
         st.stop()
+    if not _navigation_ready:
+        try:
+            navigation(user)
+        except StreamlitAPIException:  # run outside app.py's folder (a test running the page file alone)
+            return user
+        st.rerun()
     return user
 
 
@@ -83,12 +95,19 @@ def _no_access() -> None:
     st.warning("Du behöver logga in för att se Näringsdash.", icon=":material/lock:")
 
 
+# False until app.py has built the navigation in this process; until then Streamlit runs page files alone.
+_navigation_ready = False
+
+
 def navigation(user: auth.User | None):
     """The top menu with the pages this user may see (the first is the start page)."""
+    global _navigation_ready
     allowed = [p for p in PAGES if auth.can(user, p.action)]
     pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=None if i == 0 else p.url_path, default=i == 0)
              for i, p in enumerate(allowed)]
-    return st.navigation(pages or [st.Page(_no_access, title="Näringsdash", default=True)], position="top")
+    nav = st.navigation(pages or [st.Page(_no_access, title="Näringsdash", default=True)], position="top")
+    _navigation_ready = True
+    return nav
 
 
 @st.cache_resource(show_spinner="Läser in demodata …")
@@ -243,8 +262,8 @@ def filters(d: Data, *, period: bool = True, forvaltning: bool = True, malomrade
             st.selectbox("Period", periods, format_func=config.period_label, key=_W + "period",
                          on_change=_changed, args=("period",))
         if forvaltning:
-            st.multiselect("Förvaltning", list(ref.forvaltningar), format_func=lambda c: f"{c} – {ref.forvaltningar[c]}",
-                           key=_W + "forvaltning", on_change=_changed, args=("forvaltning",),
+            st.multiselect("Förvaltning", list(ref.forvaltningar),
+                           format_func=lambda c: f"{c} – {ref.forvaltningar[c]}", key=_W + "forvaltning", on_change=_changed, args=("forvaltning",),
                            placeholder="Alla förvaltningar")
         names = {nr: f"{nr}. {name}" for nr, name in ref.malomraden.items()}
         if malomrade == "multi":

@@ -14,8 +14,8 @@ st.title("Försenade aktiviteter")
 if sel.period is None:
     ui.no_data()
 as_of = config.as_of_date(sel.period, data.today)
-st.caption(f"{config.period_label(sel.period)} · En aktivitet är försenad när dess status är Försenad, eller när "
-           f"slutdatum har passerat per {as_of} och den varken är Klar eller Avbruten.")
+st.caption(f"{config.period_label(sel.period)} · En aktivitet är försenad när dess status är Försenad, eller "
+           f"när slutdatum har passerat per {as_of} och den varken är Klar eller Avbruten.")
 
 late = data.overdue(sel)
 st.metric("Försenade aktiviteter", ui.number(len(late)), border=True, width="content")

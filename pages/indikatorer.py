@@ -1,5 +1,6 @@
 """Indikatorer: one chart per indicator over the years with its target, and the change since the year before."""
 
+import pandas as pd
 import streamlit as st
 
 from naringsdash import figures, ui
@@ -20,18 +21,26 @@ if changes.empty:
     st.stop()
 
 st.header("Förändring sedan föregående år")
-st.caption("Förbättring eller försämring bedöms efter indikatorns riktning: för en placering är ett lägre tal bättre.")
+st.caption("Förbättring eller försämring bedöms efter indikatorns riktning: för en placering är ett lägre tal "
+           "bättre.")
 ui.table(changes, ["indikator", "malomrade", "ar", "varde", "foregaende_ar", "foregaende", "forandring",
                    "forandring_procent", "bedomning", "enhet", "riktning"])
 
 
 def sentence(r) -> str:
+    """The latest value and its change in words, e.g. "2025: 133 placering, förbättring med 8 placering (-5,7 %)"."""
     unit = f" {r.enhet}" if r.enhet else ""
     text = f"{r.ar}: {ui.number(r.varde)}{unit}"
-    if r.foregaende_ar is None or r.foregaende != r.foregaende:  # no earlier value
+    if pd.isna(r.foregaende):
         return text + "."
-    pct = f" ({ui.delta(r.forandring_procent, 1, ' %')})" if r.forandring_procent == r.forandring_procent else ""
+    pct = f" ({ui.delta(r.forandring_procent, 1, ' %')})" if pd.notna(r.forandring_procent) else ""
     return f"{text}, {r.bedomning} med {ui.number(abs(r.forandring))}{unit}{pct} jämfört med {int(r.foregaende_ar)}."
+
+
+def target(r) -> str:
+    if pd.isna(r.malvarde):
+        return "Inget målvärde angivet"
+    return f"Mål: {ui.number(r.malvarde)}" + (f" till {int(r.malar)}" if pd.notna(r.malar) else "")
 
 
 st.header("Utveckling över tid")
@@ -43,9 +52,7 @@ st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAG
 series = {name: df for name, df in values[values["indikator"].isin(shown["indikator"])].groupby("indikator")}
 for r in shown.itertuples():
     st.subheader(ui.md(r.indikator))
-    target = f"Mål: {ui.number(r.malvarde)}" + (f" till {int(r.malar)}" if r.malar == r.malar and r.malar else "") \
-        if r.malvarde == r.malvarde and r.malvarde is not None else "Inget målvärde angivet"
-    st.caption(ui.md(f"{ui.RIKTNING.get(r.riktning, r.riktning)} · {target} · Källa: {r.kalla or 'okänd'}"))
+    st.caption(ui.md(f"{ui.RIKTNING.get(r.riktning, r.riktning)} · {target(r)} · Källa: {r.kalla or 'okänd'}"))
     st.markdown(ui.md(sentence(r)))
     own = series[r.indikator]
     ui.chart(figures.indicator(own, r.enhet, r.malvarde, r.malar), own,

@@ -235,7 +235,8 @@ def test_first_start_loads_the_demo_data_when_the_setting_is_on(db):
 def test_user_text_is_escaped_in_markdown_and_charts(db, tmp_path):
     name = "**Fet** <b>html</b> [länk](http://example.com) :red[röd]"
     wb = write_xlsx(tmp_path / "ind.xlsx", [[name, 1, "st", "Högre är bättre", 10, 2030, "<i>källa</i>", 5, 6]],
-                    headers=["Indikator", "Målområde", "Enhet", "Riktning", "Målvärde", "Målår", "Källa", 2023, 2024],
+                    headers=["Indikator", "Målområde", "Enhet", "Riktning", "Målvärde", "Målår", "Källa", 2023,
+                             2024],
                     sheet="Indikatorer")
     assert ingest.import_file(wb, db=db).ok
     at = open_page("pages/indikatorer.py")
@@ -259,3 +260,14 @@ def _progress_rows():
 
     return pd.DataFrame([{"malomrade": 1, "antal": 3, "ej_paborjad": 0, "pagar": 1, "forsenad_status": 1, "klar": 1,
                           "avbruten": 0, "forsenade": 1, "andel_klara": 33.3, "snitt_andel_klar": 60.0}])
+
+
+def test_indikatorer_page_two_then_a_filter_with_fewer_indicators(demo_db):
+    at = open_page("pages/indikatorer.py")
+    at.pagination[0].set_value(2).run()
+    no_exception(at)
+    names = [s.value for s in at.subheader]
+    assert names == [ui.md(n) for n in queries.indicator_changes(demo_db)["indikator"].iloc[6:12]]
+    at.multiselect(key="urval_malomrade").set_value([2]).run()
+    no_exception(at)
+    assert len(at.get("plotly_chart")) == 1

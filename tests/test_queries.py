@@ -38,7 +38,8 @@ def records(df, columns):
 
 def test_progress_counts_statuses_share_klar_and_average_per_malomrade(db):
     load(db, "2025-T2", "KLF", [("A1", 1, "Klar", 100, D(2025, 3, 31)), ("A2", 1, "Pågår", 40, D(2025, 12, 31)),
-                                ("A3", 1, "Försenad", 20, D(2025, 12, 31)), ("A4", 2, "Ej påbörjad", 0, D(2026, 6, 30)),
+                                ("A3", 1, "Försenad", 20, D(2025, 12, 31)),
+                                ("A4", 2, "Ej påbörjad", 0, D(2026, 6, 30)),
                                 ("A5", 2, "Avbruten", None, D(2025, 5, 31))])
     load(db, "2025-T2", "SBF", [("S1", 1, "Pågår", 60, D(2025, 6, 30))])  # past deadline, not done → overdue
     out = queries.progress("2025-T2", db=db, today=D(2026, 1, 1))
@@ -105,7 +106,8 @@ def test_status_changes_lists_moves_and_new_activities_since_the_previous_period
     load(db, "2025-T1", "KLF", [("A1", 1, "Pågår", 50, D(2025, 12, 31)), ("A2", 1, "Pågår", 30, D(2025, 12, 31)),
                                 ("A3", 2, "Ej påbörjad", 0, D(2025, 12, 31))])
     load(db, "2025-T2", "KLF", [("A1", 1, "Klar", 100, D(2025, 12, 31)), ("A2", 1, "Pågår", 60, D(2025, 12, 31)),
-                                ("A3", 2, "Pågår", 10, D(2025, 12, 31)), ("A4", 1, "Ej påbörjad", 0, D(2026, 6, 30))])
+                                ("A3", 2, "Pågår", 10, D(2025, 12, 31)),
+                                ("A4", 1, "Ej påbörjad", 0, D(2026, 6, 30))])
     out = queries.status_changes("2025-T2", db=db, malomraden=[1], today=D(2026, 1, 1))
     assert records(out, ["aktivitet_id", "status_fore", "status", "andel_klar_fore", "andel_klar", "ny"]) == [
         ("A1", "Pågår", "Klar", 50, 100, False), ("A4", None, "Ej påbörjad", None, 0, True)]
