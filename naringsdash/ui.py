@@ -133,7 +133,7 @@ def _query(name: str, db: str, version: int, today: dt.date | None, args: tuple)
     kwargs = dict(args)
     if today is not None:
         kwargs["today"] = today
-    if name == "reporting":
+    if name == "reporting":  # the förvaltningar are part of the key; the query only needs their codes
         kwargs["ref"] = config.Reference(forvaltningar={c: c for c in kwargs.pop("koder")})
     return getattr(queries, name)(db=db, **kwargs)
 
