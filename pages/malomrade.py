@@ -36,6 +36,8 @@ ui.metric(cols[3], "Snitt andel klart", ui.number(now["snitt_andel_klar"], 1, " 
           ui.delta(change("snitt_andel_klar"), 1, " procentenheter"))
 
 st.header("Statusfördelning")
+if prev_label:
+    st.caption(f"Ljusa staplar: {prev_label}. Mörka staplar: {config.period_label(sel.period)}.")
 mix = pd.DataFrame({"status": list(figures.STATUSES),
                     "nu": [int(now[figures.STATUS_COLUMNS[s]]) for s in figures.STATUSES],
                     "fore": [int(before[figures.STATUS_COLUMNS[s]]) if before is not None else None
