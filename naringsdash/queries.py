@@ -77,6 +77,13 @@ def indicator_changes(db=None, malomraden=None) -> pd.DataFrame:
     return _run("indicator_changes", db, malomraden=[int(m) for m in (malomraden or [])])
 
 
+def kolada_fetched(db=None) -> pd.DataFrame:
+    """Per Kolada indicator and series: KPI id, source, years and fetch time (``kolada.fetched``)."""
+    from .kolada import fetched
+
+    return fetched(db)
+
+
 def uploads(db=None, forvaltningar=None) -> pd.DataFrame:
     return _run("uploads", db, forvaltningar=[str(f) for f in (forvaltningar or [])])
 

@@ -179,6 +179,9 @@ class Data:
     def indicator_changes(self, sel: Selection) -> pd.DataFrame:
         return self._q("indicator_changes", dated=False, malomraden=sel.malomraden)
 
+    def kolada_fetched(self) -> pd.DataFrame:
+        return self._q("kolada_fetched", dated=False)
+
 
 def data() -> Data:
     """Call once per page run: the only time a warm run opens the database."""
