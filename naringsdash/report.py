@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import analysis, config, queries
+from . import analysis, config, labels, queries
 
 TITLE = "Uppföljning av handlingsplanen för näringslivsarbetet"
 FORMATS = ("pdf", "xlsx", "docx")
@@ -26,7 +26,7 @@ MEDIA_TYPES = {"pdf": "application/pdf",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 # The self-assessed traffic light: background and text colour; the word is always printed too.
 BEDOMNING_COLORS = {"Grön": ("#1B7A3E", "#FFFFFF"), "Gul": ("#F2C500", "#1A1A1A"), "Röd": ("#B8322A", "#FFFFFF")}
-RIKTNING = {"hogre": "Högre är bättre", "lagre": "Lägre är bättre"}
+RIKTNING = labels.RIKTNING
 
 class ReportError(ValueError):
     """No report can be made (e.g. no follow-up for the period); the message is for the user."""

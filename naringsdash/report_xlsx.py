@@ -6,23 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import export
-from .report import RIKTNING, TITLE, ReportData
-
-LABELS = {
-    "malomrade": "Målområde", "forvaltning": "Förvaltning", "forvaltning_namn": "Förvaltningens namn",
-    "aktivitet_id": "ID", "aktivitet": "Aktivitet", "ansvarig": "Ansvarig", "slutdatum": "Slutdatum",
-    "dagar_sena": "Dagar sena", "status": "Status", "andel_klar": "Andel klart (%)", "bedomning": "Bedömning",
-    "kommentar": "Kommentar", "antal": "Aktiviteter", "klar": "Klar", "pagar": "Pågår",
-    "ej_paborjad": "Ej påbörjad", "forsenad_status": "Försenad (status)", "avbruten": "Avbruten",
-    "forsenade": "Försenade", "andel_klara": "Andel klara (%)", "snitt_andel_klar": "Snitt andel klart (%)",
-    "rapporterat": "Rapporterat", "uploaded_at": "Inrapporterad", "user_name": "Av", "file_name": "Fil",
-    "versioner": "Versioner", "indikator": "Indikator", "enhet": "Enhet", "riktning": "Riktning",
-    "malvarde": "Målvärde", "malar": "Målår", "kalla": "Källa", "serie": "Serie", "ar": "År", "varde": "Värde",
-    "foregaende_ar": "Föregående år", "foregaende": "Föregående värde", "forandring": "Förändring",
-    "forandring_procent": "Förändring (%)", "analys": "Analys", "analys_av": "Analys skriven av",
-    "analys_skriven": "Analys skriven",
-}
-
+from .labels import LABELS, RIKTNING
+from .report import TITLE, ReportData
 
 
 def _labelled(df: pd.DataFrame, columns: list[str], d: ReportData) -> pd.DataFrame:

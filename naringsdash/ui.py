@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from . import auth, config, demo, export, queries
+from .labels import LABELS, RIKTNING  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
 from .text import format_number
 
 # --- Who, and which pages -------------------------------------------------------
@@ -319,24 +320,6 @@ def nothing_matches() -> None:
 
 
 # --- Tables, downloads and charts ---------------------------------------------------
-
-LABELS = {
-    "period": "Period", "forvaltning": "Förvaltning", "forvaltning_namn": "Förvaltningens namn",
-    "aktivitet_id": "ID", "aktivitet": "Aktivitet", "malomrade": "Målområde", "ansvarig": "Ansvarig",
-    "startdatum": "Startdatum", "slutdatum": "Slutdatum", "status": "Status", "andel_klar": "Andel klart (%)",
-    "bedomning": "Bedömning", "kommentar": "Senaste kommentar", "forsenad": "Försenad", "dagar_sena": "Dagar sena",
-    "antal": "Aktiviteter", "klar": "Klar", "pagar": "Pågår", "ej_paborjad": "Ej påbörjad",
-    "forsenad_status": "Försenad (status)", "avbruten": "Avbruten", "forsenade": "Försenade",
-    "klara": "Klara", "andel_klara": "Andel klara (%)", "snitt_andel_klar": "Snitt andel klart (%)",
-    "rapporterat": "Rapporterat", "uploaded_at": "Inrapporterad", "user_name": "Av", "file_name": "Fil",
-    "versioner": "Versioner", "status_fore": "Status förra perioden", "andel_klar_fore": "Andel klart förra (%)",
-    "andel_klar_forandring": "Förändring (procentenheter)", "indikator": "Indikator", "enhet": "Enhet",
-    "riktning": "Riktning", "malvarde": "Målvärde", "malar": "Målår", "kalla": "Källa", "serie": "Serie",
-    "ar": "År", "varde": "Värde", "foregaende_ar": "Föregående år", "foregaende": "Föregående värde",
-    "forandring": "Förändring", "forandring_procent": "Förändring (%)",
-}
-RIKTNING = {"hogre": "Högre är bättre", "lagre": "Lägre är bättre"}
-
 
 def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = None) -> pd.DataFrame:
     """The columns to show, with Swedish headers; yes/no and directions written out, målområde with its name."""
