@@ -132,34 +132,67 @@ def status_compare(current: dict[str, int], previous: dict[str, int] | None, cur
                   yaxis={"title": {"text": "Antal aktiviteter"}, "tickformat": "d", "rangemode": "tozero"})
 
 
+# Series on an indicator chart: the own series strong, each comparison series its own Okabe–Ito colour (at least
+# 3:1 against white), dash pattern and marker, so colour is never the only cue; the legend names them.
+OWN_SERIES = "Trelleborg"
+SERIES_STYLES = {
+    OWN_SERIES: {"color": PRIMARY, "dash": "solid", "width": 4, "symbol": "circle", "size": 10},
+    "Riket": {"color": "#000000", "dash": "dash", "width": 2.5, "symbol": "square", "size": 8},
+    "Liknande kommuner": {"color": "#009E73", "dash": "dot", "width": 3, "symbol": "diamond", "size": 10},
+}
+OTHER_STYLES = (  # further series, in order
+    {"color": "#CC79A7", "dash": "longdash", "width": 2.5, "symbol": "triangle-up", "size": 10},
+    {"color": "#D55E00", "dash": "longdashdot", "width": 2.5, "symbol": "x", "size": 9},
+    {"color": COMPARISON, "dash": "dashdot", "width": 2, "symbol": "cross", "size": 8},
+)
+TARGET_DASH = "dashdot"
+
+
+def series_order(names) -> list[str]:
+    """The own series first, then riket, similar kommuner, and any others alphabetically."""
+    known = list(SERIES_STYLES)
+    return sorted(dict.fromkeys(names), key=lambda n: (known.index(n) if n in known else len(known), str(n)))
+
+
+def series_styles(names) -> dict[str, dict]:
+    """Each series' line style (see SERIES_STYLES), in series_order."""
+    ordered = series_order(names)
+    others = iter([n for n in ordered if n not in SERIES_STYLES])
+    extra = {n: OTHER_STYLES[i % len(OTHER_STYLES)] for i, n in enumerate(others)}
+    return {n: SERIES_STYLES.get(n) or extra[n] for n in ordered}
+
+
 def indicator(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None) -> go.Figure:
-    """One indicator over the years: the own series strong, comparison series thin, the target drawn in."""
+    """One indicator over the years: the own series strong, comparison series (riket, similar kommuner) each in
+    its own colour, dashes and markers, the target drawn in; a legend when there is more than one thing to name."""
     unit_txt = f" {plain(unit)}" if unit else ""
     traces, shapes = [], []
-    for serie, df in values.sort_values("ar").groupby("serie", sort=False):
-        own = serie == "Trelleborg"
+    groups = dict(tuple(values.sort_values("ar").groupby("serie", sort=False)))
+    for serie, style in series_styles(groups).items():
+        df = groups[serie]
         traces.append({
             "type": "scatter", "x": df["ar"].astype(int).tolist(), "y": df["varde"].astype(float).tolist(),
             "name": plain(serie), "mode": "lines+markers",
-            "line": {"color": PRIMARY if own else COMPARISON, "width": 4 if own else 2,
-                     "dash": "solid" if own else "dot"},
-            "marker": {"size": 10 if own else 6, "symbol": "circle" if own else "square"},
+            "line": {"color": style["color"], "width": style["width"], "dash": style["dash"]},
+            "marker": {"size": style["size"], "symbol": style["symbol"], "color": style["color"]},
             "hovertemplate": f"{plain(serie)} %{{x}}: %{{y:,.4~f}}{unit_txt}<extra></extra>"})
     has_target = target is not None and pd.notna(target)
     if has_target:
         shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(target), "y1": float(target),
-                       "line": {"color": TARGET, "width": 3, "dash": "dash"}})
+                       "line": {"color": TARGET, "width": 3, "dash": TARGET_DASH}})
         if target_year is not None and pd.notna(target_year):
             when = f" till {int(target_year)}"
             traces.append({
                 "type": "scatter", "x": [int(target_year)], "y": [float(target)], "mode": "markers+text",
                 "name": f"Mål{when}", "text": [f"Mål {format_number(target)}{when}"], "textposition": "top left",
+                "cliponaxis": False,  # the label may reach above the plot area; never cut it off
                 "marker": {"symbol": "star", "size": 20, "color": TARGET, "line": {"color": "#1A1A1A", "width": 1}},
                 "hovertemplate": f"Mål{when}: %{{y:,.4~f}}{unit_txt}<extra></extra>"})
-    # From zero (or the lowest value) to a little above the highest value or target, so the target's label fits.
+    # From zero (or the lowest value) to a good way above the highest value or target, so the target's label fits
+    # inside the plot area; cliponaxis above keeps it whole on a short chart anyway.
     lo = min(0.0, float(values["varde"].min()))
     hi = max([float(values["varde"].max())] + ([float(target)] if has_target else []))
-    pad = (hi - lo) * 0.15 or 1.0
+    pad = (hi - lo) * 0.2 or 1.0
     return figure(traces, height=380, legend=values["serie"].nunique() > 1 or has_target, shapes=shapes,
                   xaxis={"title": {"text": "År"}, "tickformat": "d", "dtick": 2 if values["ar"].nunique() > 12 else 1},
                   yaxis={"title": {"text": plain(unit or "Värde")}, "range": [lo - (pad if lo < 0 else 0), hi + pad]})

@@ -1,4 +1,5 @@
-"""Indikatorer: one chart per indicator over the years with its target, and the change since the year before."""
+"""Indikatorer: one chart per indicator over the years, Trelleborg against riket and similar kommuner where the
+data has them, with its target, the change since the year before, and its source under the chart."""
 
 import pandas as pd
 import streamlit as st
@@ -21,10 +22,15 @@ if changes.empty:
     st.stop()
 
 st.header("Förändring sedan föregående år")
-st.caption("Förbättring eller försämring bedöms efter indikatorns riktning: för en placering är ett lägre tal "
-           "bättre.")
+st.caption("Förbättring eller försämring bedöms efter indikatorns riktning: för en placering eller arbetslöshet är "
+           "ett lägre tal bättre. Förändringen gäller Trelleborg.")
 ui.table(changes, ["indikator", "malomrade", "ar", "varde", "foregaende_ar", "foregaende", "forandring",
                    "forandring_procent", "bedomning", "enhet", "riktning"])
+
+
+def change_unit(enhet) -> str:
+    """A change in a share is in percentage points."""
+    return " procentenheter" if enhet in ("%", "procent") else f" {enhet}" if enhet else ""
 
 
 def sentence(r) -> str:
@@ -34,7 +40,18 @@ def sentence(r) -> str:
     if pd.isna(r.foregaende):
         return text + "."
     pct = f" ({ui.delta(r.forandring_procent, 1, ' %')})" if pd.notna(r.forandring_procent) else ""
-    return f"{text}, {r.bedomning} med {ui.number(abs(r.forandring))}{unit}{pct} jämfört med {int(r.foregaende_ar)}."
+    return (f"{text}, {r.bedomning} med {ui.number(abs(r.forandring))}{change_unit(r.enhet)}{pct} jämfört med "
+            f"{int(r.foregaende_ar)}.")
+
+
+def compared(r, wide: pd.DataFrame) -> str:
+    """The comparison series in the latest year, e.g. "Samma år: Riket 8,2 %, Liknande kommuner 7,7 %."."""
+    row = wide[wide["ar"] == r.ar]
+    unit = f" {r.enhet}" if r.enhet else ""
+    others = [c for c in wide.columns if c not in ("ar", figures.OWN_SERIES)]
+    parts = [f"{serie} {ui.number(row[serie].iloc[0])}{unit}" for serie in others
+             if not row.empty and pd.notna(row[serie].iloc[0])]
+    return f" Samma år: {', '.join(parts)}." if parts else ""
 
 
 def target(r) -> str:
@@ -43,18 +60,47 @@ def target(r) -> str:
     return f"Mål: {ui.number(r.malvarde)}" + (f" till {int(r.malar)}" if pd.notna(r.malar) else "")
 
 
+def source(r, fetched: pd.DataFrame | None) -> str:
+    """Where the values come from; for Kolada per source (series grouped) with the day they were fetched."""
+    if fetched is None or fetched.empty:
+        return f"Källa: {r.kalla or 'okänd'}"
+    groups: dict[tuple[str, str], list[str]] = {}
+    order = figures.series_order(fetched["serie"])
+    for f in sorted(fetched.itertuples(), key=lambda f: order.index(f.serie)):
+        day = pd.Timestamp(f.hamtad).strftime("%Y-%m-%d") if pd.notna(f.hamtad) else ""
+        names = groups.setdefault((f.kalla or "okänd", day), [])
+        names += [] if f.serie in names else [f.serie]
+    texts = {key: key[0] + (f", hämtad {key[1]}" if key[1] else "") for key in groups}
+    if len(groups) == 1:
+        return f"Källa: {next(iter(texts.values()))}."
+    return " ".join(f"Källa för {' och '.join(series)}: {texts[key]}." for key, series in groups.items())
+
+
+def wide_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Year by year, one column per series (own first): the chart's data as a table."""
+    wide = df.pivot(index="ar", columns="serie", values="varde")
+    return wide[figures.series_order(wide.columns)].reset_index()
+
+
 st.header("Utveckling över tid")
 values = data.indicators(sel)
+fetched = data.kolada_fetched()
 pages = max(1, -(-len(changes) // PER_PAGE))
 page = st.pagination(pages, key="indikatorsida") if pages > 1 else 1
 shown = changes.iloc[(page - 1) * PER_PAGE: page * PER_PAGE]
-st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAGE + len(shown)} av {len(changes)}.")
+st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAGE + len(shown)} av {len(changes)}. "
+           "Trelleborg visas med heldragen linje, jämförelseserierna (riket, liknande kommuner) streckade.")
 series = {name: df for name, df in values[values["indikator"].isin(shown["indikator"])].groupby("indikator")}
+sources = {name: df for name, df in fetched[fetched["indikator"].isin(shown["indikator"])].groupby("indikator")}
 for r in shown.itertuples():
     st.subheader(ui.md(r.indikator))
-    st.caption(ui.md(f"{ui.RIKTNING.get(r.riktning, r.riktning)} · {target(r)} · Källa: {r.kalla or 'okänd'}"))
-    st.markdown(ui.md(sentence(r)))
-    own = series[r.indikator]
-    ui.chart(figures.indicator(own, r.enhet, r.malvarde, r.malar), own,
-             ["serie", "ar", "varde"] if own["serie"].nunique() > 1 else ["ar", "varde"],
-             label="Visa värdena som tabell", alt=f"Linjediagram över {r.indikator} per år. {sentence(r)}")
+    st.caption(ui.md(f"{ui.RIKTNING.get(r.riktning, r.riktning)} · {target(r)}"))
+    all_series = series[r.indikator]
+    wide = wide_table(all_series)
+    text = sentence(r) + compared(r, wide)
+    st.markdown(ui.md(text))
+    unit = f" ({r.enhet})" if r.enhet else ""
+    ui.chart(figures.indicator(all_series, r.enhet, r.malvarde, r.malar), wide, list(wide.columns),
+             labels={s: f"{s}{unit}" for s in wide.columns[1:]}, label="Visa värdena som tabell",
+             alt=f"Linjediagram över {r.indikator} per år för {' och '.join(wide.columns[1:])}. {text}")
+    st.caption(ui.md(source(r, sources.get(r.indikator))))
