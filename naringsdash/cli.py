@@ -190,6 +190,9 @@ def _extensions():
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # UTF-8 whatever the locale (CSV, JSON and messages are Swedish)
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
     parser = build_parser()
     args = parser.parse_args(argv)
     args.db = str(config.db_path(getattr(args, "db", None)))
