@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from naringsdash import ui
+from naringsdash import ui, ui_auth
 
 st.set_page_config(page_title="Näringsdash", page_icon=":material/insights:", layout="wide")
 ui.seed_demo_if_empty()
+ui_auth.demo_accounts()
 ui.navigation(ui.current_user()).run()

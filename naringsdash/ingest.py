@@ -10,7 +10,7 @@ import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import store
+from . import auth, store
 from .config import Reference, load_reference
 from .reader import WorkbookError, read_workbook
 from .validate import Issue, Parsed, validate_workbook
@@ -71,6 +71,28 @@ def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None
         result.warnings.append(Issue("identical", f"Filen är identisk med nuvarande version (uppladdning "
                                                   f"{upload_id}); ingen ny version skapades."))
     return result
+
+
+def save_as(user: auth.User, result: ImportResult, data: bytes, *, forvaltning: str | None = None,
+            period: str | None = None, db=None) -> ImportResult:
+    """The app's save: re-checks, right before writing, that this user may write what the workbook holds.
+
+    Activities need ``upload`` for the workbook's förvaltning, and the workbook must be for the förvaltning
+    and period that were chosen (and checked against); indicators need ``upload_indicators``. Raises
+    auth.PermissionDenied, so no widget value or query parameter can write for another förvaltning.
+    """
+    parsed = result.parsed
+    if not result.ok or parsed is None:
+        return result
+    if not (parsed.has_activities or parsed.has_indicators):
+        raise auth.PermissionDenied("upload")
+    if parsed.has_activities:
+        auth.require(user, "upload", parsed.forvaltning)
+        if (parsed.forvaltning, parsed.period) != (forvaltning, period):
+            raise auth.PermissionDenied("upload")
+    if parsed.has_indicators or parsed.indicators:
+        auth.require(user, "upload_indicators")
+    return save_checked(result, data, db=db, user=user.username)
 
 
 def preview(result: ImportResult, db=None):

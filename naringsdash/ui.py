@@ -26,12 +26,12 @@ from .text import format_number
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page of the navigation: shown to users who may perform ``action``."""
+    """One page of the navigation: shown to users who may perform ``action`` (None: to everybody)."""
 
     file: str
     title: str
     icon: str
-    action: str = "view"
+    action: str | None = "view"
 
     @property
     def url_path(self) -> str:
@@ -46,6 +46,15 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/forsenade.py", "Försenade aktiviteter", ":material/schedule:"),
     PageSpec("pages/indikatorer.py", "Indikatorer", ":material/monitoring:"),
     PageSpec("pages/inrapportering.py", "Inrapportering", ":material/fact_check:"),
+]
+
+# Uploads, history, administration and signing in: after the dashboard pages, the login page last.
+LOGIN_PAGE = "pages/logga_in.py"
+ACCOUNT_PAGES: list[PageSpec] = [
+    PageSpec("pages/ladda_upp.py", "Ladda upp", ":material/upload_file:", "upload"),
+    PageSpec("pages/historik.py", "Historik", ":material/history:", "view_history"),
+    PageSpec("pages/admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
+    PageSpec(LOGIN_PAGE, "Logga in", ":material/login:", None),
 ]
 
 
@@ -65,10 +74,17 @@ def current_user() -> auth.User | None:
     user = st.session_state.get("user")
     if isinstance(user, auth.User):
         return user
-    return auth.ANONYMOUS if reference().setting("anonyma_lasare", False) else None
+    from .ui_auth import sso_user  # back from st.login (single sign-on); ui_auth imports this module
+
+    return sso_user() or (auth.ANONYMOUS if reference().setting("anonyma_lasare", False) else None)
 
 
-def guard(action: str = "view") -> auth.User:
+def may_open(user: auth.User | None, action: str | None) -> bool:
+    """May this user open a page guarded by ``action`` (None: everybody, the login page)?"""
+    return action is None or auth.can(user, action)
+
+
+def guard(action: str | None = "view") -> auth.User | None:
     """First call of every page: stop with a Swedish message unless the user may perform ``action``.
 
     On a freshly started server Streamlit runs ``pages/<page>.py`` on its own for a direct link, skipping app.py
@@ -76,11 +92,16 @@ def guard(action: str = "view") -> auth.User:
     over to the real navigation (menu, page config) and reruns, so the link opens the same page with the menu.
     """
     user = current_user()
-    if not auth.can(user, action):
+    if not may_open(user, action):
         if user is None:
             st.warning("Du behöver logga in för att se den här sidan.", icon=":material/lock:")
         else:
             st.error("Du har inte behörighet till den här sidan.", icon=":material/block:")
+        if not isinstance(st.session_state.get("user"), auth.User):
+            try:
+                st.page_link(LOGIN_PAGE, label="Logga in", icon=":material/login:")
+            except StreamlitAPIException:  # the page file run on its own outside app.py's folder (a test)
+                pass
         st.stop()
     if not _navigation_ready:
         try:
@@ -103,7 +124,10 @@ _navigation_ready = False
 def navigation(user: auth.User | None):
     """The top menu with the pages this user may see (the first is the start page)."""
     global _navigation_ready
-    allowed = [p for p in PAGES if auth.can(user, p.action)]
+    allowed = [p for p in PAGES + ACCOUNT_PAGES if may_open(user, p.action)]
+    if isinstance(st.session_state.get("user"), auth.User):  # signed in: the login page signs out
+        allowed = [PageSpec(p.file, "Logga ut", ":material/logout:", p.action) if p.file == LOGIN_PAGE else p
+                   for p in allowed]
     pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=None if i == 0 else p.url_path, default=i == 0)
              for i, p in enumerate(allowed)]
     nav = st.navigation(pages or [st.Page(_no_access, title="Näringsdash", default=True)], position="top")

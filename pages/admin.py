@@ -1,0 +1,19 @@
+"""Admin (näringslivsavdelningen): users, reference data, the indicator workbook and Kolada."""
+
+import streamlit as st
+
+from naringsdash import config, ui, ui_admin, ui_auth
+
+user = ui.guard("manage_users")
+db = str(config.db_path())
+st.title("Admin")
+ui_auth.flash()
+users, reference, indicators, kolada = st.tabs(["Användare", "Referensdata", "Indikatorfil", "Kolada"])
+with users:
+    ui_admin.users(user, db)
+with reference:
+    ui_admin.reference(user)
+with indicators:
+    ui_admin.indicators(user, db)
+with kolada:
+    ui_admin.kolada_sync(user, db)

@@ -1,0 +1,48 @@
+"""Logga in / Logga ut: local accounts, the kommun's single sign-on when configured, the demo accounts in the demo."""
+
+import pandas as pd
+import streamlit as st
+
+from naringsdash import auth, ui, ui_auth
+
+ui.guard(None)
+ui_auth.demo_accounts()
+user = ui_auth.signed_in()
+if user is not None:
+    st.title("Logga ut")
+    st.markdown(f"Du är inloggad som **{ui.md(user.label)}** ({ui.md(ui_auth.role_text(user))}).")
+    for page in ui.ACCOUNT_PAGES:
+        if page.action is not None and auth.can(user, page.action):
+            st.page_link(page.file, label=page.title, icon=page.icon)
+    if st.button("Logga ut", icon=":material/logout:"):
+        ui_auth.sign_out()
+        st.rerun()
+    st.stop()
+
+st.title("Logga in")
+if ui.current_user() is None:
+    st.warning("Du behöver logga in för att se Näringsdash.", icon=":material/lock:")
+denied = ui_auth.sso_denied()
+if denied:
+    st.error(f"Kontot {ui.md(denied)} har ingen behörighet till Näringsdash. Kontakta näringslivsavdelningen.",
+             icon=":material/block:")
+    if st.button("Logga ut från kommunens konto"):
+        ui_auth.sign_out()
+if ui_auth.sso_configured() and not denied:
+    if st.button("Logga in med kommunens konto", type="primary", icon=":material/badge:"):
+        st.login()
+    st.caption("Eller med ett lokalt konto:")
+
+with st.form("logga_in"):
+    username = st.text_input("Användarnamn", key="anvandarnamn", autocomplete="username")
+    password = st.text_input("Lösenord", type="password", key="losenord", autocomplete="current-password")
+    if st.form_submit_button("Logga in", icon=":material/login:"):
+        message = ui_auth.sign_in(username, password)
+        if message is None:
+            st.rerun()
+        st.error(message, icon=":material/error:")
+
+demo = auth.demo_credentials(ui.reference())
+if demo:
+    st.info("Demoläge: de här kontona finns bara i demon, ett per roll.", icon=":material/info:")
+    st.table(pd.DataFrame(demo, columns=["Användarnamn", "Lösenord", "Roll"]).set_index("Användarnamn"))
