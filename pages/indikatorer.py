@@ -77,9 +77,12 @@ def source(r, fetched: pd.DataFrame | None) -> str:
 
 
 def wide_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Year by year, one column per series (own first): the chart's data as a table."""
-    wide = df.pivot(index="ar", columns="serie", values="varde")
-    return wide[figures.series_order(wide.columns)].reset_index()
+    """Year by year, one column per series (own first): the chart's data as a table. Built from plain lists:
+    a pivot costs milliseconds per chart."""
+    cells = {(s, int(a)): v for s, a, v in zip(df["serie"].tolist(), df["ar"].tolist(), df["varde"].tolist())}
+    years = sorted({a for _, a in cells})
+    names = figures.series_order(s for s, _ in cells)
+    return pd.DataFrame({"ar": years, **{n: [cells.get((n, y)) for y in years] for n in names}})
 
 
 st.header("Utveckling över tid")

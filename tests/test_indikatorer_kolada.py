@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from naringsdash import figures, kolada, queries, ui
@@ -136,3 +137,12 @@ def test_figure_with_the_own_series_only_is_as_before():
     fig = figures.indicator(_values({"Trelleborg": [5, 6, 7]}), None, None, None)
     assert [t.name for t in fig.data] == ["Trelleborg"] and not fig.layout.showlegend
     assert fig.data[0].line.dash == "solid" and fig.data[0].line.color == figures.PRIMARY
+
+
+def test_figure_built_without_validation_is_a_valid_figure():
+    """indicator() skips Plotly's checks for speed; a validated rebuild of it must be accepted and be the same."""
+    values = _values({"Trelleborg": [1.5, 2, 3], "Riket": [2, 3, 4], "Liknande kommuner": [3, None, 5]})
+    fig = figures.indicator(values, "<b>%</b>", 10, 2030)
+    again = go.Figure(fig.to_plotly_json())  # raises on any invalid property
+    assert json.loads(again.to_json()) == json.loads(fig.to_json())
+    assert "<b>" not in fig.to_json()
