@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from . import auth, config, ingest, kolada, queries, ui, ui_auth
+from . import auth, config, kolada, queries, ui, ui_auth
 
 USER_LABELS = {"username": "Användarnamn", "display_name": "Namn", "email": "E-post", "roll": "Roll",
                "forvaltningar": "Förvaltningar", "har_losenord": "Lösenord",
