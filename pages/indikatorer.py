@@ -91,9 +91,11 @@ fetched = data.kolada_fetched()
 pages = max(1, -(-len(changes) // PER_PAGE))
 page = st.pagination(pages, key="indikatorsida") if pages > 1 else 1
 shown = changes.iloc[(page - 1) * PER_PAGE: page * PER_PAGE]
-st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAGE + len(shown)} av {len(changes)}. "
-           "Trelleborg visas med heldragen linje, jämförelseserierna (riket, liknande kommuner) streckade.")
-series = {name: df for name, df in values[values["indikator"].isin(shown["indikator"])].groupby("indikator")}
+on_page = values[values["indikator"].isin(shown["indikator"])]
+st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAGE + len(shown)} av {len(changes)}."
+           + (" Trelleborg visas med heldragen linje, jämförelseserierna (riket, liknande kommuner) med streckade "
+              "eller prickade linjer och egna markörer." if (on_page["serie"] != figures.OWN_SERIES).any() else ""))
+series = {name: df for name, df in on_page.groupby("indikator")}
 sources = {name: df for name, df in fetched[fetched["indikator"].isin(shown["indikator"])].groupby("indikator")}
 for r in shown.itertuples():
     st.subheader(ui.md(r.indikator))
