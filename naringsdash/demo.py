@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from . import auth, config, ingest
+from . import analysis, auth, config, ingest
 
 DEMO_DIR = config.ROOT / "data" / "demo"
 PERIODS = ["2024-T1", "2024-T2", "2024-T3", "2025-T1", "2025-T2", "2025-T3", "2026-T1", "2026-T2"]
@@ -234,7 +234,54 @@ def load(db=None, folder: Path = DEMO_DIR) -> list[ingest.ImportResult]:
             period = path.stem.split("_")[0]
             uploaded_at = dt.datetime.combine(config.period_end(period) + dt.timedelta(days=9), dt.time(10, 15))
         results.append(ingest.import_file(path, db=db, uploaded_at=uploaded_at))
+    _analyses(db, {path.stem.split("_")[0] for path in files(folder)})
     return results
+
+
+# The styrgrupp's assessments for the latest demo periods: målområde → (traffic light, text).
+ANALYSES: dict[str, dict[int, tuple[str, str]]] = {
+    "2026-T1": {
+        1: ("Gul", "Företagslotsen är i gång och får goda omdömen i dialogforum. Flera aktiviteter inom handläggning "
+                   "och tillsyn ligger efter tidplanen på grund av vakanser; rekrytering pågår."),
+        2: ("Grön", "Detaljplanearbetet för verksamhetsmark följer tidplanen. Markberedningen i Västra Sjölunda har "
+                    "påbörjats."),
+        3: ("Röd", "Flera insatser för kompetensförsörjning är försenade. Kompetensrådet har haft svårt att samla "
+                   "arbetsgivarna och två jobbspår saknar praktikplatser.\nStyrgruppen behöver ta ställning till "
+                   "prioriteringar."),
+        4: ("Grön", "UF-företagen på gymnasiet blir fler och innovationslägret genomfördes med god uppslutning."),
+        5: ("Grön", "Evenemangsstrategin är antagen och sommarprogrammet planeras tillsammans med handeln."),
+        6: ("Gul", "Arbetet med fossilfria transporter går framåt, men klimatanpassningen av dagvattensystemet väntar "
+                   "på beslut om finansiering."),
+    },
+    "2026-T2": {
+        1: ("Gul", "Servicemätningen visar ett högre betyg än förra året. Handläggningen är fortfarande ansträngd och "
+                   "några aktiviteter har fått ny tidplan; åtgärdsplanen följs upp vid nästa möte."),
+        2: ("Grön", "Etableringsarbetet följer planen. Ett nytt logistikföretag har tecknat markanvisning i "
+                    "hamnområdet."),
+        3: ("Röd", "Kompetensförsörjningen har fortfarande flest försenade aktiviteter. Jobbspåren inom lager och "
+                   "restaurang har kommit i gång, men valideringen och kompetensrådet ligger efter.\nFörslag: samla "
+                   "insatserna under en gemensam projektledare från hösten."),
+        4: ("Grön", "Entreprenörskapsinsatserna i skolan fortsätter enligt plan. Starta eget-stödet har fått fler "
+                    "deltagare än väntat."),
+        5: ("Gul", "Sommarsäsongen gick bra för besöksnäringen. Den digitala besöksguiden är försenad i väntan på "
+                   "upphandling."),
+        6: ("Grön", "Bredbandsutbyggnaden och busskörfälten på Hamngatan följer tidplanen."),
+    },
+}
+
+
+def _analyses(db, periods: set[str]) -> None:
+    """Seed the demo assessments where a målområde has none yet for the period (idempotent; never over a real one)."""
+    writer = auth.User("demo", "admin", display_name="Näringslivsavdelningen")
+    ref = config.load_reference()
+    for period, texts in ANALYSES.items():
+        if period not in periods:
+            continue
+        written = set(analysis.current(period, db)["malomrade"].astype(int))
+        when = dt.datetime.combine(config.period_end(period) + dt.timedelta(days=14), dt.time(14, 0))
+        for nr, (word, text) in texts.items():
+            if nr not in written and nr in ref.malomraden:
+                analysis.save(nr, period, word, text, writer, db, ref=ref, now=when)
 
 
 if __name__ == "__main__":

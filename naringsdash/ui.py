@@ -46,6 +46,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/forsenade.py", "Försenade aktiviteter", ":material/schedule:"),
     PageSpec("pages/indikatorer.py", "Indikatorer", ":material/monitoring:"),
     PageSpec("pages/inrapportering.py", "Inrapportering", ":material/fact_check:"),
+    PageSpec("pages/moteslage.py", "Mötesläge", ":material/co_present:"),
+    PageSpec("pages/rapport.py", "Rapport", ":material/summarize:"),
 ]
 
 # Uploads, history, administration and signing in: after the dashboard pages, the login page last.
@@ -121,8 +123,9 @@ def _no_access() -> None:
 _navigation_ready = False
 
 
-def navigation(user: auth.User | None):
-    """The top menu with the pages this user may see (the first is the start page)."""
+def navigation(user: auth.User | None, position: str = "top"):
+    """The top menu with the pages this user may see (the first is the start page); position "hidden"
+    for the kiosk display."""
     global _navigation_ready
     allowed = [p for p in PAGES + ACCOUNT_PAGES if may_open(user, p.action)]
     if isinstance(st.session_state.get("user"), auth.User):  # signed in: the login page signs out
@@ -130,7 +133,7 @@ def navigation(user: auth.User | None):
                    for p in allowed]
     pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=None if i == 0 else p.url_path, default=i == 0)
              for i, p in enumerate(allowed)]
-    nav = st.navigation(pages or [st.Page(_no_access, title="Näringsdash", default=True)], position="top")
+    nav = st.navigation(pages or [st.Page(_no_access, title="Näringsdash", default=True)], position=position)
     _navigation_ready = True
     return nav
 
@@ -217,6 +220,7 @@ def data() -> Data:
 # --- The shared filters, kept in the URL and in the session -------------------------
 
 _SEL = "_urval"
+_FILTER_KEYS = ("period", "forvaltning", "malomrade")
 _W = "urval_"
 
 
@@ -237,7 +241,7 @@ def _split(key: str) -> list[str]:
 
 def _from_url(periods: list[str], ref: config.Reference) -> dict | None:
     """The selection a link asks for (unknown values dropped), or None when the URL holds none."""
-    if not any(k in st.query_params for k in ("period", "forvaltning", "malomrade")):
+    if not any(k in st.query_params for k in _FILTER_KEYS):
         return None
     period = st.query_params.get("period")
     return {"period": period if period in periods else None,
@@ -251,6 +255,8 @@ def _to_url(sel: dict) -> None:
     want = {k: v for k, v in (("period", sel.get("period") or ""),
                               ("forvaltning", ",".join(sel["forvaltning"])),
                               ("malomrade", ",".join(map(str, sel["malomrade"])))) if v}
+    # A page's own parameters (Mötesläge's slide, kiosk) stay as they are.
+    want.update({k: st.query_params[k] for k in st.query_params if k not in _FILTER_KEYS})
     if st.query_params.to_dict() != want:
         st.query_params.from_dict(want)
 
@@ -266,11 +272,13 @@ def _changed(key: str) -> None:
     _to_url(sel)
 
 
-def filters(d: Data, *, period: bool = True, forvaltning: bool = True, malomrade: str | None = "multi") -> Selection:
+def filters(d: Data, *, period: bool = True, forvaltning: bool = True, malomrade: str | None = "multi",
+            sidebar: bool = True) -> Selection:
     """Sidebar filters (period, förvaltning, målområde: "multi", "single" or None), synced with the URL.
 
     A link's query parameters win; otherwise the selection the user made on another page. The URL is
-    rewritten every run, so it always names exactly the view on screen.
+    rewritten every run, so it always names exactly the view on screen. ``sidebar=False`` (kiosk): no widgets,
+    the link alone decides.
     """
     ref = reference()
     periods = d.periods()
@@ -284,23 +292,24 @@ def filters(d: Data, *, period: bool = True, forvaltning: bool = True, malomrade
     st.session_state[_W + "forvaltning"] = list(sel["forvaltning"])
     st.session_state[_W + "malomrade"] = list(sel["malomrade"])
     st.session_state[_W + "malomrade_en"] = single
-    with st.sidebar:
-        st.header("Urval")
-        if period and periods:
-            st.selectbox("Period", periods, format_func=config.period_label, key=_W + "period",
-                         on_change=_changed, args=("period",))
-        if forvaltning:
-            st.multiselect("Förvaltning", list(ref.forvaltningar),
-                           format_func=lambda c: f"{c} – {ref.forvaltningar[c]}", key=_W + "forvaltning", on_change=_changed, args=("forvaltning",),
-                           placeholder="Alla förvaltningar")
-        names = {nr: f"{nr}. {name}" for nr, name in ref.malomraden.items()}
-        if malomrade == "multi":
-            st.multiselect("Målområde", list(ref.malomraden), format_func=names.get, key=_W + "malomrade",
-                           on_change=_changed, args=("malomrade",), placeholder="Alla målområden")
-        elif malomrade == "single":
-            st.selectbox("Målområde", list(ref.malomraden), format_func=names.get, key=_W + "malomrade_en",
-                         on_change=_changed, args=("malomrade_en",))
-        st.caption("Urvalet finns i adressen: kopiera länken för att visa exakt den här vyn.")
+    if sidebar:
+        with st.sidebar:
+            st.header("Urval")
+            if period and periods:
+                st.selectbox("Period", periods, format_func=config.period_label, key=_W + "period",
+                             on_change=_changed, args=("period",))
+            if forvaltning:
+                st.multiselect("Förvaltning", list(ref.forvaltningar),
+                               format_func=lambda c: f"{c} – {ref.forvaltningar[c]}", key=_W + "forvaltning", on_change=_changed, args=("forvaltning",),
+                               placeholder="Alla förvaltningar")
+            names = {nr: f"{nr}. {name}" for nr, name in ref.malomraden.items()}
+            if malomrade == "multi":
+                st.multiselect("Målområde", list(ref.malomraden), format_func=names.get, key=_W + "malomrade",
+                               on_change=_changed, args=("malomrade",), placeholder="Alla målområden")
+            elif malomrade == "single":
+                st.selectbox("Målområde", list(ref.malomraden), format_func=names.get, key=_W + "malomrade_en",
+                             on_change=_changed, args=("malomrade_en",))
+            st.caption("Urvalet finns i adressen: kopiera länken för att visa exakt den här vyn.")
     _to_url(sel)
     return Selection(sel["period"], tuple(sel["forvaltning"]),
                      (single,) if malomrade == "single" else tuple(sel["malomrade"]))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from naringsdash import config, figures, ui
+from naringsdash import config, figures, ui, ui_analysis
 
 ui.guard()
 data = ui.data()
@@ -34,6 +34,8 @@ ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("f
           lower_is_better=True)
 ui.metric(cols[3], "Snitt andel klart", ui.number(now["snitt_andel_klar"], 1, " %"),
           ui.delta(change("snitt_andel_klar"), 1, " procentenheter"))
+
+ui_analysis.section(data, sel)
 
 st.header("Statusfördelning")
 if prev_label:

@@ -1,0 +1,16 @@
+"""Mötesläge: the styrgrupp's meeting one slide at a time (buttons, arrow keys or automatically); ``?kiosk=1`` for
+the shared screen. The slide, the period and the filters are in the URL, so each agenda point has a link."""
+
+import streamlit as st
+
+from naringsdash import ui, ui_meeting
+
+ui.guard()
+kiosk = ui_meeting.is_kiosk()
+data = ui.data()
+sel = ui.filters(data, sidebar=not kiosk)
+if not kiosk:
+    st.title("Mötesläge")
+if sel.period is None:
+    ui.no_data()
+ui_meeting.run(ui_meeting.meeting(data, sel, kiosk))

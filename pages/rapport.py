@@ -1,0 +1,22 @@
+"""Rapport till kommunstyrelsen: the follow-up report for a period as PDF, Excel or Word."""
+
+import streamlit as st
+
+from naringsdash import config, report, ui, ui_report
+
+ui.guard()
+data = ui.data()
+sel = ui.filters(data, forvaltning=False, malomrade=None)
+st.title("Rapport till kommunstyrelsen")
+if sel.period is None:
+    ui.no_data()
+st.caption(f"{report.TITLE} · {config.period_label(sel.period)} · läget per "
+           f"{config.as_of_date(sel.period, data.today)}")
+st.markdown("Rapporten har en sammanfattning, ett avsnitt per målområde (status, framsteg, analys och försenade "
+            "aktiviteter), indikatorerna med mål och utveckling, och inrapporteringen. Den visar samma siffror som "
+            "Översikten och gäller hela kommunen: förvaltnings- och målområdesfiltren används inte här.")
+for col, fmt in zip(st.columns(3, gap="large"), ui_report.FORMATS):
+    with col:
+        ui_report.download(data, sel.period, fmt)
+st.caption(f"Från kommandoraden: `python -m naringsdash report --period {sel.period} --format pdf --out "
+           f"{report.file_name(sel.period, 'pdf')}`")

@@ -1,0 +1,296 @@
+"""Mötesläge, the analysis text and the report page through Streamlit's AppTest on real DuckDB files: every slide of
+the demo data, next/previous in step with the URL, deep links, the kiosk display without navigation, the editor only
+for an admin, and the report as a download (Excel only: the PDF and Word documents draw charts for 15–20 s and are
+tested in test_report.py)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import streamlit as st
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from naringsdash import analysis, auth, config, demo, queries, report, ui, ui_meeting
+
+PAGE = "pages/moteslage.py"
+ADMIN = auth.User("chef", "admin", display_name="Maria Nilsson")
+LASARE = auth.User("lasse", "lasare")
+
+
+def set_setting(key: str, value: bool) -> None:
+    ref = config.load_reference()
+    ref.settings[key] = value
+    config.save_reference(ref)
+
+
+def open_page(page: str = PAGE, user: auth.User | None = None, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state["user"] = user
+    at.run()
+    at.switch_page(page)
+    at.query_params.clear()
+    at.query_params.update(query)
+    return at.run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def heading(at: AppTest) -> str:
+    """The slide's heading: st.header on the page, st.title in kiosk mode."""
+    return at.header[0].value if at.header else at.title[0].value
+
+
+def expected_slides(db, period: str, **filters) -> list[ui_meeting.Slide]:
+    names = config.load_reference().malomraden
+    late = queries.overdue(period, db, **filters).groupby("malomrade").size().to_dict()
+    rep = queries.reporting(period, db)
+    if filters.get("forvaltningar"):
+        rep = rep[rep["forvaltning"].isin(filters["forvaltningar"])]
+    nrs = filters.get("malomraden") or sorted(names)
+    return ui_meeting.plan({nr: names[nr] for nr in nrs}, {int(k): int(v) for k, v in late.items()},
+                           len(queries.indicator_changes(db, malomraden=filters.get("malomraden"))), len(rep))
+
+
+@pytest.mark.parametrize(("late", "rows"), [
+    (0, [(0, 0)]), (4, [(0, 4)]), (5, [(0, 4), (4, 5)]),
+    (4 + ui_meeting.MORE_ROWS, [(0, 4), (4, 4 + ui_meeting.MORE_ROWS)]),
+    (5 + ui_meeting.MORE_ROWS, [(0, 4), (4, 4 + ui_meeting.MORE_ROWS), (4 + ui_meeting.MORE_ROWS,
+                                                                        5 + ui_meeting.MORE_ROWS)]),
+])
+def test_plan_continues_a_long_overdue_list_on_extra_slides(late, rows):
+    assert ui_meeting.FIRST_ROWS == 4
+    slides = ui_meeting.plan({1: "Ett", 2: "Två"}, {2: late}, indicators=0, forvaltningar=7)
+    assert [s.kind for s in slides[:2]] == ["oversikt", "malomrade"]
+    two = [s for s in slides if s.malomrade == 2]
+    assert [s.rows for s in two] == rows
+    assert [s.kind for s in two] == ["malomrade"] + ["forsenade"] * (len(rows) - 1)
+    assert two[0].title == "Målområde 2. Två" and all("försenade aktiviteter" in s.title for s in two[1:])
+    assert [s.kind for s in slides[-2:]] == ["indikatorer", "inrapportering"]
+
+
+def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
+    period = "2025-T3"  # målområde 3 has six overdue activities: a continuation slide
+    expected = expected_slides(demo_db, period)
+    assert any(s.kind == "forsenade" for s in expected)
+    at = open_page(period=period)
+    no_exception(at)
+    assert at.title[0].value == "Mötesläge"
+    shown, late_names = [], []
+    for i in range(1, len(expected) + 1):
+        no_exception(at)
+        assert at.query_params["slide"] == str(i) and at.query_params["period"] == period
+        shown.append(heading(at))
+        s = expected[i - 1]
+        if s.kind in ("malomrade", "forsenade") and at.table:
+            late_names += at.table[0].value["Aktivitet"].tolist()
+        if s.kind == "malomrade":
+            assert [m.label for m in at.metric] == ["Aktiviteter", "Andel klara", "Försenade", "Snitt andel klart"]
+            assert at.get("plotly_chart")
+        nxt = at.button(key="mote_nasta")
+        assert nxt.disabled == (i == len(expected))
+        if i < len(expected):
+            nxt.click().run()
+    assert shown == [ui.md(s.title) for s in expected]
+    overdue = queries.overdue(period, demo_db).sort_values("malomrade", kind="stable")
+    assert late_names == [ui.md(a) for a in overdue["aktivitet"]]   # every overdue activity, each once, in order
+
+
+def test_previous_and_next_keep_step_with_the_url(demo_db):
+    expected = expected_slides(demo_db, "2026-T2")
+    at = open_page(period="2026-T2", slide="3")
+    no_exception(at)
+    assert heading(at) == ui.md(expected[2].title)
+    at.button(key="mote_foregaende").click().run()
+    assert at.query_params["slide"] == "2" and heading(at) == ui.md(expected[1].title)
+    at.button(key="mote_nasta").click().run()
+    at.button(key="mote_nasta").click().run()
+    assert at.query_params["slide"] == "4" and heading(at) == ui.md(expected[3].title)
+    assert at.query_params["period"] == "2026-T2"
+    # The sidebar's "Gå till bild" goes to any slide and the URL follows.
+    at.selectbox(key="mote_bild").set_value(len(expected)).run()
+    assert at.query_params["slide"] == str(len(expected)) and heading(at) == "Inrapportering"
+    assert at.button(key="mote_nasta").disabled and not at.button(key="mote_foregaende").disabled
+
+
+def test_a_deep_link_opens_that_slide_with_its_filters(demo_db):
+    at = open_page(period="2025-T3", malomrade="3", forvaltning="AMF,BIF", slide="2")
+    no_exception(at)
+    assert heading(at) == ui.md("Målområde 3. Kompetensförsörjning")
+    assert at.query_params == {"period": "2025-T3", "malomrade": "3", "forvaltning": "AMF,BIF", "slide": "2"}
+    late = queries.overdue("2025-T3", demo_db, forvaltningar=["AMF", "BIF"], malomraden=[3])
+    assert next(m.value for m in at.metric if m.label == "Försenade") == str(len(late))
+    expected = expected_slides(demo_db, "2025-T3", forvaltningar=["AMF", "BIF"], malomraden=[3])
+    assert at.selectbox(key="mote_bild").options == [f"{i}. {s.title}" for i, s in enumerate(expected, 1)]
+    # The agenda's links name each slide with the same period and filters.
+    links = at.code[0].value
+    assert "slide=2" in links and "period=2025-T3" in links and "forvaltning=AMF%2CBIF" in links
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("999", "last"), ("0", 1), ("abc", 1)])
+def test_a_slide_number_out_of_range_opens_the_nearest(demo_db, asked, shown):
+    n = len(expected_slides(demo_db, "2026-T2"))
+    at = open_page(period="2026-T2", slide=asked)
+    no_exception(at)
+    assert at.query_params["slide"] == str(n if shown == "last" else shown)
+
+
+@pytest.fixture
+def positions(monkeypatch) -> list[str]:
+    """The position app.py gives st.navigation on each run."""
+    seen: list[str] = []
+    real = st.navigation
+
+    def spy(pages, *, position="sidebar", **kw):
+        seen.append(position)
+        return real(pages, position=position, **kw)
+
+    monkeypatch.setattr(st, "navigation", spy)
+    return seen
+
+
+def test_kiosk_hides_the_navigation(demo_db, positions):
+    """app.py builds the menu; with ?kiosk=1 its position is hidden (AppTest runs app.py on the first run only)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(kiosk="1")
+    at.run()
+    no_exception(at)
+    assert positions == ["hidden"]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(embed="true")      # Streamlit's own embed option does not hide our menu
+    at.run()
+    assert positions == ["hidden", "top"]
+
+
+def test_kiosk_meeting_has_no_sidebar_and_the_slide_title_on_top(demo_db):
+    at = open_page(period="2026-T2", slide="4", kiosk="1")
+    no_exception(at)
+    assert not at.sidebar.children                            # no filters, no meeting controls
+    assert at.title[0].value == ui.md("Målområde 3. Kompetensförsörjning")  # the slide's title is the page's
+    assert len(at.title) == 1 and not at.header
+    assert not at.code and not at.expander                   # no agenda links, nothing below the slide
+    at.button(key="mote_nasta").click().run()
+    assert at.query_params["slide"] == "5" and at.query_params["kiosk"] == "1"
+    at.button(key="mote_avsluta").click().run()
+    no_exception(at)
+    assert "kiosk" not in at.query_params and at.query_params["slide"] == "5"
+    assert at.sidebar.children and at.title[0].value == "Mötesläge"
+
+
+def test_a_lasare_can_run_the_meeting(demo_db):
+    set_setting("anonyma_lasare", False)
+    at = open_page(user=LASARE, period="2026-T2")
+    no_exception(at)
+    assert not at.warning and heading(at) == "Översikt"
+    at.button(key="mote_nasta").click().run()
+    no_exception(at)
+    assert at.query_params["slide"] == "2" and heading(at).startswith("Målområde 1")
+
+
+def test_the_meeting_shows_the_analysis_with_its_traffic_light_word(demo_db):
+    at = open_page(period="2026-T2", slide="4")
+    no_exception(at)
+    word, text = demo.ANALYSES["2026-T2"][3]
+    card = next(h.value for h in at.html if "nd-analys" in h.value)
+    assert f">{word}</span>" in card and "Bedömning" in card
+    assert text.split("\n")[0][:60] in card
+    overview = open_page(period="2026-T2", slide="1")
+    marks = next(h.value for h in overview.html if "<ul" in h.value)
+    assert [w for w in ("Grön", "Gul", "Röd") if f">{w}</span>" in marks] == ["Grön", "Gul", "Röd"]
+
+
+def test_automatic_advance_from_the_url(demo_db):
+    at = open_page(period="2026-T2", auto="2")
+    no_exception(at)
+    assert at.number_input(key="mote_auto").value == 5           # at least five seconds per slide
+    at.number_input(key="mote_auto").set_value(0).run()
+    assert "auto" not in at.query_params
+    at.number_input(key="mote_auto").set_value(30).run()
+    assert at.query_params["auto"] == "30" and at.query_params["slide"] == "1"
+
+
+# --- The analysis text on the Målområde page ------------------------------------------------------------------
+
+
+def test_the_analysis_editor_is_only_for_an_admin(demo_db):
+    set_setting("anonyma_lasare", False)
+    reader = open_page("pages/malomrade.py", user=LASARE, period="2026-T2", malomrade="3")
+    no_exception(reader)
+    word, text = demo.ANALYSES["2026-T2"][3]
+    card = next(h.value for h in reader.html if "nd-analys" in h.value)
+    assert f">{word}</span>" in card and "Näringslivsavdelningen" in card
+    assert not reader.text_area and not reader.radio
+    admin = open_page("pages/malomrade.py", user=ADMIN, period="2026-T2", malomrade="3")
+    no_exception(admin)
+    assert admin.text_area(key="analys_text_3_2026-T2").value == text
+    assert admin.radio(key="analys_bedomning_3_2026-T2").value == word
+
+
+def test_saving_an_analysis_shows_the_new_text_and_keeps_the_old_one(demo_db):
+    at = open_page("pages/malomrade.py", user=ADMIN, period="2026-T2", malomrade="3")
+    new = "Ny bedömning <b>inte fet</b> **inte heller** & mer\nAndra raden."
+    at.radio(key="analys_bedomning_3_2026-T2").set_value("Gul")
+    at.text_area(key="analys_text_3_2026-T2").input(new)
+    at.button(key="analys_spara_3_2026-T2").click().run()
+    no_exception(at)
+    assert at.success[0].value == "Analysen är sparad."
+    card = next(h.value for h in at.html if "nd-analys" in h.value)
+    assert ">Gul</span>" in card and "Ny bedömning &lt;b&gt;inte fet&lt;/b&gt; **inte heller** &amp; mer" in card
+    assert "Maria Nilsson" in card and "(version 2)" in card
+    assert "<b>inte fet</b>" not in card
+    history = [h.value for h in at.html if "nd-analys" in h.value][1:]
+    assert len(history) == 1 and "Näringslivsavdelningen" in history[0]       # the earlier version, in the expander
+    assert at.expander[0].label == "Tidigare versioner (1)"
+    cur = analysis.current("2026-T2", demo_db).set_index("malomrade").loc[3]
+    assert (cur["bedomning"], cur["text"], cur["user_name"]) == ("Gul", new, "Maria Nilsson")
+
+
+def test_an_empty_analysis_is_refused_with_a_message(demo_db):
+    at = open_page("pages/malomrade.py", user=ADMIN, period="2026-T2", malomrade="3")
+    at.text_area(key="analys_text_3_2026-T2").input("   ")
+    at.button(key="analys_spara_3_2026-T2").click().run()
+    no_exception(at)
+    assert "får inte vara tom" in at.error[0].value
+    assert len(analysis.history(3, "2026-T2", demo_db)) == 1
+
+
+def test_demo_analyses_are_seeded_once_and_never_over_a_real_one(db):
+    demo.load(db)
+    assert set(analysis.current("2026-T2", db)["malomrade"]) == set(demo.ANALYSES["2026-T2"])
+    analysis.save(2, "2026-T2", "Röd", "Egen bedömning.", ADMIN, db)
+    demo.load(db)
+    assert analysis.current("2026-T2", db).set_index("malomrade").loc[2, "text"] == "Egen bedömning."
+    assert len(analysis.history(1, "2026-T2", db)) == 1 and len(analysis.history(2, "2026-T2", db)) == 2
+
+
+# --- The report page ----------------------------------------------------------------------------------------
+
+
+def test_report_page_builds_the_excel_file_on_request(demo_db, monkeypatch):
+    built: list[tuple[str, str, bytes]] = []
+    real = report.build
+
+    def spy(period, fmt, db=None, today=None, **kw):
+        data = real(period, fmt, db, today, **kw)
+        built.append((period, fmt, data))
+        return data
+
+    monkeypatch.setattr(report, "build", spy)
+    at = open_page("pages/rapport.py", period="2025-T3")
+    no_exception(at)
+    assert at.title[0].value == "Rapport till kommunstyrelsen"
+    assert [b.label for b in at.button] == ["Skapa PDF", "Skapa Excel", "Skapa Word"]
+    assert not at.get("download_button") and not built           # nothing is built before it is asked for
+    at.button(key="rapport_skapa_xlsx").click().run()
+    no_exception(at)
+    assert [b.label for b in at.get("download_button")] == ["Ladda ner Excel"]
+    assert [(p, f) for p, f, _ in built] == [("2025-T3", "xlsx")]
+    wb = load_workbook(io.BytesIO(built[0][2]))
+    assert wb["Försenade"].max_row - 1 == len(queries.overdue("2025-T3", demo_db))
+    at.run()                                                     # the file stays offered, from the cache
+    assert [b.label for b in at.get("download_button")] == ["Ladda ner Excel"] and len(built) == 1
