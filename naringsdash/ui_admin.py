@@ -51,7 +51,8 @@ def users(user: auth.User, db=None) -> None:
             label = st.text_input("Namn som visas", key="ny_visningsnamn")
             email = st.text_input("E-post", key="ny_epost", help="Krävs för inloggning med kommunens konto.")
             role = st.selectbox("Roll", auth.ROLES, format_func=auth.ROLE_LABELS.get, key="ny_roll")
-            forv = st.multiselect("Förvaltningar (bara rapportörer)", codes, format_func=forv_label, key="ny_forv")
+            forv = st.multiselect("Förvaltningar (bara rapportörer)", codes, format_func=forv_label, key="ny_forv",
+                                  placeholder="Inga förvaltningar")
             password = st.text_input("Lösenord", type="password", autocomplete="new-password", key="ny_losenord",
                                      help="Lämna tomt för ett konto som bara loggar in med kommunens konto.")
             if st.form_submit_button("Lägg till"):
@@ -72,7 +73,7 @@ def users(user: auth.User, db=None) -> None:
         role = st.selectbox("Roll", auth.ROLES, index=auth.ROLES.index(row["role"]),
                             format_func=auth.ROLE_LABELS.get, key=f"roll_{pick}")
         forv = st.multiselect("Förvaltningar (bara rapportörer)", codes, default=[c for c in current if c in codes],
-                              format_func=forv_label, key=f"forv_{pick}")
+                              format_func=forv_label, key=f"forv_{pick}", placeholder="Inga förvaltningar")
         label = st.text_input("Namn som visas", value=row["display_name"] or "", key=f"namn_{pick}")
         email = st.text_input("E-post", value=row["email"] or "", key=f"epost_{pick}")
         if st.form_submit_button("Spara ändringarna"):

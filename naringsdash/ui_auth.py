@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
 from . import auth, config, ingest, queries, store, ui
 
@@ -64,6 +65,18 @@ def sso_user() -> auth.User | None:
         return None
     st.session_state[USER] = user
     return user
+
+
+def sso_login() -> None:
+    """Start single sign-on (``st.login``); a Swedish message when Authlib is missing."""
+    try:
+        st.login()
+    except StreamlitMissingAuthlibError:
+        st.error("Inloggning med kommunens konto kräver paketet Authlib på servern: "
+                 "`pip install \"streamlit[auth]==1.67.0\"`.", icon=":material/error:")
+    except StreamlitAuthError as exc:
+        st.error("Inloggningen med kommunens konto är fel inställd i .streamlit/secrets.toml: " + ui.md(exc),
+                 icon=":material/error:")
 
 
 def sso_denied() -> str | None:
@@ -144,7 +157,7 @@ def checked(data: bytes, file_name: str, **choice) -> ingest.ImportResult:
         result = kept[1]
         st.status(_status_label(result), state="complete" if result.ok else "error")
         return result
-    with st.status(f"Läser och kontrollerar {file_name} …", expanded=False) as status:
+    with st.status(f"Läser och kontrollerar {ui.md(file_name)} …", expanded=False) as status:
         result = ingest.check_bytes(data, file_name, **choice)
         status.update(label=_status_label(result), state="complete" if result.ok else "error")
     st.session_state[_CHECKED] = (key, result)
@@ -286,6 +299,13 @@ def uploads_for(user: auth.User, db=None) -> pd.DataFrame:
                  for a, i, n in zip(df["aktuell"].astype(object), df["id"], newest)],
         anmarkning=[f"Återställd från nr {int(r)}" if pd.notna(r) else "" for r in df["restored_from"]])
     return df
+
+
+def upload_label(upload_id: int, row: pd.Series) -> str:
+    """One line for choosing an upload, e.g. "Nr 53 · Uppföljning · KLF 2026-T2 · 2026-09-09 10:15 · fil.xlsx"."""
+    where = " ".join(x for x in (row["forvaltning"], row["period"]) if isinstance(x, str))
+    return " · ".join(x for x in (f"Nr {upload_id}", row["typ"], where, f"{row['uploaded_at']:%Y-%m-%d %H:%M}",
+                                  row["file_name"]) if x)
 
 
 def _upload(user: auth.User, upload_id: int, action: str, db=None) -> pd.Series:

@@ -20,13 +20,12 @@ st.caption("Varje uppladdning sparas som en version; den senaste för en förval
            f"Uppladdningar för {', '.join(user.forvaltningar)}. Den senaste för en period är den aktuella.")
 shown = st.multiselect("Förvaltning", sorted(uploads["forvaltning"].dropna().unique()), placeholder="Alla")
 view = uploads[uploads["forvaltning"].isin(shown)] if shown else uploads
-ui.table(view, COLUMNS, labels=ui_auth.HISTORY_LABELS, height=min(38 + 35 * len(view), 500), key="historik")
+ui.table(view.fillna({"forvaltning": "", "period": ""}), COLUMNS, labels=ui_auth.HISTORY_LABELS, height=min(38 + 35 * len(view), 500), key="historik")
 
 st.header("En uppladdning")
 rows = view.set_index("id")
-chosen = st.selectbox("Uppladdning", list(rows.index), key="historik_val", format_func=lambda i: (
-    f"Nr {i} · {rows.at[i, 'typ']} · {rows.at[i, 'forvaltning'] or ''} {rows.at[i, 'period'] or ''} · "
-    f"{rows.at[i, 'uploaded_at']:%Y-%m-%d %H:%M} · {rows.at[i, 'file_name']}"))
+chosen = st.selectbox("Uppladdning", list(rows.index), key="historik_val",
+                      format_func=lambda i: ui_auth.upload_label(i, rows.loc[i]))
 row = rows.loc[chosen]
 st.download_button("Ladda ner originalfilen", icon=":material/download:", on_click="ignore",
                    data=lambda: ui_auth.original(user, chosen, db)[1], file_name=row["file_name"])

@@ -30,7 +30,7 @@ if denied:
         ui_auth.sign_out()
 if ui_auth.sso_configured() and not denied:
     if st.button("Logga in med kommunens konto", type="primary", icon=":material/badge:"):
-        st.login()
+        ui_auth.sso_login()
     st.caption("Eller med ett lokalt konto:")
 
 with st.form("logga_in"):

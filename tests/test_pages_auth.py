@@ -190,6 +190,19 @@ def test_sso_button_only_when_auth_is_configured(demo_db):
     assert button(at, "Logga in med kommunens konto")
 
 
+def test_sso_button_without_authlib_or_settings_says_so_in_swedish(demo_db):
+    set_settings(anonyma_lasare=False)
+    at = start(secrets={"auth": AUTH_SECRETS}, user={"is_logged_in": False})
+    button(at, "Logga in med kommunens konto").click().run()
+    no_exception(at)
+    try:
+        import authlib  # noqa: F401
+    except ImportError:
+        assert "kräver paketet Authlib" in at.error[0].value
+    else:  # AppTest's secrets do not reach st.login's own settings check
+        assert at.error[0].value.startswith("Inloggningen med kommunens konto är fel inställd")
+
+
 def test_sso_return_maps_the_email_to_the_user(demo_db):
     set_settings(anonyma_lasare=False)
     auth.add_user("rita", "rapportor", None, ["KLF"], "Rita", "rita.r@kommun.se", db=demo_db)
