@@ -79,7 +79,7 @@ def section(d: ui.Data, sel: ui.Selection) -> None:
         if len(hist) > 1:
             with st.expander(f"Tidigare versioner ({len(hist) - 1})", icon=":material/history:"):
                 for _, r in hist.iloc[1:].iterrows():
-                    card(r, byline=f"{r['user_name'] or 'okänd'}, {when(r['created_at'])}", size="0.9rem")
+                    card(r, byline=f"{r['user_name'] or 'okänd'}, {when(r['created_at'])}", size="0.95rem")
     message = st.session_state.pop(_MSG, None)
     if message:
         (st.error if message[0] == "error" else st.success)(message[1])

@@ -45,7 +45,8 @@ html {{ font-size: {KIOSK_FONT_PX}px !important; }}
 .stApp, [data-testid="stMain"] {{ background: #FFFFFF; color: #000000; }}
 h1 {{ font-size: 2.1rem !important; padding: 0 !important; }}
 h3 {{ font-size: 1.3rem !important; }}
-[data-testid="stCaptionContainer"] {{ color: #222222 !important; font-size: 0.9rem !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #222222 !important; opacity: 1 !important;
+  font-size: 0.9rem !important; }}
 [data-testid="stTable"] td, [data-testid="stTable"] th {{ padding: 0.25rem 0.5rem !important; font-size: 1rem !important;
   color: #000000 !important; }}
 [data-testid="stMetricLabel"] p {{ font-size: 1rem !important; }}
@@ -300,7 +301,8 @@ def auto_seconds() -> int:
 
 def _header(m: Meeting, slides: list[Slide], i: int) -> None:
     s = slides[i - 1]
-    title, prev, pos, nxt = st.columns([12, 2.2, 1.2, 2.2], vertical_alignment="center")
+    title, prev, pos, nxt = st.columns([12, 2.2, 1.2, 2.2] if m.kiosk else [6, 2.2, 1.3, 2.2],
+                                       vertical_alignment="center")
     (title.title if m.kiosk else title.header)(ui.md(s.title))
     prev.button("Föregående", icon=":material/arrow_back:", key="mote_foregaende", shortcut="Left",
                 disabled=i == 1, on_click=_go, args=(i - 1,), width="stretch")
