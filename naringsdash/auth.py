@@ -290,6 +290,13 @@ def get_user(username: str, db=None) -> User | None:
     return _user(row) if row else None
 
 
+def stored_user(user: User | None, db=None) -> User | None:
+    """The user as the users table has it now (the role or förvaltningar may have changed since a session
+    signed in, or the account was removed); None for nobody, the anonymous läsare and unknown SSO addresses.
+    Writes check permissions against this, not against the copy kept in a session."""
+    return get_user(user.username, db) if user is not None else None
+
+
 def add_user(username: str, role: str, password: str | None = None, forvaltningar=(), display_name: str = "",
              email: str = "", db=None, *, demo: bool = False) -> User:
     """Create a user (password None: single sign-on only); raises UserError with the reason."""

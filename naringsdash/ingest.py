@@ -78,12 +78,14 @@ def save_as(user: auth.User, result: ImportResult, data: bytes, *, forvaltning: 
     """The app's save: re-checks, right before writing, that this user may write what the workbook holds.
 
     Activities need ``upload`` for the workbook's förvaltning, and the workbook must be for the förvaltning
-    and period that were chosen (and checked against); indicators need ``upload_indicators``. Raises
-    auth.PermissionDenied, so no widget value or query parameter can write for another förvaltning.
+    and period that were chosen (and checked against); indicators need ``upload_indicators``. The user's
+    role and förvaltningar are read from the users table now. Raises auth.PermissionDenied, so no widget
+    value, query parameter or stale session can write for another förvaltning.
     """
     parsed = result.parsed
     if not result.ok or parsed is None:
         return result
+    user = auth.stored_user(user, db)
     if not (parsed.has_activities or parsed.has_indicators):
         raise auth.PermissionDenied("upload")
     if parsed.has_activities:

@@ -67,6 +67,16 @@ def sso_user() -> auth.User | None:
     return user
 
 
+def recheck(user: auth.User, action: str, db=None) -> auth.User:
+    """The signed-in user as stored now; stops the page when the stored role no longer allows ``action``."""
+    stored = auth.stored_user(user, db)
+    if not auth.can(stored, action):
+        st.error("Din behörighet har ändrats sedan du loggade in. Logga ut och logga in igen.",
+                 icon=":material/block:")
+        st.stop()
+    return stored
+
+
 def sso_login() -> None:
     """Start single sign-on (``st.login``); a Swedish message when Authlib is missing."""
     try:
@@ -309,7 +319,8 @@ def upload_label(upload_id: int, row: pd.Series) -> str:
 
 
 def _upload(user: auth.User, upload_id: int, action: str, db=None) -> pd.Series:
-    """One upload's row, when this user may perform ``action`` on it (indicator uploads: admin only)."""
+    """One upload's row, when this user (as stored now) may perform ``action`` on it (indicators: admin only)."""
+    user = auth.stored_user(user, db)
     df = queries.uploads(db)
     row = df[df["id"] == int(upload_id)]
     if row.empty:

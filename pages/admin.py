@@ -4,7 +4,7 @@ import streamlit as st
 
 from naringsdash import config, ui, ui_admin, ui_auth
 
-user = ui.guard("manage_users")
+user = ui_auth.recheck(ui.guard("manage_users"), "manage_users")
 db = str(config.db_path())
 st.title("Admin")
 ui_auth.flash()

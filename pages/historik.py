@@ -7,7 +7,7 @@ from naringsdash import auth, config, ui, ui_auth
 COLUMNS = ["id", "typ", "forvaltning", "period", "uploaded_at", "user_name", "file_name", "rows", "version",
            "anmarkning"]
 
-user = ui.guard("view_history")
+user = ui_auth.recheck(ui.guard("view_history"), "view_history")
 db = str(config.db_path())
 st.title("Historik")
 ui_auth.flash()

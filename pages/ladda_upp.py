@@ -4,7 +4,7 @@ import streamlit as st
 
 from naringsdash import auth, config, ingest, template, ui, ui_auth
 
-user = ui.guard("upload")
+user = ui_auth.recheck(ui.guard("upload"), "upload")
 ref = ui.reference()
 db = str(config.db_path())
 st.title("Ladda upp uppföljning")

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import HEADERS, ROOT, activity, write_xlsx
-from naringsdash import config, export, ingest, queries, store, ui_auth
+from naringsdash import auth, config, export, ingest, queries, store, ui_auth
 from naringsdash.auth import PermissionDenied, User
 
 RITA = User("rita", "rapportor", ("KLF", "SBF"), "Rita Rapportör")
@@ -19,6 +19,14 @@ ADA = User("ada", "admin", (), "Ada Admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIOD = "2026-T2"  # the demo data's latest period; the page's default is the current one
 IND_HEADERS = ["Indikator", "Målområde", "Enhet", "Riktning", "Målvärde", "Målår", "Källa", 2024, 2025]
+
+
+@pytest.fixture(autouse=True)
+def accounts(demo_db, monkeypatch):
+    """Rita and Ada exist in the users table (writes check the stored role, not the session's copy)."""
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    auth.add_user(RITA.username, RITA.role, None, RITA.forvaltningar, RITA.display_name, db=demo_db)
+    auth.add_user(ADA.username, ADA.role, None, (), ADA.display_name, db=demo_db)
 
 
 def page(user: User, file: str, **query) -> AppTest:
@@ -232,6 +240,25 @@ def test_save_rechecks_the_permission_right_before_writing(demo_db, tmp_path):
     assert state(demo_db) == snapshot
     assert ingest.save_as(RITA, checked_klf, klf.read_bytes(), forvaltning="KLF", period=PERIOD, db=demo_db).ok
     assert state(demo_db) != snapshot
+
+
+def test_a_stale_session_cannot_write(demo_db, tmp_path):
+    """Rita's session still holds a rapportör for KLF, but an admin has made her a läsare meanwhile."""
+    path = klf_workbook(demo_db, tmp_path)[0]
+    at = upload(choose(page(RITA, "pages/ladda_upp.py")), path)
+    assert "Spara" in labels(at)
+    auth.update_user("rita", demo_db, role="lasare")
+    snapshot = state(demo_db)
+    button(at, "Spara").click().run()
+    no_exception(at)
+    assert at.error[0].value.startswith("Din behörighet har ändrats") and "Spara" not in labels(at)
+    result = ingest.check_bytes(path.read_bytes(), path.name, forvaltning="KLF", period=PERIOD)
+    with pytest.raises(PermissionDenied):
+        ingest.save_as(RITA, result, path.read_bytes(), forvaltning="KLF", period=PERIOD, db=demo_db)
+    auth.update_user("rita", demo_db, role="rapportor", forvaltningar=["SBF"])  # no longer KLF
+    with pytest.raises(PermissionDenied):
+        ingest.save_as(RITA, result, path.read_bytes(), forvaltning="KLF", period=PERIOD, db=demo_db)
+    assert state(demo_db) == snapshot
 
 
 def test_indicator_workbook_is_refused_on_the_upload_page(demo_db, tmp_path):
