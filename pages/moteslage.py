@@ -13,4 +13,4 @@ if not kiosk:
     st.title("Mötesläge")
 if sel.period is None:
     ui.no_data()
-ui_meeting.run(ui_meeting.meeting(data, sel, kiosk))
+ui_meeting.run(data, sel, kiosk)

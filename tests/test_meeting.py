@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
-from naringsdash import analysis, auth, config, demo, queries, report, ui, ui_meeting
+from naringsdash import analysis, auth, config, demo, queries, report, ui, ui_slides
 
 PAGE = "pages/moteslage.py"
 ADMIN = auth.User("chef", "admin", display_name="Maria Nilsson")
@@ -46,26 +46,26 @@ def heading(at: AppTest) -> str:
     return at.header[0].value if at.header else at.title[0].value
 
 
-def expected_slides(db, period: str, **filters) -> list[ui_meeting.Slide]:
+def expected_slides(db, period: str, **filters) -> list[ui_slides.Slide]:
     names = config.load_reference().malomraden
     late = queries.overdue(period, db, **filters).groupby("malomrade").size().to_dict()
     rep = queries.reporting(period, db)
     if filters.get("forvaltningar"):
         rep = rep[rep["forvaltning"].isin(filters["forvaltningar"])]
     nrs = filters.get("malomraden") or sorted(names)
-    return ui_meeting.plan({nr: names[nr] for nr in nrs}, {int(k): int(v) for k, v in late.items()},
+    return ui_slides.plan({nr: names[nr] for nr in nrs}, {int(k): int(v) for k, v in late.items()},
                            len(queries.indicator_changes(db, malomraden=filters.get("malomraden"))), len(rep))
 
 
 @pytest.mark.parametrize(("late", "rows"), [
     (0, [(0, 0)]), (4, [(0, 4)]), (5, [(0, 4), (4, 5)]),
-    (4 + ui_meeting.MORE_ROWS, [(0, 4), (4, 4 + ui_meeting.MORE_ROWS)]),
-    (5 + ui_meeting.MORE_ROWS, [(0, 4), (4, 4 + ui_meeting.MORE_ROWS), (4 + ui_meeting.MORE_ROWS,
-                                                                        5 + ui_meeting.MORE_ROWS)]),
+    (4 + ui_slides.MORE_ROWS, [(0, 4), (4, 4 + ui_slides.MORE_ROWS)]),
+    (5 + ui_slides.MORE_ROWS, [(0, 4), (4, 4 + ui_slides.MORE_ROWS), (4 + ui_slides.MORE_ROWS,
+                                                                        5 + ui_slides.MORE_ROWS)]),
 ])
 def test_plan_continues_a_long_overdue_list_on_extra_slides(late, rows):
-    assert ui_meeting.FIRST_ROWS == 4
-    slides = ui_meeting.plan({1: "Ett", 2: "Två"}, {2: late}, indicators=0, forvaltningar=7)
+    assert ui_slides.FIRST_ROWS == 4
+    slides = ui_slides.plan({1: "Ett", 2: "Två"}, {2: late}, indicators=0, forvaltningar=7)
     assert [s.kind for s in slides[:2]] == ["oversikt", "malomrade"]
     two = [s for s in slides if s.malomrade == 2]
     assert [s.rows for s in two] == rows

@@ -1,0 +1,227 @@
+"""The slides of Mötesläge: which slides a period needs (``plan``: counts in, slides out; a long list continues on
+extra slides instead of scrolling) and how each is drawn (``show``), from the dashboard's cached queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import numbers
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from . import config, figures, ui, ui_analysis
+from .report_text import change, target_text
+
+# Rows per slide: overdue activities under a målområde's figures, on a continuation slide, indicators, förvaltningar.
+FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 9, 9, 9
+OVERDUE_COLUMNS = ["dagar_sena", "forvaltning", "aktivitet", "ansvarig", "slutdatum", "status", "kommentar"]
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: str                        # oversikt, malomrade, forsenade, indikatorer, inrapportering
+    title: str
+    malomrade: int | None = None
+    rows: tuple[int, int] = (0, 0)   # the slice of the slide's list shown on it
+    part: int = 1
+    parts: int = 1
+
+
+def _chunks(n: int, first: int, more: int) -> list[tuple[int, int]]:
+    return [(0, min(n, first))] + [(i, min(n, i + more)) for i in range(first, n, more)]
+
+
+def plan(names: dict[int, str], overdue: dict[int, int], indicators: int, forvaltningar: int) -> list[Slide]:
+    """Översikt, each målområde (its overdue list continued on extra slides), the indicators, inrapportering."""
+    slides = [Slide("oversikt", "Översikt")]
+    for nr, name in names.items():
+        parts = _chunks(overdue.get(nr, 0), FIRST_ROWS, MORE_ROWS)
+        for i, rows in enumerate(parts, 1):
+            title = f"Målområde {nr}. {name}" + (f" – försenade aktiviteter ({i} av {len(parts)})" if i > 1 else "")
+            slides.append(Slide("malomrade" if i == 1 else "forsenade", title, nr, rows, i, len(parts)))
+    for kind, title, n in (("indikatorer", "Indikatorer", indicators),
+                           ("inrapportering", "Inrapportering", forvaltningar)):
+        parts = _chunks(n, INDICATOR_ROWS if kind == "indikatorer" else REPORTING_ROWS,
+                        INDICATOR_ROWS if kind == "indikatorer" else REPORTING_ROWS)
+        for i, rows in enumerate(parts, 1):
+            slides.append(Slide(kind, title + (f" ({i} av {len(parts)})" if len(parts) > 1 else ""), None, rows, i,
+                                len(parts)))
+    return slides
+
+
+@dataclass
+class Meeting:
+    """Everything the slides of one period show, from the dashboard's cached queries."""
+
+    d: ui.Data
+    sel: ui.Selection
+    kiosk: bool
+    names: dict[int, str]
+    summary: pd.DataFrame
+    progress: pd.DataFrame
+    before: pd.DataFrame
+    overdue: pd.DataFrame
+    changes: pd.DataFrame
+    reporting: pd.DataFrame
+    analyses: dict[int, pd.Series]
+
+    def slides(self) -> list[Slide]:
+        counts = self.overdue.groupby("malomrade").size().to_dict() if not self.overdue.empty else {}
+        return plan(self.names, {int(k): int(v) for k, v in counts.items()}, len(self.changes), len(self.reporting))
+
+
+def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool) -> Meeting:
+    ref = ui.reference()
+    names = {nr: ref.malomraden[nr] for nr in (sel.malomraden or sorted(ref.malomraden))}
+    rep = d.reporting(sel.period)
+    if sel.forvaltningar:
+        rep = rep[rep["forvaltning"].isin(sel.forvaltningar)]
+    rep = rep.assign(forvaltning_namn=[ref.forvaltning_name(c) for c in rep["forvaltning"]])
+    return Meeting(d, sel, kiosk_on, names, d.summary(sel), d.progress(sel), d.progress(sel, sel.previous),
+                   d.overdue(sel), d.indicator_changes(sel), rep, ui_analysis.current(d, sel.period))
+
+
+# --- Drawing ----------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """A table cell as escaped Markdown text (st.table reads Markdown): dates 2025-06-30, decimal comma."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return ui.number(value)
+    return ui.md(value)
+
+
+def _table(view: pd.DataFrame, clip: int = 70) -> None:
+    """A static table in the slide's large type; long text cut to one line's worth so that the rows fit."""
+    def cell(v: object) -> str:
+        return _cell(ui_analysis.shorten(v, clip, 1)[0] if isinstance(v, str) else v)
+
+    st.table(pd.DataFrame({ui.md(c): [cell(v) for v in view[c]] for c in view.columns}), hide_index=True)
+
+
+def _chart(m: Meeting, fig, height: int, alt: str) -> None:
+    if m.kiosk:
+        fig.update_layout(height=height, font={"size": 22}, margin={"t": 40, "b": 10})
+    st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "staticPlot": m.kiosk, "responsive": True},
+                    alt=alt)
+
+
+def _row(df: pd.DataFrame, nr: int) -> pd.Series | None:
+    hit = df[df["malomrade"] == nr]
+    return hit.iloc[0] if not hit.empty else None
+
+
+def _oversikt(m: Meeting) -> None:
+    now = m.summary[m.summary["period"] == m.sel.period]
+    before = m.summary[m.summary["period"] == m.sel.previous]
+    if now.empty:
+        ui.nothing_matches()
+        return
+    n, b = now.iloc[0], (before.iloc[0] if not before.empty else None)
+    rep = m.reporting
+    cols = st.columns(4)
+    diff = (lambda c: None) if b is None else (lambda c: n[c] - b[c])
+    ui.metric(cols[0], "Aktiviteter", ui.number(n["antal"]), ui.delta(diff("antal")))
+    ui.metric(cols[1], "Andel klara", ui.number(n["andel_klara"], 1, " %"),
+              ui.delta(diff("andel_klara"), 1, " procentenheter"))
+    ui.metric(cols[2], "Försenade", ui.number(n["forsenade"]), ui.delta(diff("forsenade")), lower_is_better=True)
+    ui.metric(cols[3], "Har rapporterat", f"{int(rep['rapporterat'].sum())} av {len(rep)}")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        prog = m.progress[m.progress["malomrade"].isin(list(m.names))]
+        if not prog.empty:
+            _chart(m, figures.progress_bars(prog, m.names), min(95 * len(prog) + 70, 640),
+                   "Liggande staplar: antal aktiviteter per status och målområde.")
+    with right:
+        st.subheader("Bedömningar")
+        items = []
+        for nr, name in m.names.items():
+            a = m.analyses.get(nr)
+            mark = ui_analysis.light(a["bedomning"]) if a is not None else \
+                '<span style="color:#444444">Ingen bedömning</span>'
+            items.append(f'<li style="margin:0.4em 0">{mark} {html.escape(f"{nr}. {name}")}</li>')
+        st.html('<ul style="list-style:none;padding:0;margin:0;font-size:1.1rem">' + "".join(items) + "</ul>")
+
+
+def _malomrade(m: Meeting, s: Slide) -> None:
+    now, before = _row(m.progress, s.malomrade), _row(m.before, s.malomrade)
+    if now is None:
+        st.info("Målområdet har inga aktiviteter i uppföljningen för perioden.")
+    else:
+        diff = (lambda c: None) if before is None else (lambda c: now[c] - before[c])
+        cols = st.columns(4)
+        ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(diff("antal")))
+        ui.metric(cols[1], "Andel klara", ui.number(now["andel_klara"], 1, " %"),
+                  ui.delta(diff("andel_klara"), 1, " procentenheter"))
+        ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(diff("forsenade")),
+                  lower_is_better=True)
+        ui.metric(cols[3], "Snitt andel klart", ui.number(now["snitt_andel_klar"], 1, " %"),
+                  ui.delta(diff("snitt_andel_klar"), 1, " procentenheter"))
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        if now is not None:
+            counts = {x: int(now[figures.STATUS_COLUMNS[x]]) for x in figures.STATUSES}
+            prev = {x: int(before[figures.STATUS_COLUMNS[x]]) for x in figures.STATUSES} if before is not None \
+                else None
+            _chart(m, figures.status_compare(counts, prev, config.period_label(m.sel.period),
+                                             config.period_label(m.sel.previous)), 300,
+                   "Stapeldiagram: antal aktiviteter per status, " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    with right:
+        a = m.analyses.get(s.malomrade)
+        if a is None:
+            st.info("Ingen bedömning är skriven för målområdet och perioden ännu.", icon=":material/edit_note:")
+        else:
+            ui_analysis.card(a, chars=300, lines=5, size="1.05rem", title="Bedömning")
+    _overdue(m, s)
+
+
+def _overdue(m: Meeting, s: Slide) -> None:
+    late = m.overdue[m.overdue["malomrade"] == s.malomrade]
+    if late.empty:
+        st.success("Inga försenade aktiviteter.", icon=":material/check_circle:")
+        return
+    lo, hi = s.rows
+    shown = f"visar {lo + 1}–{hi}" + (", fler på nästa bild" if hi < len(late) else "")
+    st.subheader(f"Försenade aktiviteter: {len(late)}" + (f" ({shown})" if len(late) > hi - lo else ""))
+    _table(ui.frame(late.iloc[lo:hi], OVERDUE_COLUMNS))
+
+
+def _indikatorer(m: Meeting, s: Slide) -> None:
+    if m.changes.empty:
+        st.info("Det finns inga indikatorer för urvalet.")
+        return
+    rows = []
+    for r in m.changes.iloc[s.rows[0]:s.rows[1]].itertuples():
+        unit = f" {r.enhet}" if r.enhet else ""
+        rows.append({"Indikator": r.indikator, "Målområde": r.malomrade, "År": str(int(r.ar)),
+                     "Värde": f"{ui.number(r.varde)}{unit}",
+                     "Förändring": change(r.forandring) + (f" ({change(r.forandring_procent, 1, '%')})"
+                                                           if pd.notna(r.forandring_procent) else ""),
+                     "Bedömning": r.bedomning if pd.notna(r.foregaende) else "", "Mål": target_text(r)})
+    _table(pd.DataFrame(rows))
+    st.caption("Förändring sedan föregående år; förbättring eller försämring efter indikatorns riktning.")
+
+
+def _inrapportering(m: Meeting, s: Slide) -> None:
+    rep = m.reporting
+    missing = rep[~rep["rapporterat"]]
+    if missing.empty:
+        st.success(f"Alla {len(rep)} förvaltningar har rapporterat.", icon=":material/check_circle:")
+    else:
+        st.warning(f"{len(rep) - len(missing)} av {len(rep)} har rapporterat. Uppföljning saknas från: " +
+                   ", ".join(ui.md(f"{c} ({n})") for c, n in zip(missing["forvaltning"], missing["forvaltning_namn"])),
+                   icon=":material/pending_actions:")
+    _table(ui.frame(rep.iloc[s.rows[0]:s.rows[1]], ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at",
+                                                     "user_name", "antal", "forsenade"]))
+
+
+def show(m: Meeting, s: Slide) -> None:
+    """Draw one slide below its heading."""
+    {"oversikt": lambda: _oversikt(m), "malomrade": lambda: _malomrade(m, s), "forsenade": lambda: _overdue(m, s),
+     "indikatorer": lambda: _indikatorer(m, s), "inrapportering": lambda: _inrapportering(m, s)}[s.kind]()
