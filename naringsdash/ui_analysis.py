@@ -105,8 +105,9 @@ def _editor(d: ui.Data, nr: int, period: str, cur: pd.Series | None) -> None:
 
 def _save(db: str, nr: int, period: str, keys: tuple[str, str]) -> None:
     word, text = st.session_state.get(keys[0]), st.session_state.get(keys[1])
-    try:
-        _, same = analysis.save(nr, period, word or "", text or "", ui.current_user(), db, ref=ui.reference())
+    try:  # the role as stored now: a demoted or removed account cannot write from an old session
+        _, same = analysis.save(nr, period, word or "", text or "", auth.stored_user(ui.current_user(), db), db,
+                                ref=ui.reference())
     except (analysis.AnalysisError, auth.PermissionDenied) as exc:
         st.session_state[_MSG] = ("error", str(exc))
         return

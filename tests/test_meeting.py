@@ -217,7 +217,13 @@ def test_automatic_advance_from_the_url(demo_db):
 # --- The analysis text on the Målområde page ------------------------------------------------------------------
 
 
-def test_the_analysis_editor_is_only_for_an_admin(demo_db):
+@pytest.fixture
+def admin(demo_db) -> auth.User:
+    """The admin as stored in the users table (writes check the stored role)."""
+    return auth.add_user(ADMIN.username, "admin", display_name=ADMIN.display_name, db=demo_db)
+
+
+def test_the_analysis_editor_is_only_for_an_admin(demo_db, admin):
     set_setting("anonyma_lasare", False)
     reader = open_page("pages/malomrade.py", user=LASARE, period="2026-T2", malomrade="3")
     no_exception(reader)
@@ -225,14 +231,14 @@ def test_the_analysis_editor_is_only_for_an_admin(demo_db):
     card = next(h.value for h in reader.html if "nd-analys" in h.value)
     assert f">{word}</span>" in card and "Näringslivsavdelningen" in card
     assert not reader.text_area and not reader.radio
-    admin = open_page("pages/malomrade.py", user=ADMIN, period="2026-T2", malomrade="3")
-    no_exception(admin)
-    assert admin.text_area(key="analys_text_3_2026-T2").value == text
-    assert admin.radio(key="analys_bedomning_3_2026-T2").value == word
+    at = open_page("pages/malomrade.py", user=admin, period="2026-T2", malomrade="3")
+    no_exception(at)
+    assert at.text_area(key="analys_text_3_2026-T2").value == text
+    assert at.radio(key="analys_bedomning_3_2026-T2").value == word
 
 
-def test_saving_an_analysis_shows_the_new_text_and_keeps_the_old_one(demo_db):
-    at = open_page("pages/malomrade.py", user=ADMIN, period="2026-T2", malomrade="3")
+def test_saving_an_analysis_shows_the_new_text_and_keeps_the_old_one(demo_db, admin):
+    at = open_page("pages/malomrade.py", user=admin, period="2026-T2", malomrade="3")
     new = "Ny bedömning <b>inte fet</b> **inte heller** & mer\nAndra raden."
     at.radio(key="analys_bedomning_3_2026-T2").set_value("Gul")
     at.text_area(key="analys_text_3_2026-T2").input(new)
@@ -250,12 +256,22 @@ def test_saving_an_analysis_shows_the_new_text_and_keeps_the_old_one(demo_db):
     assert (cur["bedomning"], cur["text"], cur["user_name"]) == ("Gul", new, "Maria Nilsson")
 
 
-def test_an_empty_analysis_is_refused_with_a_message(demo_db):
-    at = open_page("pages/malomrade.py", user=ADMIN, period="2026-T2", malomrade="3")
+def test_an_empty_analysis_is_refused_with_a_message(demo_db, admin):
+    at = open_page("pages/malomrade.py", user=admin, period="2026-T2", malomrade="3")
     at.text_area(key="analys_text_3_2026-T2").input("   ")
     at.button(key="analys_spara_3_2026-T2").click().run()
     no_exception(at)
     assert "får inte vara tom" in at.error[0].value
+    assert len(analysis.history(3, "2026-T2", demo_db)) == 1
+
+
+def test_a_session_whose_account_was_demoted_cannot_save(demo_db, admin):
+    at = open_page("pages/malomrade.py", user=admin, period="2026-T2", malomrade="3")
+    auth.update_user(admin.username, demo_db, role="lasare")          # by another admin, after this sign-in
+    at.text_area(key="analys_text_3_2026-T2").input("Skrivet efter att rollen ändrats.")
+    at.button(key="analys_spara_3_2026-T2").click().run()
+    no_exception(at)
+    assert "behörighet" in at.error[0].value
     assert len(analysis.history(3, "2026-T2", demo_db)) == 1
 
 
