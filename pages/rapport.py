@@ -18,5 +18,6 @@ st.markdown("Rapporten har en sammanfattning, ett avsnitt per målområde (statu
 for col, fmt in zip(st.columns(3, gap="large"), ui_report.FORMATS):
     with col:
         ui_report.download(data, sel.period, fmt)
-st.caption(f"Från kommandoraden: `python -m naringsdash report --period {sel.period} --format pdf --out "
-           f"{report.file_name(sel.period, 'pdf')}`")
+st.caption("Samma rapport från kommandoraden:")
+st.code(f"python -m naringsdash report --period {sel.period} --format pdf --out {report.file_name(sel.period, 'pdf')}",
+        language=None)
