@@ -1,9 +1,9 @@
-"""Streamlit glue for signing in, uploads and the upload history (imports streamlit, like ui.py).
+"""Streamlit glue for signing in and uploading (imports streamlit, like ui.py).
 
 Who is signed in (a local account, or single sign-on through ``st.login`` when ``[auth]`` is configured),
-the demo accounts at start-up, the check → preview → Spara steps of an upload, and the history's
-permission-checked downloads and restores. Every write goes through a package function that checks the
-named action again right before it writes. User text is shown in tables or escaped, never as Markdown/HTML.
+the demo accounts at start-up, and the check → preview → Spara steps of an upload. Every write goes through
+a package function that checks the named action again right before it writes (``ingest.save_as``,
+``history.restore``). User text is shown in tables or escaped, never as Markdown/HTML.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from . import auth, config, ingest, queries, store, ui
+from . import auth, config, ingest, store, ui
 
 USER = "user"  # st.session_state[USER]: the signed-in auth.User
 _DENIED = "_sso_nekad"  # an SSO e-mail that maps to no user (okanda_sso = "ingen")
@@ -284,67 +284,3 @@ def save(user: auth.User, result: ingest.ImportResult, data: bytes, *, uploader:
         flash("success", f"Sparat: {what} (uppladdning {saved.upload_id}). Dashboarden visar den nya versionen.")
     _clear_uploader(uploader)
     st.rerun()
-
-
-# --- History ------------------------------------------------------------------------------------
-
-KINDS = {"aktiviteter": "Uppföljning", "indikatorer": "Indikatorfil", "kolada": "Kolada"}
-HISTORY_LABELS = {"id": "Nr", "typ": "Typ", "rows": "Rader", "version": "Version", "uploaded_at": "Uppladdad",
-                  "user_name": "Av", "file_name": "Fil", "anmarkning": "Anmärkning"}
-
-
-def uploads_for(user: auth.User, db=None) -> pd.DataFrame:
-    """The uploads this user may see: a rapportör's own förvaltningar; an admin everything (indicators, Kolada)."""
-    if not auth.can(user, "view_history"):
-        raise auth.PermissionDenied("view_history")
-    if user.role == "admin":
-        df = queries.uploads(db)
-    else:
-        codes = auth.allowed_forvaltningar(user, "view_history", list(ui.reference().forvaltningar))
-        df = queries.uploads(db, forvaltningar=codes) if codes else queries.uploads(db).iloc[0:0]
-    newest = df.groupby("kind")["id"].transform("max")
-    df = df.assign(
-        typ=df["kind"].map(lambda k: KINDS.get(k, k)),
-        version=["Aktuell" if a is True else "Ersatt" if a is False else "Senaste" if i == n else "Tidigare"
-                 for a, i, n in zip(df["aktuell"].astype(object), df["id"], newest)],
-        anmarkning=[f"Återställd från nr {int(r)}" if pd.notna(r) else "" for r in df["restored_from"]])
-    return df
-
-
-def upload_label(upload_id: int, row: pd.Series) -> str:
-    """One line for choosing an upload, e.g. "Nr 53 · Uppföljning · KLF 2026-T2 · 2026-09-09 10:15 · fil.xlsx"."""
-    where = " ".join(x for x in (row["forvaltning"], row["period"]) if isinstance(x, str))
-    return " · ".join(x for x in (f"Nr {upload_id}", row["typ"], where, f"{row['uploaded_at']:%Y-%m-%d %H:%M}",
-                                  row["file_name"]) if x)
-
-
-def _upload(user: auth.User, upload_id: int, action: str, db=None) -> pd.Series:
-    """One upload's row, when this user (as stored now) may perform ``action`` on it (indicators: admin only)."""
-    user = auth.stored_user(user, db)
-    df = queries.uploads(db)
-    row = df[df["id"] == int(upload_id)]
-    if row.empty:
-        raise auth.PermissionDenied(action)
-    row = row.iloc[0]
-    forvaltning = row["forvaltning"] if isinstance(row["forvaltning"], str) else None
-    if forvaltning is None:
-        auth.require(user, "upload_indicators")
-    auth.require(user, action, forvaltning)
-    return row
-
-
-def original(user: auth.User, upload_id: int, db=None) -> tuple[str, bytes]:
-    """The original file of an upload, exactly as uploaded (checked: ``download_original``)."""
-    _upload(user, upload_id, "download_original", db)
-    with store.connect(db) as con:
-        found = store.original_file(con, int(upload_id))
-    if found is None:
-        raise auth.PermissionDenied("download_original")
-    return found
-
-
-def restore(user: auth.User, upload_id: int, db=None) -> int:
-    """Make an earlier version current again as the newest version (checked: ``restore``, admin)."""
-    _upload(user, upload_id, "restore", db)
-    with store.connect(db) as con:
-        return store.restore_upload(con, int(upload_id), user.username)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from naringsdash import auth, config, ui, ui_auth
+from naringsdash import auth, config, history, ui, ui_auth
 
 COLUMNS = ["id", "typ", "forvaltning", "period", "uploaded_at", "user_name", "file_name", "rows", "version",
            "anmarkning"]
@@ -11,7 +11,7 @@ user = ui_auth.recheck(ui.guard("view_history"), "view_history")
 db = str(config.db_path())
 st.title("Historik")
 ui_auth.flash()
-uploads = ui_auth.uploads_for(user, db)
+uploads = history.uploads_for(user, db, ui.reference())
 if uploads.empty:
     st.info("Det finns inga uppladdningar ännu.", icon=":material/history:")
     st.stop()
@@ -20,21 +20,22 @@ st.caption("Varje uppladdning sparas som en version; den senaste för en förval
            f"Uppladdningar för {', '.join(user.forvaltningar)}. Den senaste för en period är den aktuella.")
 shown = st.multiselect("Förvaltning", sorted(uploads["forvaltning"].dropna().unique()), placeholder="Alla")
 view = uploads[uploads["forvaltning"].isin(shown)] if shown else uploads
-ui.table(view.fillna({"forvaltning": "", "period": ""}), COLUMNS, labels=ui_auth.HISTORY_LABELS, height=min(38 + 35 * len(view), 500), key="historik")
+ui.table(view.fillna({"forvaltning": "", "period": ""}), COLUMNS, labels=history.HISTORY_LABELS,
+         height=min(38 + 35 * len(view), 500), key="historik")
 
 st.header("En uppladdning")
 rows = view.set_index("id")
 chosen = st.selectbox("Uppladdning", list(rows.index), key="historik_val",
-                      format_func=lambda i: ui_auth.upload_label(i, rows.loc[i]))
+                      format_func=lambda i: history.upload_label(i, rows.loc[i]))
 row = rows.loc[chosen]
 st.download_button("Ladda ner originalfilen", icon=":material/download:", on_click="ignore",
-                   data=lambda: ui_auth.original(user, chosen, db)[1], file_name=row["file_name"])
+                   data=lambda: history.original(user, chosen, db)[1], file_name=row["file_name"])
 if auth.can(user, "restore") and row["kind"] == "aktiviteter" and row["version"] == "Ersatt":
     st.subheader("Återställ")
     sure = st.checkbox(f"Ja, gör nr {chosen} till den aktuella versionen för {row['forvaltning']}, "
                        f"{config.period_label(row['period'])}. Den blir den nyaste versionen; ingenting raderas.",
                        key="historik_bekrafta")
     if st.button("Återställ versionen", disabled=not sure, icon=":material/restore:"):
-        new_id = ui_auth.restore(user, chosen, db)
+        new_id = history.restore(user, chosen, db)
         ui_auth.flash("success", f"Nr {chosen} är återställd som ny version nr {new_id}.")
         st.rerun()

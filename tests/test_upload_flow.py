@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import HEADERS, ROOT, activity, write_xlsx
-from naringsdash import auth, config, export, ingest, queries, store, ui_auth
+from naringsdash import auth, config, export, history, ingest, queries, store
 from naringsdash.auth import PermissionDenied, User
 
 RITA = User("rita", "rapportor", ("KLF", "SBF"), "Rita Rapportör")
@@ -295,16 +295,16 @@ def test_rapportor_history_shows_own_forvaltningar_and_gives_the_original_bytes(
     assert table.set_index("Nr").loc[older, "Version"] == "Ersatt"
     assert at.get("download_button")[0].label == "Ladda ner originalfilen"
     assert "Återställ versionen" not in labels(at) and not at.checkbox  # restoring is for admins
-    assert ui_auth.original(RITA, new_id, demo_db) == ("klf-ny.xlsx", data)  # what the button serves
+    assert history.original(RITA, new_id, demo_db) == ("klf-ny.xlsx", data)  # what the button serves
     everything = queries.uploads(demo_db)
     for kind, forvaltning in (("aktiviteter", "SOF"), ("indikatorer", None)):
         other = everything[(everything["kind"] == kind) &
                            (everything["forvaltning"].isna() if forvaltning is None
                             else everything["forvaltning"] == forvaltning)]["id"].iloc[0]
         with pytest.raises(PermissionDenied):
-            ui_auth.original(RITA, int(other), demo_db)
+            history.original(RITA, int(other), demo_db)
         with pytest.raises(PermissionDenied):
-            ui_auth.restore(RITA, int(other), demo_db)
+            history.restore(RITA, int(other), demo_db)
 
 
 def test_admin_sees_every_upload_and_restores_an_earlier_version(demo_db, tmp_path):
@@ -340,9 +340,9 @@ def test_restore_and_history_are_refused_in_the_package(demo_db):
     some = int(queries.uploads(demo_db)["id"].iloc[-1])
     for user in (RITA, User("lasse", "lasare"), None):
         with pytest.raises(PermissionDenied):
-            ui_auth.restore(user, some, demo_db)
+            history.restore(user, some, demo_db)
     with pytest.raises(PermissionDenied):
-        ui_auth.uploads_for(User("lasse", "lasare"), demo_db)
+        history.uploads_for(User("lasse", "lasare"), demo_db)
 
 
 # --- Admin: the indicator workbook ------------------------------------------------------------------------------
