@@ -15,7 +15,7 @@ from . import config, figures, ui, ui_analysis
 from .report_text import change, target_text
 
 # Rows per slide: overdue activities under a målområde's figures, on a continuation slide, indicators, förvaltningar.
-FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 9, 9, 9
+FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 12, 12, 12
 OVERDUE_COLUMNS = ["dagar_sena", "forvaltning", "aktivitet", "ansvarig", "slutdatum", "status", "kommentar"]
 
 
@@ -87,22 +87,34 @@ def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool) -> Meeting:
 
 
 def _cell(value: object) -> str:
-    """A table cell as escaped Markdown text (st.table reads Markdown): dates 2025-06-30, decimal comma."""
+    """A table cell as plain text: dates 2025-06-30, decimal comma, "–" for nothing."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     if isinstance(value, (pd.Timestamp, dt.date)):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         return ui.number(value)
-    return ui.md(value)
+    return str(value)
 
 
-def _table(view: pd.DataFrame, clip: int = 70) -> None:
-    """A static table in the slide's large type; long text cut to one line's worth so that the rows fit."""
-    def cell(v: object) -> str:
-        return _cell(ui_analysis.shorten(v, clip, 1)[0] if isinstance(v, str) else v)
+_TD = "padding:0.25em 0.5em;border-bottom:1px solid #B4B4B4;white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
 
-    st.table(pd.DataFrame({ui.md(c): [cell(v) for v in view[c]] for c in view.columns}), hide_index=True)
+
+def _table(view: pd.DataFrame, widths: list[int]) -> None:
+    """A static table that always fits its slide: fixed column widths (per cent), one line per row, long text cut
+    with … (the whole text on hover). Plain text, escaped."""
+    def cell(tag: str, value: object) -> str:
+        text = html.escape(_cell(value))
+        right = isinstance(value, numbers.Number) and not isinstance(value, bool)
+        return (f'<{tag} title="{text}" style="{_TD};text-align:{"right" if right else "left"}"'
+                f'{" scope=col" if tag == "th" else ""}>{text}</{tag}>')
+
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
+    head = "".join(cell("th", c) for c in view.columns)
+    body = "".join("<tr>" + "".join(cell("td", v) for v in row) + "</tr>" for row in view.itertuples(index=False))
+    st.html(f'<table class="nd-bildtabell" style="table-layout:fixed;width:100%;border-collapse:collapse;'
+            f'color:#000000;font-size:1rem"><colgroup>{cols}</colgroup><thead style="font-weight:600">'
+            f'<tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
 def _chart(m: Meeting, fig, height: int, alt: str) -> None:
@@ -189,7 +201,7 @@ def _overdue(m: Meeting, s: Slide) -> None:
     lo, hi = s.rows
     shown = f"visar {lo + 1}–{hi}" + (", fler på nästa bild" if hi < len(late) else "")
     st.subheader(f"Försenade aktiviteter: {len(late)}" + (f" ({shown})" if len(late) > hi - lo else ""))
-    _table(ui.frame(late.iloc[lo:hi], OVERDUE_COLUMNS))
+    _table(ui.frame(late.iloc[lo:hi], OVERDUE_COLUMNS), [8, 9, 28, 14, 9, 9, 23])
 
 
 def _indikatorer(m: Meeting, s: Slide) -> None:
@@ -204,7 +216,7 @@ def _indikatorer(m: Meeting, s: Slide) -> None:
                      "Förändring": change(r.forandring) + (f" ({change(r.forandring_procent, 1, '%')})"
                                                            if pd.notna(r.forandring_procent) else ""),
                      "Bedömning": r.bedomning if pd.notna(r.foregaende) else "", "Mål": target_text(r)})
-    _table(pd.DataFrame(rows))
+    _table(pd.DataFrame(rows), [34, 10, 6, 13, 13, 11, 13])
     st.caption("Förändring sedan föregående år; förbättring eller försämring efter indikatorns riktning.")
 
 
@@ -218,7 +230,8 @@ def _inrapportering(m: Meeting, s: Slide) -> None:
                    ", ".join(ui.md(f"{c} ({n})") for c, n in zip(missing["forvaltning"], missing["forvaltning_namn"])),
                    icon=":material/pending_actions:")
     _table(ui.frame(rep.iloc[s.rows[0]:s.rows[1]], ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at",
-                                                     "user_name", "antal", "forsenade"]))
+                                                     "user_name", "antal", "forsenade"]),
+           [10, 30, 11, 13, 18, 9, 9])
 
 
 def show(m: Meeting, s: Slide) -> None:

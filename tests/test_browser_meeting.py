@@ -4,13 +4,14 @@ change slide, automatic advance, and axe-core finds nothing serious on a slide."
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS
-from naringsdash import analysis, auth, config
+from conftest import ARTIFACTS, activity, write_xlsx
+from naringsdash import analysis, auth, config, ingest
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, serve, wait_for_app
 from test_browser import WCAG, _serious
 
@@ -43,6 +44,14 @@ def app_url(tmp_path_factory, _demo_db_master):
     admin = auth.User("chef", "admin", display_name="Maria Nilsson")
     analysis.save(3, "2025-T3", "Röd", LONGEST, admin, db, ref=ref)
     analysis.save(1, "2025-T3", "Gul", "\n".join(f"Rad {i}: <b>inte fet</b>" for i in range(30)), admin, db, ref=ref)
+    # A new period where KLF reports 14 overdue activities in målområde 3 with long names, owners and comments.
+    rows = [activity(i, **{"Målområde": 3, "Status": "Försenad", "Slutdatum": dt.date(2026, 6, 30),
+                           "Aktivitet": f"Samordnad etablering av verksamhetsmark med kompetensinsatser för logistik {i}",
+                           "Ansvarig": "Anna-Karin Lindqvist Johansson", "Kommentar": "Försenad eftersom " * 12})
+            for i in range(1, 15)]
+    assert ingest.import_file(write_xlsx(tmp / "klf.xlsx", rows), db=db, forvaltning="KLF", period="2026-T3",
+                              ref=ref).ok
+    analysis.save(3, "2026-T3", "Röd", LONGEST, admin, db, ref=ref)
     with serve(db, cfg) as base:
         yield base
 
@@ -77,12 +86,15 @@ def heading(page) -> str:
 @pytest.mark.parametrize(("query", "name", "title"), [
     ("period=2026-T2&slide=1", "moteslage-1-oversikt", "Översikt"),
     ("period=2026-T2&slide=4", "moteslage-4-malomrade-3", "Målområde 3. Kompetensförsörjning"),
-    ("period=2026-T2&slide=8", "moteslage-8-indikatorer", "Indikatorer (1 av 2)"),
-    ("period=2026-T2&slide=10", "moteslage-10-inrapportering", "Inrapportering"),
+    ("period=2026-T2&slide=8", "moteslage-8-indikatorer", "Indikatorer"),
+    ("period=2026-T2&slide=9", "moteslage-9-inrapportering", "Inrapportering"),
     # The longest analysis and six overdue activities; a 30-line analysis; the overdue list continued.
     ("period=2025-T3&slide=4", "moteslage-langsta-analys", "Målområde 3. Kompetensförsörjning"),
     ("period=2025-T3&slide=2", "moteslage-manga-rader", "Målområde 1. Företagsklimat och service"),
     ("period=2025-T3&slide=5", "moteslage-fortsattning", "Målområde 3. Kompetensförsörjning – försenade"),
+    # Long names, owners and comments: each row stays one line.
+    ("period=2026-T3&slide=4", "moteslage-langa-rader", "Målområde 3. Kompetensförsörjning"),
+    ("period=2026-T3&slide=5", "moteslage-langa-rader-fortsattning", "Målområde 3. Kompetensförsörjning – försenade"),
 ])
 def test_kiosk_slide_fits_full_hd_without_scrolling(page, app_url, query, name, title):
     open_slide(page, app_url, f"kiosk=1&{query}")
@@ -131,8 +143,8 @@ def slide_in_url(page, n: int, timeout: int = 30_000) -> None:
 
 
 def test_automatic_advance(page, app_url):
-    open_slide(page, app_url, "kiosk=1&period=2026-T2&slide=9&auto=5")
-    slide_in_url(page, 10)
+    open_slide(page, app_url, "kiosk=1&period=2026-T2&slide=8&auto=5")
+    slide_in_url(page, 9)
     slide_in_url(page, 1)      # after the last slide the first again
     wait_for_app(page)
     assert heading(page) == "Översikt"

@@ -5,7 +5,9 @@ tested in test_report.py)."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import pytest
 import streamlit as st
@@ -44,6 +46,13 @@ def no_exception(at: AppTest) -> None:
 def heading(at: AppTest) -> str:
     """The slide's heading: st.header on the page, st.title in kiosk mode."""
     return at.header[0].value if at.header else at.title[0].value
+
+
+def slide_table(at: AppTest) -> list[list[str]]:
+    """The slide's table as rows of cell texts, the header first ([] when the slide has none)."""
+    body = next((h.value for h in at.html if "nd-bildtabell" in h.value), "")
+    return [[html.unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body)]
 
 
 def expected_slides(db, period: str, **filters) -> list[ui_slides.Slide]:
@@ -87,8 +96,11 @@ def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
         assert at.query_params["slide"] == str(i) and at.query_params["period"] == period
         shown.append(heading(at))
         s = expected[i - 1]
-        if s.kind in ("malomrade", "forsenade") and at.table:
-            late_names += at.table[0].value["Aktivitet"].tolist()
+        rows = slide_table(at)
+        if s.kind in ("malomrade", "forsenade") and rows:
+            assert rows[0] == ["Dagar sena", "Förvaltning", "Aktivitet", "Ansvarig", "Slutdatum", "Status",
+                               "Senaste kommentar"]
+            late_names += [r[2] for r in rows[1:]]
         if s.kind == "malomrade":
             assert [m.label for m in at.metric] == ["Aktiviteter", "Andel klara", "Försenade", "Snitt andel klart"]
             assert at.get("plotly_chart")
@@ -98,7 +110,7 @@ def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
             nxt.click().run()
     assert shown == [ui.md(s.title) for s in expected]
     overdue = queries.overdue(period, demo_db).sort_values("malomrade", kind="stable")
-    assert late_names == [ui.md(a) for a in overdue["aktivitet"]]   # every overdue activity, each once, in order
+    assert late_names == overdue["aktivitet"].tolist()   # every overdue activity, each once, in order
 
 
 def test_previous_and_next_keep_step_with_the_url(demo_db):
@@ -310,3 +322,21 @@ def test_report_page_builds_the_excel_file_on_request(demo_db, monkeypatch):
     assert wb["Försenade"].max_row - 1 == len(queries.overdue("2025-T3", demo_db))
     at.run()                                                     # the file stays offered, from the cache
     assert [b.label for b in at.get("download_button")] == ["Ladda ner Excel"] and len(built) == 1
+
+
+def test_slide_tables_are_plain_text_on_one_line_per_row(demo_db, tmp_path):
+    """User text is escaped, never HTML or Markdown; long text is cut by the browser (…), the whole of it in the
+    cell's title."""
+    from conftest import activity, write_xlsx
+    from naringsdash import ingest
+
+    name = "<b>Fet</b> **stjärnor** [länk](http://example.com) " + "mycket lång text " * 20
+    f = write_xlsx(tmp_path / "klf.xlsx", [activity(1, Status="Försenad", Aktivitet=name, **{"Målområde": 2})])
+    assert ingest.import_file(f, db=demo_db, forvaltning="KLF", period="2026-T3").ok
+    at = open_page(period="2026-T3", slide="3")
+    no_exception(at)
+    rows = slide_table(at)
+    assert rows[1][2] == name.strip()
+    body = next(h.value for h in at.html if "nd-bildtabell" in h.value)
+    assert "<b>Fet</b>" not in body and "&lt;b&gt;Fet&lt;/b&gt;" in body
+    assert "table-layout:fixed" in body and "white-space:nowrap" in body and "text-overflow:ellipsis" in body
