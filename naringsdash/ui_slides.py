@@ -201,7 +201,7 @@ def _overdue(m: Meeting, s: Slide) -> None:
     lo, hi = s.rows
     shown = f"visar {lo + 1}–{hi}" + (", fler på nästa bild" if hi < len(late) else "")
     st.subheader(f"Försenade aktiviteter: {len(late)}" + (f" ({shown})" if len(late) > hi - lo else ""))
-    _table(ui.frame(late.iloc[lo:hi], OVERDUE_COLUMNS), [8, 9, 28, 14, 9, 9, 23])
+    _table(ui.frame(late.iloc[lo:hi], OVERDUE_COLUMNS), [8, 9, 26, 13, 9, 9, 26])
 
 
 def _indikatorer(m: Meeting, s: Slide) -> None:
