@@ -380,12 +380,17 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
             config_[label] = (st.column_config.DateColumn(label, format="YYYY-MM-DD")
                               if (values.dt.normalize() == values).all() else
                               st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm"))
+        elif pd.api.types.is_integer_dtype(kind) and view[label].isna().any():
+            view[label] = ["" if pd.isna(v) else str(int(v)) for v in view[label]]
+            config_[label] = st.column_config.TextColumn(label, alignment="right")
         elif pd.api.types.is_integer_dtype(kind):
             config_[label] = st.column_config.NumberColumn(label, format="%d")
         elif pd.api.types.is_float_dtype(kind):
             # Decimal comma as text (a Styler costs ~50 ms per table); right-aligned like a number.
             view[label] = [format_number(v) for v in view[label]]
             config_[label] = st.column_config.TextColumn(label, alignment="right")
+        elif not pd.api.types.is_bool_dtype(kind):  # empty text cells show empty, not "None"
+            view[label] = view[label].astype(object).where(view[label].notna(), "")
     st.dataframe(view, hide_index=True, column_config=config_, width="stretch", height=height, key=key)
 
 
