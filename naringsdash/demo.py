@@ -224,11 +224,15 @@ def files(folder: Path = DEMO_DIR) -> list[Path]:
     return sorted(folder.glob("*.xlsx"))
 
 
-def load(db=None, folder: Path = DEMO_DIR) -> list[ingest.ImportResult]:
-    """Import every demo workbook (idempotent: identical files make no new versions); demo accounts per setting."""
+def load(db=None, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportResult]:
+    """Import every demo workbook (idempotent: identical files make no new versions); demo accounts per setting.
+    ``progress(fraction, text)`` is called after each file."""
     auth.ensure_demo_accounts(db)
     results = []
-    for path in files(folder):
+    paths = files(folder)
+    for i, path in enumerate(paths):
+        if progress:
+            progress(i / len(paths), f"Läser in demodata: {path.name} ({i + 1} av {len(paths)})")
         uploaded_at = None
         if "_" in path.stem:
             period = path.stem.split("_")[0]

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import os
 import re
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -138,18 +139,24 @@ def navigation(user: auth.User | None, position: str = "top"):
     return nav
 
 
-@st.cache_resource(show_spinner="Läser in demodata …")
-def _seed(db: str) -> bool:
-    if queries.periods(db) or not queries.indicators(db).empty:
-        return False
-    demo.load(db)
-    return True
+_seeded: set[str] = set()
+_seed_lock = threading.Lock()
 
 
 def seed_demo_if_empty() -> None:
-    """First start: load the demo data when the database is empty and the setting ``demo`` is on."""
-    if reference().setting("demo", False):
-        _seed(str(config.db_path()))
+    """First start: load the demo data (with a progress bar) when the database is empty and the setting ``demo``
+    is on; checked once per database file and process."""
+    db = str(config.db_path())
+    if db in _seeded or not reference().setting("demo", False):
+        return
+    with _seed_lock:
+        if db in _seeded:
+            return
+        if not queries.periods(db) and queries.indicators(db).empty:
+            bar = st.progress(0.0, text="Läser in demodata …")
+            demo.load(db, progress=lambda fraction, text: bar.progress(fraction, text=text))
+            bar.empty()
+        _seeded.add(db)
 
 
 # --- Data: cached queries keyed on the data version ---------------------------------
