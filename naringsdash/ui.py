@@ -419,6 +419,20 @@ def chart(fig, df: pd.DataFrame, columns: list[str], *, alt: str, labels: dict[s
         table(df, columns, labels=labels)
 
 
+def progress_metrics(now, before) -> None:
+    """A målområde's key figures in four cards, each with its change since ``before`` (a progress row or None)."""
+    def change(col):
+        return None if before is None else now[col] - before[col]
+
+    cols = st.columns(4)
+    metric(cols[0], "Aktiviteter", number(now["antal"]), delta(change("antal")))
+    metric(cols[1], "Andel klara", number(now["andel_klara"], 1, " %"), delta(change("andel_klara"), 1,
+                                                                                " procentenheter"))
+    metric(cols[2], "Försenade", number(now["forsenade"]), delta(change("forsenade")), lower_is_better=True)
+    metric(cols[3], "Snitt andel klart", number(now["snitt_andel_klar"], 1, " %"),
+           delta(change("snitt_andel_klar"), 1, " procentenheter"))
+
+
 def metric(col, label: str, value: str, change: str | int | None = None, *, lower_is_better: bool = False,
            help: str | None = None) -> None:
     """A key figure in a card; the arrow shows the change (the page's caption says against which period)."""

@@ -166,15 +166,7 @@ def _malomrade(m: Meeting, s: Slide) -> None:
     if now is None:
         st.info("Målområdet har inga aktiviteter i uppföljningen för perioden.")
     else:
-        diff = (lambda c: None) if before is None else (lambda c: now[c] - before[c])
-        cols = st.columns(4)
-        ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(diff("antal")))
-        ui.metric(cols[1], "Andel klara", ui.number(now["andel_klara"], 1, " %"),
-                  ui.delta(diff("andel_klara"), 1, " procentenheter"))
-        ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(diff("forsenade")),
-                  lower_is_better=True)
-        ui.metric(cols[3], "Snitt andel klart", ui.number(now["snitt_andel_klar"], 1, " %"),
-                  ui.delta(diff("snitt_andel_klar"), 1, " procentenheter"))
+        ui.progress_metrics(now, before)
     left, right = st.columns([1, 1], gap="large")
     with left:
         if now is not None:

@@ -20,20 +20,7 @@ now = now.iloc[0]
 before = before.iloc[0] if not before.empty else None
 prev_label = config.period_label(sel.previous) if before is not None else None
 ui.period_caption(data, sel, compared=before is not None)
-
-
-def change(col):
-    return None if before is None else now[col] - before[col]
-
-
-cols = st.columns(4)
-ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(change("antal")))
-ui.metric(cols[1], "Andel klara", ui.number(now["andel_klara"], 1, " %"),
-          ui.delta(change("andel_klara"), 1, " procentenheter"))
-ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("forsenade")),
-          lower_is_better=True)
-ui.metric(cols[3], "Snitt andel klart", ui.number(now["snitt_andel_klar"], 1, " %"),
-          ui.delta(change("snitt_andel_klar"), 1, " procentenheter"))
+ui.progress_metrics(now, before)
 
 ui_analysis.section(data, sel)
 

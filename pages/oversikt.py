@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from naringsdash import config, figures, ui
+from naringsdash import figures, ui
 
 ui.guard()
 data = ui.data()

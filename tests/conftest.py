@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from naringsdash import config, demo
+from naringsdash import config, demo, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
+FIX = ROOT / "tests" / "fixtures"
 
 HEADERS = ["Aktivitets-ID", "Aktivitet", "Målområde", "Förvaltning", "Ansvarig", "Startdatum", "Slutdatum", "Status",
            "Andel klart (%)", "Bedömning", "Kommentar"]
@@ -53,6 +54,18 @@ def write_xlsx(path: Path, rows: list[list], headers: list | None = HEADERS, she
     return path
 
 
+def check(path: Path, **kw) -> ingest.ImportResult:
+    """Validate a workbook as KLF, 2025-T1 (unless told otherwise) without storing it."""
+    kw.setdefault("forvaltning", "KLF")
+    kw.setdefault("period", "2025-T1")
+    return ingest.import_file(path, dry_run=True, **kw)
+
+
+def flat(issues) -> list[tuple]:
+    """Issues flattened for assertions: (Excel row, column, code)."""
+    return [(i.row, i.column, i.code) for i in issues]
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     """Every test gets its own database file and its own copy of the reference data."""
@@ -83,3 +96,15 @@ def demo_db(_demo_db_master, tmp_path, monkeypatch) -> Path:
     shutil.copy(_demo_db_master, path)
     monkeypatch.setenv("NARINGSDASH_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (never a browser downloaded by a test tool)."""
+    from playwright.sync_api import sync_playwright
+    from streamlit_server import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ARTIFACTS, ROOT, activity, write_xlsx
 from naringsdash import config, ingest, queries, ui
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, serve, wait_for_app
+from streamlit_server import CHROMIUM, serve, wait_for_app
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")
@@ -34,17 +34,6 @@ FORMULA = "=HYPERLINK(\"http://example.com\")"
 
 def url_path(page: ui.PageSpec) -> str:
     return "" if page is ui.PAGES[0] else page.url_path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 def _setup(tmp: Path, master: Path, **settings) -> tuple[Path, Path]:
     db, cfg = tmp / "demo.duckdb", tmp / "referens.toml"

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from conftest import activity, write_xlsx
 from naringsdash import queries, ui
 from streamlit_server import CHROMIUM, serve, wait_for_app
-from test_browser import ERROR, WCAG, _screenshot, _serious, _setup, browser  # noqa: F401  (module fixture)
+from test_browser import ERROR, WCAG, _screenshot, _serious, _setup
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")

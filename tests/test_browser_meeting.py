@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ARTIFACTS, activity, write_xlsx
 from naringsdash import analysis, auth, config, ingest
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, serve, wait_for_app
+from streamlit_server import CHROMIUM, serve, wait_for_app
 from test_browser import WCAG, _serious
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -22,17 +22,6 @@ FULL_HD = {"width": 1920, "height": 1080}
 ERROR = '[data-testid="stException"]'
 # The worst case for a målområde slide: the longest analysis allowed, and many lines.
 LONGEST = " ".join(["Kompetensförsörjningen"] * 200)[:analysis.MAX_TEXT]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, _demo_db_master):

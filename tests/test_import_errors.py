@@ -9,19 +9,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, activity, write_xlsx
+from conftest import FIX, ROOT, activity, flat, write_xlsx
 from naringsdash import cli, export, ingest, queries, store
 
-FIX = Path(__file__).parent / "fixtures"
 FLAGS = {"forvaltning": "KLF", "period": "2025-T1"}
-
-
-def flat(issues) -> list[tuple]:
-    return [(i.row, i.column, i.code) for i in issues]
 
 
 def run(*argv: str) -> int:

@@ -7,25 +7,12 @@ Workbooks are written with openpyxl into tmp_path (parametrized variants) or rea
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from conftest import HEADERS, activity, write_xlsx
-from naringsdash import ingest, schema
-
-FIX = Path(__file__).parent / "fixtures"
-
-
-def check(path: Path, **kw) -> ingest.ImportResult:
-    kw.setdefault("forvaltning", "KLF")
-    kw.setdefault("period", "2025-T1")
-    return ingest.import_file(path, dry_run=True, **kw)
-
-
-def flat(issues) -> list[tuple]:
-    return [(i.row, i.column, i.code) for i in issues]
+from conftest import FIX, check, flat, HEADERS, activity, write_xlsx
+from naringsdash import schema
 
 
 # Every spelling the contract names (case, surrounding/doubled spaces, trailing ':' or '*', no diacritics,

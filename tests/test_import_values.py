@@ -14,22 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import activity, write_xlsx
+from conftest import FIX, check, flat, activity, write_xlsx
 from naringsdash import config, export, ingest, queries, store
 from naringsdash.config import parse_period
 
-FIX = Path(__file__).parent / "fixtures"
 D = dt.date
-
-
-def check(path: Path, **kw) -> ingest.ImportResult:
-    kw.setdefault("forvaltning", "KLF")
-    kw.setdefault("period", "2025-T1")
-    return ingest.import_file(path, dry_run=True, **kw)
-
-
-def flat(issues) -> list[tuple]:
-    return [(i.row, i.column, i.code) for i in issues]
 
 
 def one(tmp_path: Path, **over) -> dict:
