@@ -154,16 +154,21 @@ def _guard_zip(data: bytes) -> str:
         names = {i.filename for i in infos}
         try:
             if "content.xml" in names:
-                _scan_ods_content(b"".join(_stream(zf, zf.getinfo("content.xml"))))
-                return "ods"
-            sheets = [i for i in infos if re.match(r"xl/worksheets/[^/]+\.xml$", i.filename)]
-            if not sheets:
-                raise WorkbookError("Filen är inte en Excel- eller OpenDocument-arbetsbok.")
-            for info in sheets:
-                _scan_xlsx_sheet(zf, info)
+                fmt, scanned = "ods", [zf.getinfo("content.xml")]
+                _scan_ods_content(b"".join(_stream(zf, scanned[0])))
+            else:
+                fmt, scanned = "xlsx", [i for i in infos if re.match(r"xl/worksheets/[^/]+\.xml$", i.filename)]
+                if not scanned:
+                    raise WorkbookError("Filen är inte en Excel- eller OpenDocument-arbetsbok.")
+                for info in scanned:
+                    _scan_xlsx_sheet(zf, info)
+            for info in infos:  # every other part too: real sizes and checksums, not what the header claims
+                if info not in scanned:
+                    for _ in _stream(zf, info):
+                        pass
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise WorkbookError("Filen är skadad och kan inte öppnas som en arbetsbok.") from exc
-    return "xlsx"
+    return fmt
 
 
 def read_workbook(data: bytes) -> Workbook:

@@ -106,3 +106,19 @@ def test_a_genuine_10000_row_sheet_loads(tmp_path, db):
     res = ingest.import_file(path, db=db, forvaltning="KLF", period="2025-T1")
     assert res.ok and res.rows == 10_000
     assert len(queries.export_activities("2025-T1", db)[1]) == 10_000
+
+
+def test_a_damaged_part_outside_the_sheets_is_refused(tmp_path, db):
+    """Every part of the container is read through before calamine sees it, so a part whose bytes do not match
+    its header (a lie about its size, or plain damage) is refused rather than trusted."""
+    good = write_xlsx(tmp_path / "good.xlsx", [activity(1)])
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("docProps/core.xml")
+        offset = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data = bytearray(good.read_bytes())
+    data[offset + 5] ^= 0xFF
+    path = tmp_path / "damaged-part.xlsx"
+    path.write_bytes(bytes(data))
+    res = ingest.import_file(path, db=db, forvaltning="KLF", period="2025-T1")
+    assert not res.ok and "skadad" in res.errors[0].message
+    assert queries.periods(db) == []
