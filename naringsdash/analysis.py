@@ -64,22 +64,15 @@ def save(malomrade: int | str, period: str, bedomning: str, text: str, user: aut
     auth.require(user, "write_analysis")
     ref = ref or load_reference()
     nr, p, word, body = _malomrade(malomrade, ref), _period(period), _bedomning(bedomning), _text(text)
-    with store.connect(db) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            cur = con.execute(store.sql("analysis_current"), {"period": p}).df()
-            cur = cur[cur["malomrade"] == nr]
-            if not cur.empty and cur.iloc[0]["bedomning"] == word and cur.iloc[0]["text"] == body:
-                con.execute("ROLLBACK")
-                return int(cur.iloc[0]["id"]), True
-            new_id = store.first(con.execute(store.sql("analysis_insert"), {
-                "malomrade": nr, "period": p, "bedomning": word, "text": body, "user_name": user.label,
-                "created_at": now or dt.datetime.now().replace(microsecond=0)}))[0]
-            store.bump_data_version(con)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect(db) as con, store.transaction(con):
+        cur = con.execute(store.sql("analysis_current"), {"period": p}).df()
+        cur = cur[cur["malomrade"] == nr]
+        if not cur.empty and cur.iloc[0]["bedomning"] == word and cur.iloc[0]["text"] == body:
+            return int(cur.iloc[0]["id"]), True
+        new_id = store.first(con.execute(store.sql("analysis_insert"), {
+            "malomrade": nr, "period": p, "bedomning": word, "text": body, "user_name": user.label,
+            "created_at": now or dt.datetime.now().replace(microsecond=0)}))[0]
+        store.bump_data_version(con)
     return int(new_id), False
 
 

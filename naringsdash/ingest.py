@@ -92,7 +92,7 @@ def save_as(user: auth.User, result: ImportResult, data: bytes, *, forvaltning: 
         auth.require(user, "upload", parsed.forvaltning)
         if (parsed.forvaltning, parsed.period) != (forvaltning, period):
             raise auth.PermissionDenied("upload")
-    if parsed.has_indicators or parsed.indicators:
+    if parsed.has_indicators:
         auth.require(user, "upload_indicators")
     return save_checked(result, data, db=db, user=user.username)
 

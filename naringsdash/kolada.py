@@ -451,14 +451,9 @@ def _payload(meta: list[dict], data: list[dict], rows: list[dict], years: list[i
 
 
 def _mark_checked(con, when: dt.datetime) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.execute("INSERT OR REPLACE INTO meta VALUES ('kolada_checked_at', ?)", [when.isoformat(timespec="seconds")])
         store.bump_data_version(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def last_checked(db=None) -> dt.datetime | None:

@@ -68,6 +68,18 @@ def connect(db: str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterat
         con.close()
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     try:
         row = first(con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
@@ -81,15 +93,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     for version, name in enumerate(MIGRATIONS, start=1):
         if schema_version(con) >= version:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql(name))
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
             con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -169,21 +176,28 @@ def upload_diff(con, forvaltning: str, period: str, activities: list[dict]):
         con.unregister("_incoming")
 
 
+def _insert_upload(con, kind: str, forvaltning: str | None, period: str | None, user: str,
+                   uploaded_at: dt.datetime | None, file_name: str, digest: str, rows: int,
+                   restored_from: int | None = None) -> int:
+    """A new row in the uploads table (the newest version of its förvaltning and period) → its id."""
+    upload_id = int(first(con.execute("SELECT nextval('upload_seq')"))[0])
+    con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [upload_id, kind, forvaltning, period, user, uploaded_at or dt.datetime.now(), file_name, digest,
+                 rows, restored_from])
+    return upload_id
+
+
 def save_upload(con, *, kind: str, forvaltning: str | None, period: str | None, user: str, file_name: str,
                 data: bytes, activities: list[dict], indicators: list[dict],
-                uploaded_at: dt.datetime | None = None, restored_from: int | None = None) -> tuple[int, bool]:
+                uploaded_at: dt.datetime | None = None) -> tuple[int, bool]:
     """Store one accepted upload in one transaction → (upload id, identical to current version)."""
     digest = sha256(data)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         same = current_upload(con, forvaltning, period) if kind == "aktiviteter" else latest_indicator_upload(con, kind)
-        if same and same[1] == digest and restored_from is None:
-            con.execute("ROLLBACK")
+        if same and same[1] == digest:
             return int(same[0]), True
-        upload_id = int(first(con.execute("SELECT nextval('upload_seq')"))[0])
-        con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [upload_id, kind, forvaltning, period, user, uploaded_at or dt.datetime.now(), file_name, digest,
-                     len(activities) + len(indicators), restored_from])
+        upload_id = _insert_upload(con, kind, forvaltning, period, user, uploaded_at, file_name, digest,
+                                   len(activities) + len(indicators))
         con.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?)", [digest, data, len(data)])
         _insert_rows(con, "activities", ACTIVITY_COLS, _activity_rows(upload_id, forvaltning, period, activities))
         _insert_rows(con, "indicator_values", INDICATOR_COLS, [
@@ -191,32 +205,22 @@ def save_upload(con, *, kind: str, forvaltning: str | None, period: str | None, 
              i["kalla"], i["ar"], i["varde"], i.get("serie") or "Trelleborg", i.get("kpi"), i.get("fetched_at"),
              i.get("kolada_status")) for i in indicators])
         bump_data_version(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return upload_id, False
 
 
 def restore_upload(con, upload_id: int, user: str) -> int:
     """Make an earlier version current again by copying it as the newest version; nothing is deleted."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         old = first(con.execute("SELECT kind, forvaltning, period, file_name, sha256, rows FROM uploads WHERE id = ?",
-                          [upload_id]))
+                                [upload_id]))
         if old is None or old[0] != "aktiviteter":
             raise ValueError(f"Uppladdning {upload_id} finns inte eller kan inte återställas.")
-        new_id = int(first(con.execute("SELECT nextval('upload_seq')"))[0])
-        con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [new_id, old[0], old[1], old[2], user, dt.datetime.now(), old[3], old[4], old[5], upload_id])
+        kind, forvaltning, period, file_name, digest, rows = old
+        new_id = _insert_upload(con, kind, forvaltning, period, user, None, file_name, digest, rows, upload_id)
         cols = ", ".join(ACTIVITY_COLS[1:])
         con.execute(f"INSERT INTO activities (upload_id, {cols}) SELECT ?, {cols} FROM activities WHERE upload_id = ?",
                     [new_id, upload_id])
         bump_data_version(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return new_id
 
 

@@ -39,7 +39,7 @@ def axe_clean(p, name: str) -> None:
     assert not ours, (name, ours)
 
 
-def test_rapportor_signs_in_uploads_and_the_dashboard_changes(browser, tmp_path_factory, _demo_db_master):  # noqa: F811
+def test_rapportor_signs_in_uploads_and_the_dashboard_changes(browser, tmp_path_factory, _demo_db_master):
     tmp = tmp_path_factory.mktemp("upload")
     db, cfg = _setup(tmp, _demo_db_master, anonyma_lasare=False)
     n = len(queries.overdue(PERIOD, db, forvaltningar=["KLF"])) + 2  # KLF's new version: two more late ones
@@ -98,7 +98,7 @@ def test_rapportor_signs_in_uploads_and_the_dashboard_changes(browser, tmp_path_
             ctx.close()
 
 
-def test_fresh_server_every_url_shows_an_anonymous_visitor_nothing_protected(browser, tmp_path_factory,  # noqa: F811
+def test_fresh_server_every_url_shows_an_anonymous_visitor_nothing_protected(browser, tmp_path_factory,
                                                                               _demo_db_master):
     tmp = tmp_path_factory.mktemp("fresh-auth")
     db, cfg = _setup(tmp, _demo_db_master, anonyma_lasare=False)
@@ -132,7 +132,7 @@ def test_fresh_server_every_url_shows_an_anonymous_visitor_nothing_protected(bro
             ctx.close()
 
 
-def test_the_guards_link_opens_the_login_page(browser, tmp_path_factory, _demo_db_master):  # noqa: F811
+def test_the_guards_link_opens_the_login_page(browser, tmp_path_factory, _demo_db_master):
     tmp = tmp_path_factory.mktemp("fresh-link")
     db, cfg = _setup(tmp, _demo_db_master, anonyma_lasare=False)
     with serve(db, cfg) as base:
