@@ -53,12 +53,14 @@ def progress(period: str, db=None, forvaltningar=None, malomraden=None, today: d
 
 
 def summary(db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
-    """Key figures for every period with data (oldest first)."""
-    ps = [{"period": p, "as_of": as_of_date(p, today)} for p in periods(db)]
-    if not ps:
-        return pd.DataFrame(columns=["period", "antal", "klara", "andel_klara", "forsenade", "rapporterat",
-                                     "snitt_andel_klar"])
-    return _run("summary", db, periods=ps, **_filters(forvaltningar, malomraden))
+    """Key figures for every period with data (oldest first); one opening of the database for both queries."""
+    with store.connect(db) as con:
+        ps = [{"period": p, "as_of": as_of_date(p, today)}
+              for (p,) in con.execute(store.sql("periods")).fetchall()]
+        if not ps:
+            return pd.DataFrame(columns=["period", "antal", "klara", "andel_klara", "forsenade", "rapporterat",
+                                         "snitt_andel_klar"])
+        return con.execute(store.sql("summary"), {"periods": ps, **_filters(forvaltningar, malomraden)}).df()
 
 
 def reporting(period: str, db=None, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
