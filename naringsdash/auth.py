@@ -175,18 +175,21 @@ def authenticate(username: str, password: str, db=None, now: dt.datetime | None 
     demo_on = _flag(load_reference().setting("demo", False))
     with store.connect(db) as con:
         row = _get(con, name)
-        if row is None or not row["password_hash"] or (row["demo"] and not demo_on):
-            verify_password(password, _dummy_hash())
-            return None
-        if row["locked_until"] is not None and row["locked_until"] > now:
-            raise AccountLocked(row["locked_until"])
-        if verify_password(password, row["password_hash"]):
-            new_hash = hash_password(password) if needs_rehash(row["password_hash"]) else None
+    # The slow KDF runs with the database released, so it never holds up another process.
+    if row is None or not row["password_hash"] or (row["demo"] and not demo_on):
+        verify_password(password, _dummy_hash())
+        return None
+    if row["locked_until"] is not None and row["locked_until"] > now:
+        raise AccountLocked(row["locked_until"])
+    if verify_password(password, row["password_hash"]):
+        new_hash = hash_password(password) if needs_rehash(row["password_hash"]) else None
+        with store.connect(db) as con:
             con.execute(store.sql("users_login_ok"), {"username": name, "new_hash": new_hash})
-            return _user(row)
-        _, locked_until = con.execute(store.sql("users_login_failed"), {
+        return _user(row)
+    with store.connect(db) as con:
+        _, locked_until = store.first(con.execute(store.sql("users_login_failed"), {
             "username": name, "now": now, "max_failed": MAX_FAILED,
-            "lock_seconds": int(LOCKOUT.total_seconds())}).fetchone()
+            "lock_seconds": int(LOCKOUT.total_seconds())}))
     if locked_until is not None:
         raise AccountLocked(locked_until)
     return None
