@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from naringsdash import ui, ui_auth, ui_meeting
+from naringsdash import ui
 
 st.set_page_config(page_title="Näringsdash", page_icon=":material/insights:", layout="wide")
 ui.seed_demo_if_empty()
-ui_auth.demo_accounts()
-kiosk = ui_meeting.kiosk()  # ?kiosk=1 (Mötesläge on a shared screen): no menu, sidebar or header
+ui.account.demo_accounts()
+kiosk = ui.meeting.kiosk()  # ?kiosk=1 (Mötesläge on a shared screen): no menu, sidebar or header
 ui.navigation(ui.current_user(), position="hidden" if kiosk else "top").run()

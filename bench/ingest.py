@@ -62,7 +62,7 @@ def main() -> None:
             res = ingest.import_bytes(data, "bench.xlsx", db=db, forvaltning="KLF", period=periods[i])
             times.append(time.perf_counter() - t0)
             assert res.ok and res.rows == ROWS and not res.identical, res.errors[:3]
-        from naringsdash.reader import read_workbook
+        from naringsdash.ingest.reader import read_workbook
 
         rd = []
         for _ in range(RUNS):

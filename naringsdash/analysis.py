@@ -11,15 +11,15 @@ import datetime as dt
 
 import pandas as pd
 
-from . import auth, store
+from . import auth, errors, store
 from .config import Reference, load_reference, parse_period
-from .text import norm
+from .matching import norm
 
 BEDOMNINGAR = ("Grön", "Gul", "Röd")
 MAX_TEXT = 4000
 
 
-class AnalysisError(ValueError):
+class AnalysisError(errors.UserError, ValueError):
     """An assessment that cannot be saved; the message is for the person who wrote it."""
 
 

@@ -20,7 +20,7 @@ from functools import cache
 
 import pandas as pd
 
-from . import store
+from . import errors, store
 from .config import Reference, load_reference
 
 ROLES = ("lasare", "rapportor", "admin")
@@ -43,7 +43,7 @@ ACTIONS: dict[str, frozenset[str]] = {
 PER_FORVALTNING = frozenset({"upload", "download_template", "view_history", "download_original"})
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(errors.UserError):
     def __init__(self, action: str):
         super().__init__(f"Du har inte behörighet till detta ({action}).")
         self.action = action
@@ -87,7 +87,7 @@ def allowed_forvaltningar(user: User | None, action: str, all_codes: list[str]) 
 def anonymous_user(ref: Reference | None = None) -> User | None:
     """The visitor who has not signed in: a läsare when ``anonyma_lasare`` is on, else nobody."""
     ref = ref or load_reference()
-    return ANONYMOUS if _flag(ref.setting("anonyma_lasare", False)) else None
+    return ANONYMOUS if ref.options.anonyma_lasare else None
 
 
 # --- Passwords ----------------------------------------------------------------
@@ -154,7 +154,7 @@ LOCKOUT = dt.timedelta(minutes=5)
 LOGIN_FAILED = "Fel användarnamn eller lösenord."
 
 
-class AccountLocked(Exception):
+class AccountLocked(errors.UserError):
     """The account is locked for a while after repeated failed logins; the message is for the login form."""
 
     def __init__(self, until: dt.datetime):
@@ -172,7 +172,7 @@ def authenticate(username: str, password: str, db=None, now: dt.datetime | None 
     """
     now = now or dt.datetime.now()
     name = normalize_username(username)
-    demo_on = _flag(load_reference().setting("demo", False))
+    demo_on = load_reference().options.demo
     with store.connect(db) as con:
         row = _get(con, name)
     # The slow KDF runs with the database released, so it never holds up another process.
@@ -197,7 +197,7 @@ def authenticate(username: str, password: str, db=None, now: dt.datetime | None 
 
 # --- Users: validation and storage -----------------------------------------------
 
-class UserError(ValueError):
+class UserError(errors.UserError, ValueError):
     """A user change the rules refuse; the message (Swedish) is for the person who asked."""
 
 
@@ -400,7 +400,7 @@ def user_for_email(email: str | None, db=None, unknown: str | None = None, name:
     mail = str(email or "").strip().lower()
     if not _EMAIL.fullmatch(mail):
         return None
-    demo_on = _flag(ref.setting("demo", False))
+    demo_on = ref.options.demo
     with store.connect(db) as con:
         cur = con.execute(store.sql("users_by_email"), {"email": mail})
         cols = [d[0] for d in cur.description]
@@ -420,14 +420,10 @@ DEMO_ACCOUNTS = (  # username, password, role, förvaltningar, display name
 )
 
 
-def _flag(value: object) -> bool:
-    return value is True or str(value).strip().lower() in ("true", "1", "ja", "yes")
-
-
 def demo_credentials(ref: Reference | None = None) -> list[tuple[str, str, str]]:
     """(username, password, role label) of the demo accounts for the login page; empty outside the demo."""
     ref = ref or load_reference()
-    if not _flag(ref.setting("demo", False)):
+    if not ref.options.demo:
         return []
     return [(u, pw, ROLE_LABELS[role]) for u, pw, role, _, _ in DEMO_ACCOUNTS]
 
@@ -438,7 +434,7 @@ def ensure_demo_accounts(db=None, ref: Reference | None = None) -> list[str]:
     An ordinary account with a demo account's name is left alone.
     """
     ref = ref or load_reference()
-    if not _flag(ref.setting("demo", False)):
+    if not ref.options.demo:
         with store.connect(db) as con:
             return [r[0] for r in con.execute(store.sql("users_delete_demo")).fetchall()]
     with store.connect(db) as con:
@@ -454,9 +450,3 @@ def ensure_demo_accounts(db=None, ref: Reference | None = None) -> list[str]:
             continue
     return created
 
-
-def register_cli(subparsers, common) -> None:
-    """The ``users`` command (hook called by ``cli.build_parser``)."""
-    from .users_cli import register
-
-    register(subparsers, common)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import norm
+import tomlkit
+import tomllib
+
+from .errors import ConfigError
+from .matching import norm
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "naringsdash.duckdb"
@@ -48,13 +51,69 @@ def config_path() -> Path:
     return Path(os.environ.get("NARINGSDASH_CONFIG") or DEFAULT_CONFIG)
 
 
+SSO_UNKNOWN_CHOICES = ("lasare", "ingen")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``[installningar]`` of the reference data, typed. Parsed once, strictly, by ``parse_settings``."""
+
+    kommun: str = "Kommunen"
+    anonyma_lasare: bool = False  # anonymous visitors may read the dashboard
+    demo: bool = False  # demo accounts exist, and an empty database is seeded with the demo data
+    okanda_sso: str = "lasare"  # an SSO e-mail with no user: "lasare" (read-only) or "ingen" (refused)
+
+    @property
+    def own_series(self) -> str:
+        """The name of the kommun's own indicator series in charts: "Trelleborg" for "Trelleborgs kommun"."""
+        name = self.kommun.strip()
+        for suffix in (" kommun", " stad"):
+            if name.lower().endswith(suffix):
+                name = name[: -len(suffix)]
+        if name.endswith("s") and self.kommun.strip().lower().endswith("s kommun"):
+            name = name[:-1]
+        return name or "Kommunen"
+
+
+def _setting_type_error(key: str, expected: str, value: object) -> ConfigError:
+    hint = " (skriv true eller false utan citattecken)" if expected == "bool" else ""
+    return ConfigError(f"Inställningen {key} i referensdata ska vara {'true eller false' if expected == 'bool' else 'text'}"
+                       f"{hint}, inte {value!r}.")
+
+
+def parse_settings(raw: dict) -> Settings:
+    """``[installningar]`` as typed settings; a wrong type or an unknown key is refused with a Swedish message.
+
+    A quoted ``"false"`` is text, not a boolean, and is refused: read by truthiness it would mean *true*.
+    """
+    out: dict[str, object] = {}
+    fields = Settings.__dataclass_fields__
+    for key, value in raw.items():
+        if key not in fields:
+            raise ConfigError(f"Okänd inställning i referensdata: {key!r} (kända: {', '.join(fields)}).")
+        kind = fields[key].type
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise _setting_type_error(key, "bool", value)
+        elif not isinstance(value, str):
+            raise _setting_type_error(key, "str", value)
+        out[key] = value.strip() if isinstance(value, str) else value
+    if "okanda_sso" in out:
+        choice = {"läsare": "lasare", "none": "ingen"}.get(str(out["okanda_sso"]).lower(), str(out["okanda_sso"]).lower())
+        if choice not in SSO_UNKNOWN_CHOICES:
+            raise ConfigError(f"Inställningen okanda_sso ska vara \"lasare\" eller \"ingen\", inte {out['okanda_sso']!r}.")
+        out["okanda_sso"] = choice
+    return Settings(**out)  # type: ignore[arg-type]
+
+
 @dataclass
 class Reference:
     """Reference data and settings as read from the configuration file."""
 
     forvaltningar: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FORVALTNINGAR))
     malomraden: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_MALOMRADEN))
-    settings: dict[str, object] = field(default_factory=dict)
+    settings: dict[str, object] = field(default_factory=dict)  # the raw [installningar] (and [kolada]) tables
+    options: Settings = field(default_factory=Settings)  # the typed settings: read these
 
     def forvaltning_code(self, value: object) -> str | None:
         """Code for a förvaltning given as code or name (any case, diacritics optional)."""
@@ -91,6 +150,9 @@ class Reference:
         return self.malomraden.get(int(nr), str(nr))
 
     def setting(self, key: str, default: object = None) -> object:
+        """A typed setting by name (``options.<key>``); raw tables such as ``kolada`` as read."""
+        if key in Settings.__dataclass_fields__:
+            return getattr(self.options, key)
         return self.settings.get(key, default)
 
 
@@ -99,9 +161,13 @@ def load_reference(path: str | os.PathLike | None = None) -> Reference:
     p = Path(path) if path else config_path()
     if not p.exists():
         return Reference()
-    with open(p, "rb") as f:
-        raw = tomllib.load(f)
-    ref = Reference(settings=dict(raw.get("installningar", {})))
+    try:
+        with open(p, "rb") as f:
+            raw = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Referensdata ({p.name}) kan inte läsas: {exc}.") from None
+    installningar = dict(raw.get("installningar", {}))
+    ref = Reference(settings=installningar, options=parse_settings(installningar))
     if raw.get("forvaltning"):
         ref.forvaltningar = {str(x["kod"]).strip().upper(): str(x["namn"]).strip() for x in raw["forvaltning"]}
     if raw.get("malomrade"):
@@ -112,57 +178,64 @@ def load_reference(path: str | os.PathLike | None = None) -> Reference:
     return ref
 
 
-def _toml_str(s: object) -> str:
-    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _set_array_of_tables(doc, name: str, rows: list[dict]) -> None:
+    """Update ``[[name]]`` entries in place (their comments and blank lines kept), add or drop at the end."""
+    old = doc.get(name)
+    if old is None:
+        aot = tomlkit.aot()
+        for row in rows:
+            aot.append(tomlkit.item(row))
+        doc[name] = aot
+        return
+    for i, row in enumerate(rows):
+        if i < len(old):
+            table = old[i]
+            for key in [k for k in table if k not in row]:
+                del table[key]
+            for key, value in row.items():
+                if table.get(key) != value:
+                    table[key] = value
+        else:
+            old.append(tomlkit.item(row))
+    while len(old) > len(rows):
+        del old[len(old) - 1]
 
 
-def _toml_value(v: object) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    return _toml_str(v)
+def _set_table(doc, name: str, values: dict) -> None:
+    """Set keys of ``[name]`` in place (comments and key order kept), adding the table if missing."""
+    if name not in doc:
+        doc[name] = tomlkit.table()
+    table = doc[name]
+    for key, value in values.items():
+        if isinstance(value, dict):
+            _set_table(table, key, value)
+        elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+            _set_array_of_tables(table, key, value)
+        elif table.get(key) != value:
+            table[key] = value
 
 
-def _toml_table(name: str, table: dict) -> list[str]:
-    """A table with scalar and list values, sub-tables and arrays of tables (e.g. ``[kolada]``)."""
-    def is_tables(v):
-        return isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> Reference:
+    """Write the reference data back (the admin page), keeping the comments and layout a person wrote.
 
-    lines = ["", f"[{name}]"] + [f"{k} = {_toml_value(v)}" for k, v in table.items()
-                                 if not isinstance(v, dict) and not is_tables(v)]
-    for k, v in table.items():
-        if isinstance(v, dict):
-            lines += _toml_table(f"{name}.{k}", v)
-        elif is_tables(v):
-            for item in v:
-                lines += ["", f"[[{name}.{k}]]"] + [f"{ik} = {_toml_value(iv)}" for ik, iv in item.items()]
-    return lines
-
-
-def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> None:
-    """Write the reference data back (used by the admin page)."""
+    The new settings are parsed first, so a save can never write settings that start-up would refuse.
+    Returns the reference as read back from the file.
+    """
     p = Path(path) if path else config_path()
-    lines = ["# Näringsdash reference data; edited by the näringslivsavdelning.", "", "[installningar]"]
-    for k, v in ref.settings.items():
-        if isinstance(v, bool):
-            lines.append(f"{k} = {'true' if v else 'false'}")
-        elif isinstance(v, (int, float)):
-            lines.append(f"{k} = {v}")
-        elif isinstance(v, str):
-            lines.append(f"{k} = {_toml_str(v)}")
-    for code, name in ref.forvaltningar.items():
-        lines += ["", "[[forvaltning]]", f"kod = {_toml_str(code)}", f"namn = {_toml_str(name)}"]
-    for nr, name in sorted(ref.malomraden.items()):
-        lines += ["", "[[malomrade]]", f"nr = {int(nr)}", f"namn = {_toml_str(name)}"]
+    installningar = {k: v for k, v in ref.settings.items() if k in Settings.__dataclass_fields__}
+    parse_settings(installningar)
+    text = p.read_text(encoding="utf-8") if p.exists() else "# Näringsdash reference data; edited by the näringslivsavdelning.\n"
+    doc = tomlkit.parse(text)
+    _set_table(doc, "installningar", installningar)
+    _set_array_of_tables(doc, "forvaltning", [{"kod": c, "namn": n} for c, n in ref.forvaltningar.items()])
+    _set_array_of_tables(doc, "malomrade", [{"nr": int(nr), "namn": n} for nr, n in sorted(ref.malomraden.items())])
     for key in ("kolada",):
         if isinstance(ref.settings.get(key), dict):
-            lines += _toml_table(key, ref.settings[key])
+            _set_table(doc, key, ref.settings[key])  # type: ignore[arg-type]
     tmp = p.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
     os.replace(tmp, p)
+    return load_reference(p)
 
 
 # --- Reporting periods -------------------------------------------------------

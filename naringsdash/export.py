@@ -13,7 +13,14 @@ import io
 
 import pandas as pd
 
-from .text import safe_cell
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise a text cell for spreadsheet exports so it cannot run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def canonical_value(value: object) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .config import period_label
-from .text import format_number
+from .wording import format_number
 
 # Status → colour (Okabe–Ito), bar pattern and the progress() column that counts it, in stacking order.
 STATUSES = ("Klar", "Pågår", "Ej påbörjad", "Försenad", "Avbruten")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import auth, queries, store
+from . import auth, store
+
+from .store import queries
 from .config import Reference, load_reference
 
 KINDS = {"aktiviteter": "Uppföljning", "indikatorer": "Indikatorfil", "kolada": "Kolada"}

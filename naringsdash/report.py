@@ -10,14 +10,14 @@ The command line: ``python -m naringsdash report --period P --format pdf|xlsx|do
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from . import analysis, config, labels, queries
+from . import analysis, config
+from . import wording as labels
+from .store import queries
 
 TITLE = "Uppföljning av handlingsplanen för näringslivsarbetet"
 FORMATS = ("pdf", "xlsx", "docx")
@@ -183,41 +183,3 @@ def build(period: str, fmt: str, db=None, today: dt.date | None = None, *, with_
                        charts=sum(v is not None for v in (images or {}).values()),
                        total_s=time.perf_counter() - t0)
     return data
-
-
-def cmd_report(args) -> int:
-    from .cli import UsageError
-
-    period = args.period or queries.latest_period(args.db)
-    if period is None:
-        print("Det finns ingen uppföljning i databasen att rapportera.", file=sys.stderr)
-        return 1
-    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "")
-    if fmt not in FORMATS:
-        raise UsageError(f"Ange --format pdf, xlsx eller docx (fick {fmt or 'inget'}).")
-    timings: dict = {}
-    try:
-        data = build(period, fmt, args.db, timings=timings)
-    except ReportError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    out = Path(args.out)
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        print(f"Kunde inte skriva {out}: {exc.strerror or exc}.", file=sys.stderr)
-        return 1
-    print(f"Rapport för {config.period_label(period)} skriven till {out} ({len(data) // 1024} kB, "
-          f"{timings.get('total_s', 0):.1f} s).", file=sys.stderr)
-    return 0
-
-
-def register_cli(subparsers, common) -> None:
-    """The ``report`` command (hook called by ``cli.build_parser``)."""
-    from .cli import _arg, _period
-
-    rep = subparsers.add_parser("report", parents=[common], help="rapport till kommunstyrelsen (pdf, xlsx, docx)")
-    rep.add_argument("--period", type=_arg(_period), help="standard: den senaste perioden med data")
-    rep.add_argument("--format", choices=FORMATS, help="standard: filändelsen i --out")
-    rep.add_argument("--out", required=True, help="filen som skrivs")
-    rep.set_defaults(func=cmd_report)

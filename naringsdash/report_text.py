@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .report import RIKTNING, ReportData, Section
-from .text import format_number
+from .wording import format_number
 
 
 def num(value: object, decimals: int | None = None, unit: str = "") -> str:

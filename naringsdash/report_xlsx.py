@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import export
-from .labels import LABELS, RIKTNING
+from .wording import LABELS, RIKTNING
 from .report import TITLE, ReportData
 
 

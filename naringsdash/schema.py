@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import norm
+from .matching import norm
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from naringsdash import config, ui, ui_admin, ui_auth
+from naringsdash import config, ui
 
-user = ui_auth.recheck(ui.guard("manage_users"), "manage_users")
+user = ui.account.recheck(ui.guard("manage_users"), "manage_users")
 db = str(config.db_path())
 st.title("Admin")
-ui_auth.flash()
+ui.account.flash()
 users, reference, indicators, kolada = st.tabs(["Användare", "Referensdata", "Indikatorfil", "Kolada"])
-with users:
-    ui_admin.users(user, db)
-with reference:
-    ui_admin.reference(user)
-with indicators:
-    ui_admin.indicators(user, db)
-with kolada:
-    ui_admin.kolada_sync(user, db)
+with users, ui.user_errors():
+    ui.admin.users(user, db)
+with reference, ui.user_errors():
+    ui.admin.reference(user)
+with indicators, ui.user_errors():
+    ui.admin.indicators(user, db)
+with kolada, ui.user_errors():
+    ui.admin.kolada_sync(user, db)

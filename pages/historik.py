@@ -2,16 +2,19 @@
 
 import streamlit as st
 
-from naringsdash import auth, config, history, ui, ui_auth
+from naringsdash import auth, config, history, ui
 
 COLUMNS = ["id", "typ", "forvaltning", "period", "uploaded_at", "user_name", "file_name", "rows", "version",
            "anmarkning"]
 
-user = ui_auth.recheck(ui.guard("view_history"), "view_history")
+user = ui.account.recheck(ui.guard("view_history"), "view_history")
 db = str(config.db_path())
 st.title("Historik")
-ui_auth.flash()
-uploads = history.uploads_for(user, db, ui.reference())
+ui.account.flash()
+with ui.user_errors():
+    uploads = history.uploads_for(user, db, ui.reference())
+if "uploads" not in globals():
+    st.stop()
 if uploads.empty:
     st.info("Det finns inga uppladdningar ännu.", icon=":material/history:")
     st.stop()
@@ -36,6 +39,7 @@ if auth.can(user, "restore") and row["kind"] == "aktiviteter" and row["version"]
                        f"{config.period_label(row['period'])}. Den blir den nyaste versionen; ingenting raderas.",
                        key="historik_bekrafta")
     if st.button("Återställ versionen", disabled=not sure, icon=":material/restore:"):
-        new_id = history.restore(user, chosen, db)
-        ui_auth.flash("success", f"Nr {chosen} är återställd som ny version nr {new_id}.")
-        st.rerun()
+        with ui.user_errors():
+            new_id = history.restore(user, chosen, db)
+            ui.account.flash("success", f"Nr {chosen} är återställd som ny version nr {new_id}.")
+            st.rerun()

@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from naringsdash import auth, config, ingest, template, ui, ui_auth
+from naringsdash import auth, config, ingest, ui
+from naringsdash.ingest import template
 
-user = ui_auth.recheck(ui.guard("upload"), "upload")
+user = ui.account.recheck(ui.guard("upload"), "upload")
 ref = ui.reference()
 db = str(config.db_path())
 st.title("Ladda upp uppföljning")
-ui_auth.flash()
+ui.account.flash()
 codes = auth.allowed_forvaltningar(user, "upload", list(ref.forvaltningar))
-periods = ui_auth.period_choices()
+periods = ui.account.period_choices()
 left, right = st.columns(2)
 forvaltning = left.selectbox("Förvaltning", codes, format_func=lambda c: f"{c} – {ref.forvaltning_name(c)}",
                              key="upload_forvaltning")
@@ -27,18 +28,18 @@ st.download_button(f"Ladda ner mallen för {forvaltning}, {config.period_label(p
 st.caption("Mallen är ifylld med förvaltningens aktiviteter från den senaste uppföljningen.")
 
 file = st.file_uploader("Uppföljningsfil (xlsx, xlsm, xls eller ods)", type=["xlsx", "xlsm", "xls", "ods"],
-                        key=ui_auth.uploader_key("upload"))
+                        key=ui.account.uploader_key("upload"))
 if file is None:
     st.stop()
 data = file.getvalue()
-result = ui_auth.checked(data, file.name, forvaltning=forvaltning, period=period, ref=ref)
+result = ui.account.checked(data, file.name, forvaltning=forvaltning, period=period, ref=ref)
 if not result.ok:
-    ui_auth.show_errors(result)
+    ui.account.show_errors(result)
     st.stop()
 if not result.parsed.has_activities:
     st.error("Filen har inget blad Aktiviteter. Indikatorfiler laddas upp av näringslivsavdelningen under Admin.",
              icon=":material/error:")
     st.stop()
-ui_auth.show_preview(result, ingest.preview(result, db))
+ui.account.show_preview(result, ingest.preview(result, db))
 if st.button("Spara", type="primary", icon=":material/save:"):
-    ui_auth.save(user, result, data, uploader="upload", db=db, forvaltning=forvaltning, period=period)
+    ui.account.save(user, result, data, uploader="upload", db=db, forvaltning=forvaltning, period=period)

@@ -3,41 +3,41 @@
 import pandas as pd
 import streamlit as st
 
-from naringsdash import auth, ui, ui_auth
+from naringsdash import auth, ui
 
 ui.guard(None)
-ui_auth.demo_accounts()
-user = ui_auth.signed_in()
+ui.account.demo_accounts()
+user = ui.account.signed_in()
 if user is not None:
     st.title("Logga ut")
-    st.markdown(f"Du är inloggad som **{ui.md(user.label)}** ({ui.md(ui_auth.role_text(user))}).")
+    st.markdown(f"Du är inloggad som **{ui.md(user.label)}** ({ui.md(ui.account.role_text(user))}).")
     for page in ui.ACCOUNT_PAGES:
         if page.action is not None and auth.can(user, page.action):
             st.page_link(page.file, label=page.title, icon=page.icon)
     if st.button("Logga ut", icon=":material/logout:"):
-        ui_auth.sign_out()
+        ui.account.sign_out()
         st.rerun()
     st.stop()
 
 st.title("Logga in")
 if ui.current_user() is None:
     st.warning("Du behöver logga in för att se Näringsdash.", icon=":material/lock:")
-denied = ui_auth.sso_denied()
+denied = ui.account.sso_denied()
 if denied:
     st.error(f"Kontot {ui.md(denied)} har ingen behörighet till Näringsdash. Kontakta näringslivsavdelningen.",
              icon=":material/block:")
     if st.button("Logga ut från kommunens konto"):
-        ui_auth.sign_out()
-if ui_auth.sso_configured() and not denied:
+        ui.account.sign_out()
+if ui.account.sso_configured() and not denied:
     if st.button("Logga in med kommunens konto", type="primary", icon=":material/badge:"):
-        ui_auth.sso_login()
+        ui.account.sso_login()
     st.caption("Eller med ett lokalt konto:")
 
 with st.form("logga_in"):
     username = st.text_input("Användarnamn", key="anvandarnamn", autocomplete="username")
     password = st.text_input("Lösenord", type="password", key="losenord", autocomplete="current-password")
     if st.form_submit_button("Logga in", icon=":material/login:"):
-        message = ui_auth.sign_in(username, password)
+        message = ui.account.sign_in(username, password)
         if message is None:
             st.rerun()
         st.error(message, icon=":material/error:")

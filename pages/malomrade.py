@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from naringsdash import config, figures, ui, ui_analysis
+from naringsdash import config, figures, ui
 
 ui.guard()
 data = ui.data()
@@ -22,7 +22,7 @@ prev_label = config.period_label(sel.previous) if before is not None else None
 ui.period_caption(data, sel, compared=before is not None)
 ui.progress_metrics(now, before)
 
-ui_analysis.section(data, sel)
+ui.analysis.section(data, sel)
 
 st.header("Statusfördelning")
 if prev_label:

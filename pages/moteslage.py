@@ -3,14 +3,14 @@ the shared screen. The slide, the period and the filters are in the URL, so each
 
 import streamlit as st
 
-from naringsdash import ui, ui_meeting
+from naringsdash import ui
 
 ui.guard()
-kiosk = ui_meeting.is_kiosk()
+kiosk = ui.meeting.is_kiosk()
 data = ui.data()
 sel = ui.filters(data, sidebar=not kiosk)
 if not kiosk:
     st.title("Mötesläge")
 if sel.period is None:
     ui.no_data()
-ui_meeting.run(data, sel, kiosk)
+ui.meeting.run(data, sel, kiosk)

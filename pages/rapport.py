@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from naringsdash import config, report, ui, ui_report
+from naringsdash import config, report, ui
 
 ui.guard()
 data = ui.data()
@@ -15,9 +15,9 @@ st.caption(f"{report.TITLE} · {config.period_label(sel.period)} · läget per "
 st.markdown("Rapporten har en sammanfattning, ett avsnitt per målområde (status, framsteg, analys och försenade "
             "aktiviteter), indikatorerna med mål och utveckling, och inrapporteringen. Den visar samma siffror som "
             "Översikten och gäller hela kommunen: förvaltnings- och målområdesfiltren används inte här.")
-for col, fmt in zip(st.columns(3, gap="large"), ui_report.FORMATS):
+for col, fmt in zip(st.columns(3, gap="large"), ui.report.FORMATS):
     with col:
-        ui_report.download(data, sel.period, fmt)
+        ui.report.download(data, sel.period, fmt)
 st.caption("Samma rapport från kommandoraden:")
 st.code(f"python -m naringsdash report --period {sel.period} --format pdf --out {report.file_name(sel.period, 'pdf')}",
         language=None)

@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 
-from naringsdash import analysis, auth, queries
+from naringsdash import analysis, auth
+
+from naringsdash.store import queries
 
 ADMIN = auth.User("admin", "admin", (), "Anna Admin")
 RAPPORTOR = auth.User("rapp", "rapportor", ("KLF",), "Rita Rapportör")

@@ -298,7 +298,12 @@ def test_sso_email_maps_to_the_user_case_insensitively(db):
     assert user == User("anna", "rapportor", ("KLF",), "Anna Lind", "anna.lind@trelleborg.se")
 
 
-@pytest.mark.parametrize("setting, role", [("lasare", "lasare"), ("ingen", None), ("nagot-annat", None)])
+def test_unknown_sso_setting_is_refused_not_guessed():
+    with pytest.raises(config.ConfigError, match="okanda_sso"):
+        set_settings(okanda_sso="nagot-annat")
+
+
+@pytest.mark.parametrize("setting, role", [("lasare", "lasare"), ("ingen", None)])
 def test_unknown_sso_email_follows_the_setting(db, setting, role):
     set_settings(okanda_sso=setting)
     user = auth.user_for_email("ny@trelleborg.se", db, name="Ny Person")

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTIFACTS, ROOT, activity, write_xlsx
-from naringsdash import config, ingest, queries, ui
+from naringsdash import config, ingest, ui
+from naringsdash.store import queries
 from streamlit_server import CHROMIUM, serve, wait_for_app
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import activity, write_xlsx
-from naringsdash import queries, ui
+from naringsdash import ui
+from naringsdash.store import queries
 from streamlit_server import CHROMIUM, serve, wait_for_app
 from test_browser import ERROR, WCAG, _screenshot, _serious, _setup
 

@@ -7,7 +7,9 @@ import threading
 import pytest
 from conftest import ROOT, activity, write_xlsx
 
-from naringsdash import ingest, queries, store
+from naringsdash import ingest, store
+
+from naringsdash.store import queries
 
 HOLD = """
 import sys, time, duckdb

@@ -18,9 +18,12 @@ import pytest
 import xlwt
 
 from conftest import ROOT
-from naringsdash import cellformats, export, ingest, queries, reader
-from naringsdash.cellformats import MONTH, PERCENT, classify
-from naringsdash.reader import OLE_MAGIC, read_workbook
+from naringsdash import export, ingest
+from naringsdash.ingest import cellformats
+from naringsdash.store import queries
+from naringsdash.ingest import reader
+from naringsdash.ingest.cellformats import MONTH, PERCENT, classify
+from naringsdash.ingest.reader import OLE_MAGIC, read_workbook
 
 FIX = Path(__file__).parent / "fixtures"
 

@@ -13,7 +13,9 @@ import sys
 import pytest
 
 from conftest import FIX, ROOT, activity, flat, write_xlsx
-from naringsdash import cli, export, ingest, queries, store
+from naringsdash import export, ingest, store
+from naringsdash.cli import main as cli
+from naringsdash.store import queries
 
 FLAGS = {"forvaltning": "KLF", "period": "2025-T1"}
 

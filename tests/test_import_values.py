@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIX, check, flat, activity, write_xlsx
-from naringsdash import config, export, ingest, queries, store
+from naringsdash import config, export, ingest, store
+from naringsdash.store import queries
 from naringsdash.config import parse_period
 
 D = dt.date
@@ -316,7 +317,7 @@ def test_indicator_sheet_wide_format_needs_no_forvaltning_or_period(db):
 
 
 def test_export_indicators_command(db, capsys):
-    from naringsdash import cli
+    from naringsdash.cli import main as cli
 
     assert cli.main(["import", str(FIX / "indikatorer.xlsx"), "--db", str(db)]) == 0
     capsys.readouterr()

@@ -12,7 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from naringsdash import figures, kolada, queries, ui
+from naringsdash import figures, kolada, ui
+
+from naringsdash.store import queries
 from test_kolada import ARBETSLOSHET, NYSTARTADE, YEARS, set_kolada, stub  # noqa: F401 (stub: the local Kolada server)
 from test_pages import no_exception, open_page
 
@@ -80,7 +82,7 @@ def test_lower_is_better_kpi_falling_is_an_improvement(synced):
     at = open_page("pages/indikatorer.py", malomrade="3")
     row = at.dataframe[0].value.set_index("Indikator").loc[ARBETSLOSHET]
     assert (row["År"], row["Värde"], row["Föregående år"], row["Föregående värde"]) == (2024, "7,6", 2023, "8")
-    assert (row["Förändring"], row["Förändring (%)"], row["Bedömning"]) == ("-0,4", "-5", "förbättring")
+    assert (row["Förändring"], row["Förändring (%)"], row["Bedömning"]) == ("−0,4", "−5", "förbättring")
     assert row["Riktning"] == "Lägre är bättre"
     # In words under the heading: a change in a share is in percentage points, and riket's value is named.
     assert section(at, ARBETSLOSHET)["sentence"] == (

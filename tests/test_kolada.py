@@ -17,7 +17,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import ROOT
-from naringsdash import config, export, kolada, queries, store
+from naringsdash import config, export, kolada, store
+from naringsdash.store import queries
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 KPIS = ["N00999", "N03932", "N00926", "N02243"]

@@ -9,7 +9,9 @@ import zipfile
 import pytest
 from conftest import ROOT, activity, write_xlsx
 
-from naringsdash import ingest, queries
+from naringsdash import ingest
+
+from naringsdash.store import queries
 
 
 def _bomb_xlsx(path, sheet_xml: bytes):
@@ -32,7 +34,7 @@ def _sheet(rows_xml: bytes) -> bytes:
 def run_import(path, db):
     """Run the CLI in a child process with a 1 GB address-space cap; return (seconds, completed process)."""
     code = ("import resource,sys; resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3)); "
-            "from naringsdash.cli import main; sys.exit(main(sys.argv[1:]))")
+            "from naringsdash.cli.main import main; sys.exit(main(sys.argv[1:]))")
     t0 = dt.datetime.now()
     p = subprocess.run([sys.executable, "-c", code, "import", str(path), "--forvaltning", "KLF", "--period",
                         "2025-T1", "--db", str(db), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)

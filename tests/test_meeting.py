@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
-from naringsdash import analysis, auth, config, demo, queries, report, ui, ui_slides
+from naringsdash import analysis, auth, config, demo, report, ui
+from naringsdash.store import queries
+from naringsdash.ui import slides as ui_slides
 
 PAGE = "pages/moteslage.py"
 ADMIN = auth.User("chef", "admin", display_name="Maria Nilsson")

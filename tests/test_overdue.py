@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from conftest import activity, write_xlsx
 
-from naringsdash import config, ingest, queries
+from naringsdash import config, ingest
+
+from naringsdash.store import queries
 
 
 @pytest.mark.parametrize("slut, status, today, expected", [

@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, activity, write_xlsx
-from naringsdash import auth, config, figures, ingest, queries, ui
+from naringsdash import auth, config, figures, ingest, ui
+from naringsdash.store import queries
 
 PAGE_FILES = [p.file for p in ui.PAGES]
 

@@ -13,7 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
-from naringsdash import auth, config, kolada, queries
+from naringsdash import auth, config, kolada
+from naringsdash.store import queries
 from naringsdash.auth import User
 from test_kolada import stub  # noqa: F401  (the local Kolada server fixture)
 

@@ -7,7 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from naringsdash import queries, store
+from naringsdash import store
+
+from naringsdash.store import queries
 
 D = dt.date
 

@@ -13,7 +13,11 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from naringsdash import analysis, auth, cli, config, ingest, queries, report
+from naringsdash import analysis, auth, config, ingest, report
+
+from naringsdash.cli import main as cli
+
+from naringsdash.store import queries
 
 TODAY = dt.date(2026, 11, 26)
 ADMIN = auth.User("admin", "admin", (), "Maria Nilsson")

@@ -4,7 +4,9 @@ import datetime as dt
 
 from conftest import activity, write_xlsx
 
-from naringsdash import ingest, queries, store
+from naringsdash import ingest, store
+
+from naringsdash.store import queries
 
 
 def export(db, period="2025-T1"):

@@ -9,8 +9,10 @@ import sys
 from conftest import ROOT, activity, write_xlsx
 from openpyxl import load_workbook
 
-from naringsdash import ingest, queries, schema
-from naringsdash.template import template_bytes
+from naringsdash import ingest, schema
+
+from naringsdash.store import queries
+from naringsdash.ingest.template import template_bytes
 
 
 def test_empty_template_layout(tmp_path, db):

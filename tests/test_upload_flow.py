@@ -11,7 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import HEADERS, ROOT, activity, write_xlsx
-from naringsdash import auth, config, export, history, ingest, queries, store
+from naringsdash import auth, config, export, history, ingest, store
+from naringsdash.store import queries
 from naringsdash.auth import PermissionDenied, User
 
 RITA = User("rita", "rapportor", ("KLF", "SBF"), "Rita Rapportör")

@@ -9,7 +9,9 @@ import sys
 import pytest
 
 from conftest import ROOT
-from naringsdash import auth, cli, users_cli
+from naringsdash import auth
+from naringsdash.cli import main as cli
+from naringsdash.cli import users as users_cli
 
 
 @pytest.fixture(autouse=True)

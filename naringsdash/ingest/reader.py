@@ -14,6 +14,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from ..errors import UserError
+
 MAX_FILE_BYTES = 25 * 1024 * 1024  # on disk
 MAX_UNCOMPRESSED_BYTES = 150 * 1024 * 1024  # inside a zip container
 MAX_RATIO = 200  # uncompressed / compressed for one large member
@@ -24,7 +26,7 @@ MAX_CELLS = 5_000_000  # rows × columns of the used area
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class WorkbookError(Exception):
+class WorkbookError(UserError):
     """The file cannot be read as a workbook; the message is Swedish and meant for the user."""
 
 

@@ -12,9 +12,11 @@ import html
 import pandas as pd
 import streamlit as st
 
-from . import analysis, auth, ui
-from .report import BEDOMNING_COLORS
-from .report_text import analysis_byline, when
+from .. import analysis, auth
+from . import common as ui
+from .nav import current_user
+from ..report import BEDOMNING_COLORS
+from ..report_text import analysis_byline, when
 
 _MSG = "_analys_meddelande"
 
@@ -83,7 +85,7 @@ def section(d: ui.Data, sel: ui.Selection) -> None:
     message = st.session_state.pop(_MSG, None)
     if message:
         (st.error if message[0] == "error" else st.success)(message[1])
-    user = ui.current_user()
+    user = current_user()
     if auth.can(user, "write_analysis"):
         _editor(d, nr, period, cur)
 
@@ -106,7 +108,7 @@ def _editor(d: ui.Data, nr: int, period: str, cur: pd.Series | None) -> None:
 def _save(db: str, nr: int, period: str, keys: tuple[str, str]) -> None:
     word, text = st.session_state.get(keys[0]), st.session_state.get(keys[1])
     try:  # the role as stored now: a demoted or removed account cannot write from an old session
-        _, same = analysis.save(nr, period, word or "", text or "", auth.stored_user(ui.current_user(), db), db,
+        _, same = analysis.save(nr, period, word or "", text or "", auth.stored_user(current_user(), db), db,
                                 ref=ui.reference())
     except (analysis.AnalysisError, auth.PermissionDenied) as exc:
         st.session_state[_MSG] = ("error", str(exc))

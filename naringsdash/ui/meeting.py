@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import ui
-from .ui_slides import Meeting, Slide, meeting, show
+from . import common as ui
+from .slides import Meeting, Slide, meeting, show
 
 KIOSK_FONT_PX = 24
 

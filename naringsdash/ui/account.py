@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from . import auth, config, ingest, store, ui
+from .. import auth, config, ingest, store
+from . import common as ui
 
 USER = "user"  # st.session_state[USER]: the signed-in auth.User
 _DENIED = "_sso_nekad"  # an SSO e-mail that maps to no user (okanda_sso = "ingen")

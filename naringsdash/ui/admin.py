@@ -11,7 +11,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from . import auth, config, kolada, queries, ui, ui_auth
+from .. import auth, config, kolada
+from . import common as ui
+
+from ..store import queries
+
+from . import account as ui_auth
 
 USER_LABELS = {"username": "Användarnamn", "display_name": "Namn", "email": "E-post", "roll": "Roll",
                "forvaltningar": "Förvaltningar", "har_losenord": "Lösenord",
@@ -149,7 +154,7 @@ def reference(user: auth.User) -> None:
             ref.forvaltningar = {c: n.strip() for c, n in forv.items()}
             ref.malomraden = {nr: n.strip() for nr, n in mal.items()}
             ref.settings.update(kommun=kommun.strip(), anonyma_lasare=anon, demo=demo, okanda_sso=unknown)
-            config.save_reference(ref)
+            ref = config.save_reference(ref)
             auth.ensure_demo_accounts(ref=ref)
             _done("Referensdatan är sparad.")
 

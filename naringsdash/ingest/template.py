@@ -10,9 +10,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import queries, schema
-from .config import Reference, load_reference, period_end, period_label
-from .text import safe_cell
+from ..store import queries
+
+from .. import schema
+from ..config import Reference, load_reference, period_end, period_label
+from ..export import safe_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 REQUIRED_FILL = PatternFill("solid", fgColor="7A2E0E")

@@ -7,59 +7,23 @@ session), tables with Swedish labels and formats, downloads, charts with their d
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import functools
-import os
 import re
 import threading
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from . import auth, config, demo, export, queries
-from .labels import LABELS, RIKTNING  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
-from .text import format_number
+from .. import config, demo, export
 
-# --- Who, and which pages -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page of the navigation: shown to users who may perform ``action`` (None: to everybody)."""
-
-    file: str
-    title: str
-    icon: str
-    action: str | None = "view"
-
-    @property
-    def url_path(self) -> str:
-        """The same path the auto-discovered ``pages/`` folder gives the file."""
-        return os.path.splitext(os.path.basename(self.file))[0]
-
-
-# More pages (Ladda upp, Historik, Admin, Mötesläge) are appended here with their action.
-PAGES: list[PageSpec] = [
-    PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:"),
-    PageSpec("pages/malomrade.py", "Målområde", ":material/flag:"),
-    PageSpec("pages/forsenade.py", "Försenade aktiviteter", ":material/schedule:"),
-    PageSpec("pages/indikatorer.py", "Indikatorer", ":material/monitoring:"),
-    PageSpec("pages/inrapportering.py", "Inrapportering", ":material/fact_check:"),
-    PageSpec("pages/moteslage.py", "Mötesläge", ":material/co_present:"),
-    PageSpec("pages/rapport.py", "Rapport", ":material/summarize:"),
-]
-
-# Uploads, history, administration and signing in: after the dashboard pages, the login page last.
-LOGIN_PAGE = "pages/logga_in.py"
-ACCOUNT_PAGES: list[PageSpec] = [
-    PageSpec("pages/ladda_upp.py", "Ladda upp", ":material/upload_file:", "upload"),
-    PageSpec("pages/historik.py", "Historik", ":material/history:", "view_history"),
-    PageSpec("pages/admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
-    PageSpec(LOGIN_PAGE, "Logga in", ":material/login:", None),
-]
-
+from ..errors import ConfigError, UserError
+from ..store import queries
+from ..wording import LABELS, RIKTNING  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
+from ..wording import format_number
 
 @functools.lru_cache(maxsize=4)
 def _reference(path: str, mtime_ns: int) -> config.Reference:
@@ -67,78 +31,39 @@ def _reference(path: str, mtime_ns: int) -> config.Reference:
 
 
 def reference() -> config.Reference:
-    """The reference data, re-read when the file changes."""
+    """The reference data, re-read when the file changes. Refused settings stop the page with the reason."""
     path = config.config_path()
-    return _reference(str(path), path.stat().st_mtime_ns if path.exists() else 0)
-
-
-def current_user() -> auth.User | None:
-    """The logged-in user (set by the login page), else the anonymous läsare when the settings allow it."""
-    user = st.session_state.get("user")
-    if isinstance(user, auth.User):
-        return user
-    from .ui_auth import sso_user  # back from st.login (single sign-on); ui_auth imports this module
-
-    return sso_user() or (auth.ANONYMOUS if reference().setting("anonyma_lasare", False) else None)
-
-
-def may_open(user: auth.User | None, action: str | None) -> bool:
-    """May this user open a page guarded by ``action`` (None: everybody, the login page)?"""
-    return action is None or auth.can(user, action)
-
-
-def guard(action: str | None = "view") -> auth.User | None:
-    """First call of every page: stop with a Swedish message unless the user may perform ``action``.
-
-    On a freshly started server Streamlit runs ``pages/<page>.py`` on its own for a direct link, skipping app.py
-    (the auto-discovered pages folder). The check below does not depend on app.py; once it passes, the page hands
-    over to the real navigation (menu, page config) and reruns, so the link opens the same page with the menu.
-    """
-    user = current_user()
-    if not may_open(user, action):
-        if user is None:
-            st.warning("Du behöver logga in för att se den här sidan.", icon=":material/lock:")
-        else:
-            st.error("Du har inte behörighet till den här sidan.", icon=":material/block:")
-        if not isinstance(st.session_state.get("user"), auth.User):
-            try:
-                st.page_link(LOGIN_PAGE, label="Logga in", icon=":material/login:")
-            except StreamlitAPIException:  # the page file run on its own outside app.py's folder (a test)
-                pass
+    try:
+        return _reference(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    except ConfigError as exc:
+        st.error("Näringsdash kan inte starta: " + md(str(exc)), icon=":material/error:")
         st.stop()
-    if not _navigation_ready:
-        try:
-            navigation(user)
-        except StreamlitAPIException:  # run outside app.py's folder (a test running the page file alone)
-            return user
-        st.rerun()
-    return user
+        raise  # st.stop() raises; this line is for type checkers
 
 
-def _no_access() -> None:
-    st.title("Näringsdash")
-    st.warning("Du behöver logga in för att se Näringsdash.", icon=":material/lock:")
+def show_error(exc: BaseException) -> None:
+    """The one way a page shows a failure: a UserError's Swedish message as it is; anything else as a
+    generic Swedish message, with the details in the server log (never a traceback to a visitor)."""
+    if isinstance(exc, UserError):
+        st.error(md(str(exc)), icon=":material/error:")
+    else:
+        _log.exception("Oväntat fel på sidan", exc_info=exc)
+        st.error("Något gick fel. Försök igen; om felet består, kontakta näringslivsavdelningen. "
+                 "Detaljerna finns i serverns logg.", icon=":material/error:")
 
 
-# False until app.py has built the navigation in this process; until then Streamlit runs page files alone.
-_navigation_ready = False
+@contextlib.contextmanager
+def user_errors():
+    """``with ui.user_errors():`` around an action: its failure is shown by ``show_error`` and the page goes on."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 (shown to the user, logged when unexpected)
+        if type(exc).__name__ in ("StopException", "RerunException"):  # Streamlit's control flow
+            raise
+        show_error(exc)
 
 
-def navigation(user: auth.User | None, position: str = "top"):
-    """The top menu with the pages this user may see (the first is the start page); position "hidden"
-    for the kiosk display."""
-    global _navigation_ready
-    allowed = [p for p in PAGES + ACCOUNT_PAGES if may_open(user, p.action)]
-    if isinstance(st.session_state.get("user"), auth.User):  # signed in: the login page signs out
-        allowed = [PageSpec(p.file, "Logga ut", ":material/logout:", p.action) if p.file == LOGIN_PAGE else p
-                   for p in allowed]
-    pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=None if i == 0 else p.url_path, default=i == 0)
-             for i, p in enumerate(allowed)]
-    nav = st.navigation(pages or [st.Page(_no_access, title="Näringsdash", default=True)], position=position)
-    _navigation_ready = True
-    return nav
-
-
+_log = logging.getLogger("naringsdash")
 _seeded: set[str] = set()
 _seed_lock = threading.Lock()
 
@@ -147,7 +72,7 @@ def seed_demo_if_empty() -> None:
     """First start: load the demo data (with a progress bar) when the database is empty and the setting ``demo``
     is on; checked once per database file and process."""
     db = str(config.db_path())
-    if db in _seeded or not reference().setting("demo", False):
+    if db in _seeded or not reference().options.demo:
         return
     with _seed_lock:
         if db in _seeded:

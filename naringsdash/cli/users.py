@@ -10,8 +10,9 @@ import datetime as dt
 import getpass
 import sys
 
-from . import auth
-from .auth import ROLE_LABELS, ROLES, UserError
+from .. import auth
+from ..auth import ROLE_LABELS, ROLES, UserError
+from .args import UsageError
 
 PASSWORD_WARNING = ("Varning: ett lösenord på kommandoraden syns i processlistan och skalets historik; "
                     "använd hellre --password-stdin eller frågan i terminalen.")
@@ -63,7 +64,7 @@ def _password_args(p, sso_only: bool = False) -> None:
 
 
 def _read_password(args) -> str:
-    from .cli import UsageError
+
 
     if args.password is not None:
         print(PASSWORD_WARNING, file=sys.stderr)

@@ -9,8 +9,8 @@ import datetime as dt
 
 import pandas as pd
 
-from . import store
-from .config import Reference, as_of_date, load_reference
+from . import db as store
+from ..config import Reference, as_of_date, load_reference, previous_period
 
 
 def _run(name: str, db=None, **params) -> pd.DataFrame:
@@ -80,10 +80,8 @@ def indicator_changes(db=None, malomraden=None) -> pd.DataFrame:
 
 
 def kolada_fetched(db=None) -> pd.DataFrame:
-    """Per Kolada indicator and series: KPI id, source, years and fetch time (``kolada.fetched``)."""
-    from .kolada import fetched
-
-    return fetched(db)
+    """Per Kolada indicator and series: KPI id, source, years and fetch time."""
+    return _run("kolada_fetched", db)
 
 
 def uploads(db=None, forvaltningar=None) -> pd.DataFrame:
@@ -113,7 +111,5 @@ def export_indicators(db=None) -> tuple[list[str], list[tuple]]:
 def status_changes(period: str, db=None, forvaltningar=None, malomraden=None,
                    today: dt.date | None = None) -> pd.DataFrame:
     """Activities whose status moved since the previous period (new ones included), with the old state."""
-    from .config import previous_period
-
     return _run("status_changes", db, period=period, previous=previous_period(period),
                 as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from . import schema
+from .. import schema
 from .cellformats import MONTH, PERCENT
-from .config import Reference, parse_period
+from ..config import Reference, parse_period
 from .reader import Workbook
-from .text import norm
+from ..matching import norm
 from .values import (EXPECT_DATE, display, is_empty, is_fraction_column, to_date, to_number, to_percent, to_text,
                      to_year)
 

@@ -7,7 +7,8 @@ import datetime as dt
 
 import streamlit as st
 
-from . import config, report, ui
+from .. import config, report
+from . import common as ui
 
 FORMATS = {"pdf": ("PDF", ":material/picture_as_pdf:", "För utskick och diarium. Med diagram, tar 15–20 sekunder."),
            "xlsx": ("Excel", ":material/table_view:", "Samma uppgifter som tabeller, ett blad per avsnitt."),

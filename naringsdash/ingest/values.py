@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import re
 
-from .text import norm
+from ..matching import norm
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,

@@ -10,8 +10,8 @@ import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import auth, store
-from .config import Reference, load_reference
+from .. import auth, store
+from ..config import Reference, load_reference
 from .reader import WorkbookError, read_workbook
 from .validate import Issue, Parsed, validate_workbook
 

@@ -13,24 +13,71 @@ import hashlib
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 
-from . import config
+from .. import config
+from ..errors import UserError
 
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS = ["schema_v1.sql"]  # index + 1 = schema version
 BUSY_WAIT_S = 10.0
 
 
-class DatabaseBusy(Exception):
+class DatabaseBusy(UserError):
     """Another process holds the database file for longer than we wait."""
 
     def __init__(self, path: Path):
         super().__init__(f"Databasen är upptagen av en annan process ({path}). Försök igen om en stund.")
+
+
+@dataclass(frozen=True)
+class Store:
+    """The database: where the file is and how it is opened (one unit of work at a time, retried while another
+    process holds the file, then ``DatabaseBusy``). Pass one around instead of a path."""
+
+    path: Path
+    wait_s: float = BUSY_WAIT_S
+
+    @classmethod
+    def of(cls, db: "Store | str | Path | None" = None) -> "Store":
+        """A Store for ``db``: a Store as it is, else a path, else NARINGSDASH_DB, else the default file."""
+        return db if isinstance(db, Store) else cls(config.db_path(db))
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def connect(self):
+        """``with store.connect() as con:`` one unit of work."""
+        return connect(self.path, self.wait_s)
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One unit of work that is one transaction."""
+        with self.connect() as con, transaction(con):
+            yield con
+
+    def df(self, name: str, **params):
+        """The result of ``sql/<name>.sql`` as a DataFrame."""
+        with self.connect() as con:
+            return con.execute(sql(name), params).df()
+
+    def rows(self, name: str, **params) -> tuple[list[str], list[tuple]]:
+        """Columns and rows of ``sql/<name>.sql`` as plain Python values."""
+        with self.connect() as con:
+            cur = con.execute(sql(name), params)
+            return [d[0] for d in cur.description], cur.fetchall()
+
+    def data_version(self) -> int:
+        with self.connect() as con:
+            return data_version(con)
 
 
 @cache
@@ -43,9 +90,9 @@ _migrate_lock = threading.Lock()
 
 
 @contextmanager
-def connect(db: str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(db: Store | str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one unit of work; waits for a lock held elsewhere, then raises DatabaseBusy."""
-    path = config.db_path(db)
+    path = db.path if isinstance(db, Store) else config.db_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_s
     delay = 0.02

@@ -5,32 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from . import config, export, ingest, queries, store
-from .config import load_reference, parse_period
-
-
-class UsageError(Exception):
-    pass
-
-
-def _period(value: str | None) -> str | None:
-    if value is None:
-        return None
-    p = parse_period(value)
-    if p is None:
-        raise UsageError(f"Okänd period: {value!r} (t.ex. 2025-T2, T1 2025, Delår 2025, Helår 2025).")
-    return p
-
-
-def _forvaltning(value: str | None) -> str | None:
-    if value is None:
-        return None
-    code = load_reference().forvaltning_code(value)
-    if code is None:
-        raise UsageError(f"Okänd förvaltning: {value!r}.")
-    return code
+from .. import config, export, ingest, store
+from ..store import queries
+from . import kolada, report, users
+from ..errors import UserError
+from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period
 
 
 def cmd_import(args) -> int:
@@ -64,15 +44,6 @@ def _print_human(res: ingest.ImportResult, dry_run: bool) -> None:
             print(f"  varning: {w}")
 
 
-def _out(args, data: bytes | str) -> None:
-    if args.out:
-        Path(args.out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-    elif isinstance(data, bytes):
-        sys.stdout.buffer.write(data)
-    else:
-        sys.stdout.write(data)
-
-
 def cmd_export(args) -> int:
     if args.indicators:
         cols, rows = queries.export_indicators(args.db)
@@ -94,13 +65,13 @@ def cmd_export(args) -> int:
 
 
 def export_columns():
-    from .schema import EXPORT_COLUMNS
+    from ..schema import EXPORT_COLUMNS
 
     return EXPORT_COLUMNS
 
 
 def cmd_template(args) -> int:
-    from .template import template_bytes
+    from ..ingest.template import template_bytes
 
     _out(args, template_bytes(args.forvaltning, args.period, db=args.db))
     print(f"Mall skriven till {args.out}.", file=sys.stderr)
@@ -108,7 +79,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from . import demo
+    from .. import demo
 
     results = demo.load(args.db)
     bad = [r for r in results if not r.ok]
@@ -152,41 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     dem = sub.add_parser("demo", parents=[common], help="läs in demodata (idempotent)")
     dem.set_defaults(func=cmd_demo)
 
-    for register in _extensions():
+    for register in (users.register, report.register, kolada.register):
         register(sub, common)
     return p
-
-
-def _forvaltning_raw(value: str) -> str:
-    """Checked here for a usage error; the validation resolves it again against the workbook."""
-    _forvaltning(value)
-    return value
-
-
-def _arg(fn):
-    def parse(value):
-        try:
-            return fn(value)
-        except UsageError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    parse.__name__ = fn.__name__.strip("_")
-    return parse
-
-
-def _extensions():
-    """Sub-commands contributed by other modules (users, report, kolada) when present."""
-    import importlib
-
-    for mod in ("naringsdash.auth", "naringsdash.report", "naringsdash.kolada"):
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
-            continue
-        if hasattr(m, "register_cli"):
-            yield m.register_cli
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     args.db = str(config.db_path(getattr(args, "db", None)))
     try:
         return args.func(args)
-    except store.DatabaseBusy as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except UserError as exc:  # a busy database, a refused setting, a refused permission …: said in Swedish
+        print(str(exc), file=sys.stderr)
+        return 1

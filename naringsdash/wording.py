@@ -1,0 +1,218 @@
+"""Swedish wording for every face of Näringsdash: the dashboard, the meeting slides and the report.
+
+The one place where numbers, signed changes, dates, periods, targets, indicator sentences and key figures are
+written in Swedish. Pages, slides and report writers call these functions; they never format on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from .schema import RIKTNING_LABEL
+
+MISSING = "–"
+MINUS = "−"  # U+2212, the typographic minus used for every negative number shown to people
+PERCENTAGE_POINTS = "procentenheter"
+
+# Swedish labels for the columns the queries return: the dashboard's tables and the report's workbook.
+LABELS = {
+    "period": "Period", "forvaltning": "Förvaltning", "forvaltning_namn": "Förvaltningens namn",
+    "aktivitet_id": "ID", "aktivitet": "Aktivitet", "malomrade": "Målområde", "ansvarig": "Ansvarig",
+    "startdatum": "Startdatum", "slutdatum": "Slutdatum", "status": "Status", "andel_klar": "Andel klart (%)",
+    "bedomning": "Bedömning", "kommentar": "Senaste kommentar", "forsenad": "Försenad", "dagar_sena": "Dagar sena",
+    "antal": "Aktiviteter", "klar": "Klar", "pagar": "Pågår", "ej_paborjad": "Ej påbörjad",
+    "forsenad_status": "Försenad (status)", "avbruten": "Avbruten", "forsenade": "Försenade",
+    "klara": "Klara", "andel_klara": "Andel klara (%)", "snitt_andel_klar": "Snitt andel klart (%)",
+    "rapporterat": "Rapporterat", "uploaded_at": "Inrapporterad", "user_name": "Av", "file_name": "Fil",
+    "versioner": "Versioner", "status_fore": "Status förra perioden", "andel_klar_fore": "Andel klart förra (%)",
+    "andel_klar_forandring": "Förändring (procentenheter)", "indikator": "Indikator", "enhet": "Enhet",
+    "riktning": "Riktning", "malvarde": "Målvärde", "malar": "Målår", "kalla": "Källa", "serie": "Serie",
+    "ar": "År", "varde": "Värde", "foregaende_ar": "Föregående år", "foregaende": "Föregående värde",
+    "forandring": "Förändring", "forandring_procent": "Förändring (%)",
+    "analys": "Analys", "analys_av": "Analys skriven av", "analys_skriven": "Analys skriven",
+}
+# An indicator's direction (stored as hogre/lagre) written out.
+RIKTNING = RIKTNING_LABEL
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, pandas NA raise or compare unequal
+    except (TypeError, ValueError):
+        return True
+
+
+def format_number(value: float | int | None, decimals: int | None = None) -> str:
+    """Swedish digits: decimal comma, groups of three with a non-breaking space, a real minus sign; "" if missing.
+
+    Whole numbers are written without decimals unless ``decimals`` is given; other numbers with one.
+    """
+    if _missing(value):
+        return ""
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isinf(v):
+        return ""
+    if decimals is None:
+        decimals = 0 if v.is_integer() else 1
+    s = f"{abs(v):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    negative = v < 0 and s.strip("0,\u00a0") != ""  # never "−0"
+    return (MINUS if negative else "") + s
+
+
+def number(value: object, decimals: int | None = None, unit: str = "") -> str:
+    """A value for a card, table or sentence: "1 250", "62,5 %", or "–" when there is none.
+
+    ``unit`` is written after a non-breaking space ("%" included, as Swedish typography wants it).
+    """
+    s = format_number(value, decimals)  # type: ignore[arg-type]
+    if not s:
+        return MISSING
+    unit = unit.strip()
+    return f"{s}\u00a0{unit}" if unit else s
+
+
+def change(value: object, decimals: int | None = None, unit: str = "") -> str:
+    """A signed change: "+3", "−1,5 procentenheter", "±0"; "" when there is no comparison."""
+    if _missing(value):
+        return ""
+    v = float(value)  # type: ignore[arg-type]
+    body = format_number(abs(v), decimals)
+    zero = body.strip("0,\u00a0") == ""
+    sign = "±" if zero else "+" if v > 0 else MINUS
+    unit = unit.strip()
+    return sign + body + (f" {unit}" if unit else "")
+
+
+def share_change(value: object, decimals: int = 1) -> str:
+    """The change of a share (a percentage) in percentage points, never in percent."""
+    return change(value, decimals, PERCENTAGE_POINTS)
+
+
+def date(value: object) -> str:
+    """A date as 2025-06-30; a timestamp at midnight too; other timestamps as 2025-06-30 10:15."""
+    if _missing(value):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
+        ts = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value  # type: ignore[union-attr]
+        if (ts.hour, ts.minute, ts.second, ts.microsecond) == (0, 0, 0, 0):
+            return ts.strftime("%Y-%m-%d")
+        return ts.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """"1 varning", "2 varningar" (the count written the Swedish way)."""
+    return f"{format_number(n)} {one if n == 1 else many}"
+
+
+# --- Indicators --------------------------------------------------------------------------------------------
+
+def is_share(unit: object) -> bool:
+    """Is the indicator a share (its changes are percentage points)?"""
+    return str(unit or "").strip().lower() in ("%", "procent", "andel", "andel (%)")
+
+
+def is_ranking(unit: object) -> bool:
+    return str(unit or "").strip().lower() in ("placering", "plats", "rang", "ranking")
+
+
+def value_with_unit(value: object, unit: object) -> str:
+    """An indicator value as Swedish grammar: "plats 133", "45 st", "6,9 per 1 000 invånare", "62,5 %"."""
+    if _missing(value):
+        return MISSING
+    unit = str(unit or "").strip()
+    if is_ranking(unit):
+        return f"plats {format_number(value)}"  # type: ignore[arg-type]
+    if is_share(unit):
+        return number(value, None, "%")
+    return number(value, None, unit)
+
+
+def amount(delta: float, unit: object) -> str:
+    """The size of a change with its unit: "8 placeringar", "0,7 procentenheter", "3 st"."""
+    unit = str(unit or "").strip()
+    size = abs(float(delta))
+    if is_ranking(unit):
+        return f"{format_number(size)} {'placering' if size == 1 else 'placeringar'}"
+    if is_share(unit):
+        return f"{format_number(size, 1 if not size.is_integer() else None)} {PERCENTAGE_POINTS}"
+    return number(size, None, unit)
+
+
+def judgement(delta: object, riktning: object) -> str:
+    """"förbättring", "försämring" or "oförändrat", after the indicator's direction (hogre/lagre)."""
+    if _missing(delta) or float(delta) == 0:  # type: ignore[arg-type]
+        return "oförändrat"
+    better = float(delta) > 0 if riktning != "lagre" else float(delta) < 0  # type: ignore[arg-type]
+    return "förbättring" if better else "försämring"
+
+
+def arrow(delta: object, riktning: object) -> str:
+    """One arrow for a table cell: ↑ förbättring, ↓ försämring, → oförändrat (the word always goes with it)."""
+    j = judgement(delta, riktning)
+    return {"förbättring": "↑", "försämring": "↓"}.get(j, "→") + " " + j
+
+
+def indicator_change(value: object, before: object, unit: object, riktning: object, since: object = None) -> str:
+    """An indicator's change in words: "förbättring med 8 placeringar sedan 2024", "oförändrat sedan 2024"."""
+    if _missing(value) or _missing(before):
+        return ""
+    delta = float(value) - float(before)  # type: ignore[arg-type]
+    tail = f" sedan {since}" if since not in (None, "") and not _missing(since) else ""
+    j = judgement(delta, riktning)
+    if j == "oförändrat":
+        return j + tail
+    return f"{j} med {amount(delta, unit)}{tail}"
+
+
+def indicator_sentence(year: object, value: object, unit: object, riktning: object, before: object = None,
+                       before_year: object = None) -> str:
+    """"2025: plats 133, förbättring med 8 placeringar sedan 2024." for the dashboard, the slides and the report."""
+    head = f"{int(year)}: {value_with_unit(value, unit)}"  # type: ignore[call-overload]
+    rest = indicator_change(value, before, unit, riktning,
+                            int(before_year) if not _missing(before_year) else None)  # type: ignore[call-overload]
+    return f"{head}, {rest}." if rest else head + "."
+
+
+def target(malvarde: object, malar: object = None, unit: object = None) -> str:
+    """"Mål: 100 till 2030", or "Inget målvärde angivet"."""
+    if _missing(malvarde):
+        return "Inget målvärde angivet"
+    text = "Mål: " + (value_with_unit(malvarde, unit) if unit is not None else number(malvarde))
+    return text + (f" till {int(malar)}" if not _missing(malar) else "")  # type: ignore[call-overload]
+
+
+# --- Key figures -------------------------------------------------------------------------------------------
+
+def key_figures(now, before=None) -> list[tuple[str, str, str, bool]]:
+    """The period's (or a målområde's) key figures: (label, value, change, lower is better).
+
+    ``now`` and ``before`` are progress/summary rows with antal, andel_klara, forsenade, snitt_andel_klar.
+    The same four cards on Översikt, the målområde view, the slides and the report.
+    """
+    def diff(col: str) -> object:
+        return None if before is None else now[col] - before[col]
+
+    return [
+        ("Aktiviteter", number(now["antal"]), change(diff("antal")), False),
+        ("Andel klara", number(now["andel_klara"], 1, "%"), share_change(diff("andel_klara")), False),
+        ("Försenade", number(now["forsenade"]), change(diff("forsenade")), True),
+        ("Snitt andel klart", number(now["snitt_andel_klar"], 1, "%"), share_change(diff("snitt_andel_klar")),
+         False),
+    ]
+
+
+KEY_FIGURE_HELP = {
+    "Andel klara": "Andel av periodens aktiviteter med status Klar.",
+    "Snitt andel klart": "Medelvärdet av kolumnen Andel klart (%) över periodens aktiviteter.",
+}
