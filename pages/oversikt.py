@@ -26,19 +26,10 @@ reported_before = data.reporting(sel.previous)
 reported_before = int(reported_before[reported_before["forvaltning"].isin(koder)]["rapporterat"].sum())
 
 
-def change(col):
-    return None if before is None else now[col] - before[col]
-
-
-cols = st.columns(4)
-ui.metric(cols[0], "Aktiviteter", ui.number(now["antal"]), ui.delta(change("antal")))
-ui.metric(cols[1], "Andel klara", ui.number(now["andel_klara"], 1, " %"),
-          ui.delta(change("andel_klara"), 1, " procentenheter"), help="Andel av periodens aktiviteter med status Klar.")
-ui.metric(cols[2], "Försenade", ui.number(now["forsenade"]), ui.delta(change("forsenade")),
-          lower_is_better=True, help="Status Försenad, eller slutdatum passerat utan att vara Klar eller Avbruten.")
-ui.metric(cols[3], "Har rapporterat", f"{reported_now} av {len(koder)}",
-          ui.delta(reported_now - reported_before) if before is not None else None,
-          help="Förvaltningar som lämnat uppföljning för perioden.")
+ui.key_figures(now, before, leave_out=("Snitt andel klart",), extra=[
+    ("Har rapporterat", f"{reported_now} av {len(koder)}",
+     ui.delta(reported_now - reported_before) if before is not None else None,
+     "Förvaltningar som lämnat uppföljning för perioden.")])
 if now["forsenade"]:
     st.page_link("pages/forsenade.py", label=f"Visa de {ui.number(now['forsenade'])} försenade aktiviteterna",
                  icon=":material/arrow_forward:")

@@ -65,7 +65,7 @@ def test_oversikt_numbers_equal_the_queries(demo_db):
     row = queries.summary(demo_db).set_index("period").loc["2025-T3"]
     overdue = queries.overdue("2025-T3", demo_db)
     assert metric(at, "Aktiviteter") == str(int(row["antal"]))
-    assert metric(at, "Andel klara") == f"{row['andel_klara']:.1f} %".replace(".", ",")
+    assert metric(at, "Andel klara") == f"{row['andel_klara']:.1f}\u00a0%".replace(".", ",")  # non-breaking space
     assert metric(at, "Försenade") == str(len(overdue)) == str(int(row["forsenade"]))
     reported = int(queries.reporting("2025-T3", demo_db)["rapporterat"].sum())
     assert metric(at, "Har rapporterat") == f"{reported} av 7"

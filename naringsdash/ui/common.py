@@ -23,6 +23,7 @@ from .. import config, demo, export
 from ..errors import ConfigError, UserError
 from ..store import queries
 from ..wording import LABELS, RIKTNING  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
+from .. import wording
 from ..wording import format_number
 
 @functools.lru_cache(maxsize=4)
@@ -258,17 +259,42 @@ def md(text: object) -> str:
 
 
 def number(value, decimals: int | None = None, unit: str = "") -> str:
-    s = format_number(value, decimals)
-    return f"{s}{unit}" if s else "–"
+    """``wording.number``: "1 250", "62,5 %", "–"."""
+    return wording.number(value, decimals, unit)
 
 
 def delta(value, decimals: int | None = None, unit: str = "") -> str | int | None:
-    """A metric's change as Swedish text with its sign; 0 (grey, no arrow) when unchanged, None when no comparison."""
-    if value is None or pd.isna(value):
+    """A card's change in ``wording.change``'s words; 0 (grey, no arrow) when unchanged, None when no comparison.
+
+    Streamlit picks the arrow from a leading ASCII "-", so the typographic minus is handed over as one."""
+    text = wording.change(value, decimals, unit)
+    if not text:
         return None
-    if value == 0:
+    if text.startswith("±"):
         return 0
-    return f"{'+' if value > 0 else '-'}{format_number(abs(value), decimals)}{unit}"
+    return "-" + text[1:] if text.startswith(wording.MINUS) else text
+
+
+def key_figures(now, before=None, *, extra: list[tuple[str, str, str | int | None, str | None]] = (),
+                leave_out: tuple[str, ...] = ()) -> None:
+    """The key figures of a period or målområde as cards (``wording.key_figures``), plus ``extra`` cards given as
+    (label, value, change, help). The same cards on Översikt, the målområde view and the slides."""
+    figures = [f for f in wording.key_figures(now, before) if f[0] not in leave_out]
+    cols = st.columns(len(figures) + len(extra))
+    for col, (label, value, change, lower) in zip(cols, figures):
+        card = delta_text(change)
+        metric(col, label, value, card, lower_is_better=lower, help=wording.KEY_FIGURE_HELP.get(label))
+    for col, (label, value, change, help_) in zip(cols[len(figures):], extra):
+        metric(col, label, value, change, help=help_)
+
+
+def delta_text(change: str) -> str | int | None:
+    """``wording.change`` text as a card's delta (see ``delta``)."""
+    if not change:
+        return None
+    if change.startswith("±"):
+        return 0
+    return "-" + change[1:] if change.startswith(wording.MINUS) else change
 
 
 def no_data() -> None:
@@ -346,16 +372,7 @@ def chart(fig, df: pd.DataFrame, columns: list[str], *, alt: str, labels: dict[s
 
 def progress_metrics(now, before) -> None:
     """A målområde's key figures in four cards, each with its change since ``before`` (a progress row or None)."""
-    def change(col):
-        return None if before is None else now[col] - before[col]
-
-    cols = st.columns(4)
-    metric(cols[0], "Aktiviteter", number(now["antal"]), delta(change("antal")))
-    metric(cols[1], "Andel klara", number(now["andel_klara"], 1, " %"), delta(change("andel_klara"), 1,
-                                                                                " procentenheter"))
-    metric(cols[2], "Försenade", number(now["forsenade"]), delta(change("forsenade")), lower_is_better=True)
-    metric(cols[3], "Snitt andel klart", number(now["snitt_andel_klar"], 1, " %"),
-           delta(change("snitt_andel_klar"), 1, " procentenheter"))
+    key_figures(now, before)
 
 
 def metric(col, label: str, value: str, change: str | int | None = None, *, lower_is_better: bool = False,

@@ -140,13 +140,8 @@ def _oversikt(m: Meeting) -> None:
         return
     n, b = now.iloc[0], (before.iloc[0] if not before.empty else None)
     rep = m.reporting
-    cols = st.columns(4)
-    diff = (lambda c: None) if b is None else (lambda c: n[c] - b[c])
-    ui.metric(cols[0], "Aktiviteter", ui.number(n["antal"]), ui.delta(diff("antal")))
-    ui.metric(cols[1], "Andel klara", ui.number(n["andel_klara"], 1, " %"),
-              ui.delta(diff("andel_klara"), 1, " procentenheter"))
-    ui.metric(cols[2], "Försenade", ui.number(n["forsenade"]), ui.delta(diff("forsenade")), lower_is_better=True)
-    ui.metric(cols[3], "Har rapporterat", f"{int(rep['rapporterat'].sum())} av {len(rep)}")
+    ui.key_figures(n, b, leave_out=("Snitt andel klart",),
+                   extra=[("Har rapporterat", f"{int(rep['rapporterat'].sum())} av {len(rep)}", None, None)])
     left, right = st.columns([3, 2], gap="large")
     with left:
         prog = m.progress[m.progress["malomrade"].isin(list(m.names))]
