@@ -98,8 +98,24 @@ RIKTNINGAR = {"hogre": ("högre är bättre", "högre", "hogre", "öka", "ökand
 _RIKTNING_LOOKUP = {norm(v): k for k, vs in RIKTNINGAR.items() for v in vs}
 RIKTNING_LABEL = {"hogre": "Högre är bättre", "lagre": "Lägre är bättre"}
 
-EXPORT_COLUMNS = ("period", "forvaltning", "aktivitet_id", "aktivitet", "malomrade", "ansvarig", "startdatum",
-                  "slutdatum", "status", "andel_klar", "bedomning", "kommentar", "forsenad")
+# --- Everything else derived from ACTIVITY_COLUMNS -----------------------------------------------------------
+
+# An activity's own columns in a table or a preview: the förvaltning is the upload's, not the row's.
+ROW_KEYS = tuple(k for k in ACTIVITY_KEYS if k != "forvaltning")
+# The canonical export (contract §4): period, förvaltning, the row's columns, the overdue flag.
+EXPORT_COLUMNS = ("period", "forvaltning", *ROW_KEYS, "forsenad")
+# The stored table ``activities``: the upload, its förvaltning and period, the row's columns, its Excel row.
+STORED_ACTIVITY_COLUMNS = ("upload_id", "forvaltning", "period", *ROW_KEYS, "excel_row")
+# Column kinds as database and Arrow types (the database table is checked against this by a test).
+SQL_TYPES = {"id": "VARCHAR", "text": "VARCHAR", "malomrade": "INTEGER", "forvaltning": "VARCHAR", "date": "DATE",
+             "status": "VARCHAR", "percent": "INTEGER", "bedomning": "VARCHAR"}
+_FIXED_SQL_TYPES = {"upload_id": "INTEGER", "forvaltning": "VARCHAR", "period": "VARCHAR", "excel_row": "INTEGER"}
+
+
+def stored_activity_types() -> dict[str, str]:
+    """Column → database type of the ``activities`` table, as the schema says it must be."""
+    kinds = {c.key: c.kind for c in ACTIVITY_COLUMNS}
+    return {k: _FIXED_SQL_TYPES.get(k) or SQL_TYPES[kinds[k]] for k in STORED_ACTIVITY_COLUMNS}
 INDICATOR_EXPORT_COLUMNS = ("indikator", "malomrade", "enhet", "riktning", "malvarde", "malar", "kalla", "ar", "varde")
 
 

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from naringsdash import config, demo, ingest
+from naringsdash import config, demo, ingest, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 FIX = ROOT / "tests" / "fixtures"
 
-HEADERS = ["Aktivitets-ID", "Aktivitet", "Målområde", "Förvaltning", "Ansvarig", "Startdatum", "Slutdatum", "Status",
-           "Andel klart (%)", "Bedömning", "Kommentar"]
+HEADERS = [c.header for c in schema.ACTIVITY_COLUMNS]  # the canonical headers, in the template's order
 
 
 def activity(i: int = 1, **over) -> list:

@@ -20,11 +20,11 @@ from typing import Iterator
 
 import duckdb
 
-from .. import config
+from .. import config, schema
 from ..errors import UserError
 
 SQL_DIR = Path(__file__).parent / "sql"
-MIGRATIONS = ["schema_v1.sql"]  # index + 1 = schema version
+MIGRATIONS = ["schema_v1.sql", "v2_scoped_activities.sql"]  # index + 1 = schema version
 BUSY_WAIT_S = 10.0
 
 
@@ -177,8 +177,8 @@ def latest_indicator_upload(con, kind: str = "indikatorer") -> tuple | None:
     return first(con.execute("SELECT id, sha256 FROM uploads WHERE kind = ? ORDER BY id DESC LIMIT 1", [kind]))
 
 
-ACTIVITY_COLS = ("upload_id", "forvaltning", "period", "aktivitet_id", "aktivitet", "malomrade", "ansvarig",
-                 "startdatum", "slutdatum", "status", "andel_klar", "bedomning", "kommentar", "excel_row")
+ACTIVITY_COLS = schema.STORED_ACTIVITY_COLUMNS
+_ARROW_TYPES = {"VARCHAR": "string", "INTEGER": "int32", "DATE": "date32"}
 INDICATOR_COLS = ("upload_id", "indikator", "malomrade", "enhet", "riktning", "malvarde", "malar", "kalla", "ar",
                   "varde", "serie", "kpi", "fetched_at", "kolada_status")
 
@@ -192,9 +192,8 @@ def _arrow(cols: tuple[str, ...], rows: list[tuple]):
 
 def _activity_rows(upload_id: int | None, forvaltning: str | None, period: str | None,
                    activities: list[dict]) -> list[tuple]:
-    return [(upload_id, forvaltning, period, a["aktivitet_id"], a["aktivitet"], a["malomrade"], a["ansvarig"],
-             a["startdatum"], a["slutdatum"], a["status"], a["andel_klar"], a["bedomning"], a["kommentar"],
-             a.get("row")) for a in activities]
+    keys = schema.ROW_KEYS
+    return [(upload_id, forvaltning, period, *(a[k] for k in keys), a.get("row")) for a in activities]
 
 
 def _insert_rows(con, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
@@ -213,9 +212,8 @@ def upload_diff(con, forvaltning: str, period: str, activities: list[dict]):
     import pyarrow as pa
 
     tbl = _arrow(ACTIVITY_COLS, _activity_rows(None, forvaltning, period, activities))
-    tbl = tbl.cast(pa.schema([pa.field(c, t) for c, t in zip(ACTIVITY_COLS, (
-        pa.int32(), pa.string(), pa.string(), pa.string(), pa.string(), pa.int32(), pa.string(), pa.date32(),
-        pa.date32(), pa.string(), pa.int32(), pa.string(), pa.string(), pa.int32()))]))
+    tbl = tbl.cast(pa.schema([pa.field(c, getattr(pa, _ARROW_TYPES[t])())
+                              for c, t in schema.stored_activity_types().items()]))
     con.register("_incoming", tbl)
     try:
         return con.execute(sql("upload_diff"), {"forvaltning": forvaltning, "period": period}).df()

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from .. import auth, config, ingest, store
+from .. import auth, config, ingest, schema, store
 from . import common as ui
 
 USER = "user"  # st.session_state[USER]: the signed-in auth.User
@@ -210,8 +210,7 @@ def show_warnings(result: ingest.ImportResult) -> None:
         show_issues(warnings, key="varningar")
 
 
-ACTIVITY_COLUMNS = ["aktivitet_id", "aktivitet", "malomrade", "ansvarig", "startdatum", "slutdatum", "status",
-                    "andel_klar", "bedomning", "kommentar"]
+ACTIVITY_COLUMNS = list(schema.ROW_KEYS)
 DIFF_LABELS = {"andring": "Ändring", "status_fore": "Status nu", "status": "Status i filen",
                "andel_klar_fore": "Andel klart nu (%)", "andel_klar": "Andel klart i filen (%)",
                "andrade_falt": "Ändrade fält", "kommentar": "Kommentar"}

@@ -1,8 +1,6 @@
 -- Overdue activities by the contract's rule, most days late first.
 WITH scoped AS (
-    SELECT * FROM period_activities($period, $as_of)
-    WHERE (len($forvaltningar) = 0 OR list_contains($forvaltningar, forvaltning))
-      AND (len($malomraden) = 0 OR list_contains($malomraden, malomrade))
+    SELECT * FROM scoped_activities($period, $as_of, $forvaltningar, $malomraden)
 ),
 final AS (
     SELECT forvaltning, aktivitet_id, aktivitet, malomrade, ansvarig, slutdatum, dagar_sena, status, andel_klar,

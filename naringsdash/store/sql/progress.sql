@@ -1,8 +1,6 @@
 -- Progress per målområde in one period: counts per status, share Klar, average Andel klart, overdue.
 WITH scoped AS (
-    SELECT * FROM period_activities($period, $as_of)
-    WHERE (len($forvaltningar) = 0 OR list_contains($forvaltningar, forvaltning))
-      AND (len($malomraden) = 0 OR list_contains($malomraden, malomrade))
+    SELECT * FROM scoped_activities($period, $as_of, $forvaltningar, $malomraden)
 ),
 final AS (
     SELECT malomrade,

@@ -1,8 +1,6 @@
 -- Activities of a period whose status moved since the previous period (new ones included), beside the old state.
 WITH scoped AS (
-    SELECT * FROM period_activities($period, $as_of)
-    WHERE (len($forvaltningar) = 0 OR list_contains($forvaltningar, forvaltning))
-      AND (len($malomraden) = 0 OR list_contains($malomraden, malomrade))
+    SELECT * FROM scoped_activities($period, $as_of, $forvaltningar, $malomraden)
 ),
 previous AS (
     SELECT forvaltning, aktivitet_id, status AS status_fore, andel_klar AS andel_klar_fore

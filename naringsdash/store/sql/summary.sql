@@ -6,8 +6,7 @@ WITH periods AS (
 scoped AS (
     SELECT a.*, is_overdue(a.status, a.slutdatum, p.as_of) AS forsenad
     FROM current_activities a JOIN periods p USING (period)
-    WHERE (len($forvaltningar) = 0 OR list_contains($forvaltningar, forvaltning))
-      AND (len($malomraden) = 0 OR list_contains($malomraden, malomrade))
+    WHERE in_scope(a.forvaltning, a.malomrade, $forvaltningar, $malomraden)
 ),
 final AS (
     SELECT period,
