@@ -170,9 +170,13 @@ def test_json_shape_for_a_rejected_file(db, capsys):
     assert list(out) == ["file", "ok", "rows", "upload_id", "errors", "warnings"]
     assert (out["file"], out["ok"], out["rows"], out["upload_id"]) == (str(FIX / "bad-date.xlsx"), False, 0, None)
     assert out["warnings"] == []
-    assert out["errors"][0] == {"sheet": "Aktiviteter", "row": 3, "column": "Slutdatum", "value": "31/13/2025",
-                                "message": "Ogiltigt värde: väntade ett datum, t.ex. 2025-06-30."}
-    assert [list(e) for e in out["errors"]] == [["sheet", "row", "column", "value", "message"]] * 3
+    first = out["errors"][0]
+    assert {k: first[k] for k in ("sheet", "row", "column", "value", "message")} == {
+        "sheet": "Aktiviteter", "row": 3, "column": "Slutdatum", "value": "31/13/2025",
+        "message": "Ogiltigt värde: väntade ett datum, t.ex. 2025-06-30."}
+    # The contract's keys first and unchanged; the issue code and the activity are added keys.
+    assert (first["code"], first["activity"]) == ("bad_date", "A-02 Aktivitet 2")
+    assert [list(e) for e in out["errors"]] == [["sheet", "row", "column", "value", "message", "code", "activity"]] * 3
 
 
 def test_json_one_line_per_file_and_exit_1_unless_all_accepted(tmp_path, db, capsys):
@@ -185,7 +189,8 @@ def test_json_one_line_per_file_and_exit_1_unless_all_accepted(tmp_path, db, cap
     assert [(o["ok"], o["rows"], o["upload_id"] is not None, len(o["errors"])) for o in out] == [
         (True, 2, True, 0), (False, 0, False, 2), (True, 3, True, 0)]
     assert out[2]["warnings"] == [{"sheet": "Aktiviteter", "row": 2, "column": "Andel klart (%)", "value": "80",
-                                   "message": "Status är Klar men andel klart är under 100 %."}]
+                                   "message": "Status är Klar men andel klart är under 100 %.",
+                                   "code": "done_not_100", "activity": "A-01 Aktivitet 1"}]
     assert all(isinstance(o["upload_id"], str) for o in out if o["ok"])
 
 

@@ -10,6 +10,7 @@ from .. import config, export, ingest, store
 from ..store import queries
 from . import kolada, report, users
 from ..errors import UserError
+from ..ingest.codes import issue
 from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period
 
 
@@ -20,7 +21,7 @@ def cmd_import(args) -> int:
             res = ingest.import_file(name, db=args.db, forvaltning=args.forvaltning, period=args.period,
                                      user=args.user, dry_run=args.dry_run)
         except store.DatabaseBusy as exc:
-            res = ingest.ImportResult(file=name, ok=False, errors=[ingest.Issue("busy", str(exc))])
+            res = ingest.ImportResult(file=name, ok=False, errors=[issue("busy", detail=str(exc))])
         all_ok &= res.ok
         if args.json:
             print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)

@@ -6,8 +6,9 @@
 the förvaltningar fill in).
 """
 
+from .codes import Issue, issue
 from .pipeline import (ImportResult, check_bytes, default_user, import_bytes, import_file, preview, save_as,
                        save_checked)
 
-__all__ = ["ImportResult", "check_bytes", "default_user", "import_bytes", "import_file", "preview", "save_as",
+__all__ = ["Issue", "issue", "ImportResult", "check_bytes", "default_user", "import_bytes", "import_file", "preview", "save_as",
            "save_checked"]

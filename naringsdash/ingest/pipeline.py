@@ -13,7 +13,8 @@ from pathlib import Path
 from .. import auth, store
 from ..config import Reference, load_reference
 from .reader import WorkbookError, read_workbook
-from .validate import Issue, Parsed, validate_workbook
+from .codes import Issue, issue
+from .validate import Parsed, validate_workbook
 
 
 @dataclass
@@ -47,7 +48,7 @@ def check_bytes(data: bytes, file_name: str, *, forvaltning: str | None = None, 
     try:
         wb = read_workbook(data)
     except WorkbookError as exc:
-        return ImportResult(file=file_name, ok=False, errors=[Issue("unreadable", str(exc))])
+        return ImportResult(file=file_name, ok=False, errors=[issue("unreadable", detail=str(exc))])
     parsed = validate_workbook(wb, ref, forvaltning, period)
     return ImportResult(file=file_name, ok=parsed.ok, rows=parsed.rows if parsed.ok else 0, errors=parsed.errors,
                         warnings=parsed.warnings, parsed=parsed)
@@ -68,8 +69,7 @@ def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None
     result.upload_id = str(upload_id)
     result.identical = identical
     if identical:
-        result.warnings.append(Issue("identical", f"Filen är identisk med nuvarande version (uppladdning "
-                                                  f"{upload_id}); ingen ny version skapades."))
+        result.warnings.append(issue("identical", upload_id=upload_id))
     return result
 
 
@@ -121,5 +121,5 @@ def import_file(path: str | Path, **kwargs) -> ImportResult:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        return ImportResult(file=str(path), ok=False, errors=[Issue("unreadable", f"Filen kan inte läsas: {exc.strerror}.")])
+        return ImportResult(file=str(path), ok=False, errors=[issue("unreadable", detail=f"Filen kan inte läsas: {exc.strerror}.")])
     return import_bytes(data, str(path), **kwargs)

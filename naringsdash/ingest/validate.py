@@ -7,10 +7,11 @@ offending value and a Swedish message saying what is expected.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .. import schema
 from .cellformats import MONTH, PERCENT
+from .codes import EMPTY, Issue, activity_label, issue  # noqa: F401  (Issue for importers)
 from ..config import Reference, parse_period
 from .reader import Workbook
 from ..matching import norm
@@ -19,31 +20,6 @@ from .values import (EXPECT_DATE, display, is_empty, is_fraction_column, to_date
 
 HEADER_SCAN_ROWS = 50
 MEMO_KINDS = frozenset({"status", "bedomning", "malomrade", "forvaltning", "percent", "date"})
-
-
-@dataclass
-class Issue:
-    code: str
-    message: str
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    value: str | None = None
-
-    def as_dict(self) -> dict:
-        """The contract's JSON shape."""
-        d = asdict(self)
-        d.pop("code")
-        return {k: d[k] for k in ("sheet", "row", "column", "value", "message")}
-
-    def __str__(self) -> str:
-        where = ", ".join(x for x in (
-            f"blad {self.sheet}" if self.sheet else "",
-            f"rad {self.row}" if self.row else "",
-            f"kolumn {self.column}" if self.column else "",
-        ) if x)
-        val = f" (värde: {self.value!s})" if self.value is not None else ""
-        return f"{where}: {self.message}{val}" if where else f"{self.message}{val}"
 
 
 @dataclass
@@ -125,8 +101,7 @@ def validate_workbook(wb: Workbook, ref: Reference, forvaltning: str | None = No
     if act_name is None:
         if not ind_name:
             names = ", ".join(c.header for c in schema.ACTIVITY_COLUMNS if c.required)
-            out.errors.append(Issue("no_sheet", f"Hittar inget blad {schema.ACTIVITY_SHEET!r} och inget blad med "
-                                                f"rubrikraden ({names}). Använd mallen eller lägg till rubrikerna."))
+            out.errors.append(issue("no_sheet", name=schema.ACTIVITY_SHEET, required=names))
         return out
 
     out.has_activities = True
@@ -145,21 +120,18 @@ def _resolve_context(out: Parsed, ref: Reference, forvaltning: str | None, perio
     ):
         from_cmd = parse(given) if not is_empty(given) else None
         if not is_empty(given) and from_cmd is None:
-            out.errors.append(Issue(f"bad_{key}", f"Okänd {label.lower()}: väntade {expect}.", None, None, label,
-                                    display(given)))
+            out.errors.append(issue(f"bad_{key}", None, None, label, display(given), expected=expect))
         raw_info = info.get(key)
         from_info = parse(raw_info) if not is_empty(raw_info) else None
         if not is_empty(raw_info) and from_info is None:
-            out.errors.append(Issue(f"bad_{key}", f"Okänd {label.lower()} i bladet Info: väntade {expect}.",
-                                    info_name, info.get(f"row:{key}"), label, display(raw_info)))
+            out.errors.append(issue(f"bad_{key}", info_name, info.get(f"row:{key}"), label, display(raw_info),
+                                    expected=expect, where=" i bladet Info"))
         if from_cmd and from_info and from_cmd != from_info:
-            out.errors.append(Issue(f"{key}_mismatch", f"{label} i bladet Info ({from_info}) stämmer inte med den "
-                                    f"angivna ({from_cmd}).", info_name, info.get(f"row:{key}"), label,
-                                    display(raw_info)))
+            out.errors.append(issue(f"{key}_mismatch", info_name, info.get(f"row:{key}"), label, display(raw_info),
+                                    where=" i bladet Info", found=from_info, expected=from_cmd))
         value = from_cmd or from_info
         if value is None and is_empty(given) and is_empty(raw_info):
-            out.errors.append(Issue(f"missing_{key}", f"{label} saknas: ange den vid uppladdningen (--{key}) "
-                                                      f"eller i bladet Info.", None, None, label))
+            out.errors.append(issue(f"missing_{key}", None, None, label))
         setattr(out, key, value)
 
 
@@ -171,12 +143,16 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
     else:
         header_idx, mapping, best = _find_header(rows, schema.ACTIVITY_COLUMNS, schema.REQUIRED_KEYS)
         if header_idx is None:
-            have = {c.key for j, v in enumerate(rows[best] if rows else []) if (c := schema.match_column(v))}
+            mapping = {j: c for j, v in enumerate(rows[best] if rows else [])
+                       if isinstance(v, str) and (c := schema.match_column(v))}
+            have = {c.key for c in mapping.values()}
             for c in schema.ACTIVITY_COLUMNS:
                 if c.required and c.key not in have:
-                    out.errors.append(Issue("missing_column", f"Kolumnen {c.header!r} saknas i rubrikraden.",
-                                            sheet, best + 1 if rows else None, c.header))
-            return
+                    out.errors.append(issue("missing_column", sheet, best + 1 if rows else None, c.header,
+                                            header=c.header))
+            if len(have) < 2:  # no header row to speak of: nothing else can be checked
+                return
+            header_idx = best  # the best header row: check every cell that can still be checked
     header_row = rows[header_idx]
     cols: dict[str, tuple[int, str]] = {}  # key → (index, header as written)
     for j, c in sorted(mapping.items()):
@@ -186,15 +162,12 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
             if norm(text) == norm(c.header) != norm(used[1]):
                 used, ignored = ignored, used
             cols[c.key] = used
-            out.warnings.append(Issue("duplicate_column", f"Kolumnen betyder samma sak som {used[1]!r}, som läses "
-                                                          f"in; den här läses inte in.", sheet, header_idx + 1,
-                                      ignored[1]))
+            out.warnings.append(issue("duplicate_column", sheet, header_idx + 1, ignored[1], used=used[1]))
         else:
             cols[c.key] = (j, text)
     for j, v in enumerate(header_row):
         if j not in mapping and not is_empty(v):
-            out.warnings.append(Issue("unknown_column", "Okänd kolumn; den läses inte in.", sheet, header_idx + 1,
-                                      to_text(v), None))
+            out.warnings.append(issue("unknown_column", sheet, header_idx + 1, to_text(v)))
 
     body = rows[header_idx + 1:]
     fraction = False
@@ -220,8 +193,7 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
             if not _filled(raw):
                 if c.required:
                     ok = False
-                    out.errors.append(Issue("required", f"Värde saknas: {c.header} måste fyllas i.", sheet,
-                                            excel_row, header, None))
+                    out.errors.append(issue("required", sheet, excel_row, header, None, header=c.header))
                 continue
             fmt = formats.get((excel_row - 1, j)) if formats else None
             if memoize:
@@ -239,13 +211,35 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
                     value = exc
             if isinstance(value, ValueError):
                 ok = False
-                out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {value}.", sheet, excel_row,
-                                        header, display(raw, fmt)))
+                out.errors.append(issue(f"bad_{c.kind}", sheet, excel_row, header, display(raw, fmt), expected=value))
             else:
                 rec[c.key] = value
         _check_row(rec, sheet, cols, out, seen_ids)  # also for a row with bad cells: report everything at once
+        _name_activity(out, excel_row, sheet, rec, row, cols)
         if ok:
             out.activities.append(rec)
+
+
+def _header(cols: dict[str, tuple[int, str]], key: str) -> str | None:
+    return cols[key][1] if key in cols else None
+
+
+def _name_activity(out: Parsed, excel_row: int, sheet: str, rec: dict, raw_row: list, cols) -> None:
+    """Every issue of this row names its activity: the Aktivitets-ID and the start of its text (raw when invalid)."""
+    def raw(key):
+        if rec.get(key) is not None:
+            return rec[key]
+        j = cols[key][0] if key in cols else None
+        return to_text(raw_row[j]) if j is not None and j < len(raw_row) and _filled(raw_row[j]) else None
+
+    label = None
+    for found in (out.errors, out.warnings):
+        for item in reversed(found):
+            if item.row != excel_row or item.sheet != sheet:
+                break
+            if item.activity is None:
+                label = label or activity_label(raw("aktivitet_id"), raw("aktivitet"))
+                item.activity = label
 
 
 def _filled(v: object) -> bool:
@@ -300,43 +294,36 @@ def _check_row(rec: dict, sheet: str, cols: dict[str, tuple[int, str]], out: Par
     if aid is None:
         pass
     elif aid in seen:
-        out.errors.append(Issue("duplicate_id", f"Aktivitets-ID finns redan på rad {seen[aid]}; varje aktivitet "
-                                                f"ska ha ett eget ID.", sheet, row, cols["aktivitet_id"][1], aid))
+        out.errors.append(issue("duplicate_id", sheet, row, _header(cols, "aktivitet_id"), aid, first=seen[aid]))
     else:
         seen[aid] = row
     if rec.get("forvaltning") and out.forvaltning and rec["forvaltning"] != out.forvaltning:
-        out.errors.append(Issue("forvaltning_mismatch", f"Förvaltningen stämmer inte med uppladdningens "
-                                f"förvaltning ({out.forvaltning}).", sheet, row, cols["forvaltning"][1],
-                                rec["forvaltning"]))
+        out.errors.append(issue("forvaltning_mismatch", sheet, row, _header(cols, "forvaltning"), rec["forvaltning"],
+                                found=rec["forvaltning"], expected=out.forvaltning))
     if rec.get("startdatum") and rec.get("slutdatum") and rec["slutdatum"] < rec["startdatum"]:
-        out.errors.append(Issue("end_before_start", f"Slutdatum ligger före startdatum ({rec['startdatum']}).",
-                                sheet, row, cols["slutdatum"][1], rec["slutdatum"].isoformat()))
-    if rec["status"] == "Klar" and rec.get("andel_klar") is not None and rec["andel_klar"] < 100:
-        out.warnings.append(Issue("done_not_100", "Status är Klar men andel klart är under 100 %.", sheet, row,
-                                  cols["andel_klar"][1], str(rec["andel_klar"])))
+        out.errors.append(issue("end_before_start", sheet, row, _header(cols, "slutdatum"),
+                                rec["slutdatum"].isoformat(), start=rec["startdatum"]))
+    if rec.get("status") == "Klar" and rec.get("andel_klar") is not None and rec["andel_klar"] < 100:
+        out.warnings.append(issue("done_not_100", sheet, row, _header(cols, "andel_klar"), str(rec["andel_klar"])))
 
 
 def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, out: Parsed,
                          formats: dict[tuple[int, int], str] | None = None) -> None:
     header_idx, mapping, best = _find_header(rows, schema.INDICATOR_COLUMNS, ("indikator",))
     if header_idx is None:
-        out.errors.append(Issue("missing_column", "Kolumnen 'Indikator' saknas i rubrikraden.", sheet,
-                                best + 1 if rows else None, "Indikator"))
+        out.errors.append(issue("missing_column", sheet, best + 1 if rows else None, "Indikator", header="Indikator"))
         return
     header_row = rows[header_idx]
     years = {j: y for j, v in enumerate(header_row) if j not in mapping and (y := to_year(v))}
     cols = {c.key: (j, to_text(header_row[j]) or c.header) for j, c in sorted(mapping.items(), reverse=True)}
     for c in schema.INDICATOR_COLUMNS:
         if c.key in ("indikator", "riktning") and c.key not in cols:
-            out.errors.append(Issue("missing_column", f"Kolumnen {c.header!r} saknas i rubrikraden.", sheet,
-                                    header_idx + 1, c.header))
+            out.errors.append(issue("missing_column", sheet, header_idx + 1, c.header, header=c.header))
     if not years:
-        out.errors.append(Issue("no_years", "Inga årskolumner (t.ex. 2019, 2020) i rubrikraden.", sheet,
-                                header_idx + 1))
+        out.errors.append(issue("no_years", sheet, header_idx + 1))
     for j, v in enumerate(header_row):
         if j not in mapping and j not in years and not is_empty(v):
-            out.warnings.append(Issue("unknown_column", "Okänd kolumn; den läses inte in.", sheet, header_idx + 1,
-                                      to_text(v)))
+            out.warnings.append(issue("unknown_column", sheet, header_idx + 1, to_text(v)))
     if out.errors:
         return
     seen: dict[str, int] = {}
@@ -355,19 +342,17 @@ def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, o
             if is_empty(raw):
                 meta[c.key] = None
                 if c.key in ("indikator", "riktning"):
-                    out.errors.append(Issue("required", f"Värde saknas: {c.header} måste fyllas i.", sheet,
-                                            excel_row, header))
+                    out.errors.append(issue("required", sheet, excel_row, header, header=c.header))
                 continue
             try:
                 fmt = formats.get((excel_row - 1, j)) if formats else None
                 meta[c.key] = _number(raw, fmt) if c.kind == "number" else _parse(c, raw, ref, False, fmt)
             except ValueError as exc:
-                out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row,
-                                        header, display(raw)))
+                out.errors.append(issue(f"bad_{c.kind}", sheet, excel_row, header, display(raw), expected=exc))
         name = meta.get("indikator")
         if name in seen:
-            out.errors.append(Issue("duplicate_indicator", f"Indikatorn finns redan på rad {seen[name]}.", sheet,
-                                    excel_row, cols["indikator"][1], name))
+            out.errors.append(issue("duplicate_indicator", sheet, excel_row, cols["indikator"][1], name,
+                                    first=seen[name]))
         elif name:
             seen[name] = excel_row
         for j, year in years.items():
@@ -378,8 +363,8 @@ def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, o
                 fmt = formats.get((excel_row - 1, j)) if formats else None
                 out.indicators.append({**meta, "ar": year, "varde": _number(raw, fmt), "row": excel_row})
             except ValueError as exc:
-                out.errors.append(Issue("bad_number", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row,
-                                        to_text(header_row[j]), display(raw)))
+                out.errors.append(issue("bad_number", sheet, excel_row, to_text(header_row[j]), display(raw),
+                                        expected=exc))
 
 
 def _number(raw: object, fmt: str | None = None) -> float:
