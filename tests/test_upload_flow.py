@@ -175,7 +175,7 @@ def test_bad_file_lists_every_problem_and_changes_nothing(demo_db, tmp_path):
     assert len(expected) == 4
     assert at.error[0].value.startswith("Filen innehåller 4 fel och har inte sparats.")
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Blad", "Rad", "Kolumn", "Värde", "Vad som är fel"]
+    assert list(table.columns) == ["Blad", "Rad", "Kolumn", "Aktivitet", "Värde", "Vad som är fel"]
     assert [tuple(r) for r in table[["Blad", "Rad", "Kolumn"]].itertuples(index=False)] == \
            [(e.sheet, e.row, e.column) for e in expected]
     assert set(table["Rad"]) == {2, 3, 4, 5} and set(table["Blad"]) == {"Aktiviteter"}

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
 from .. import auth, config, ingest, schema, store
+from ..ingest.codes import EMPTY
 from . import common as ui
 
 USER = "user"  # st.session_state[USER]: the signed-in auth.User
@@ -146,7 +147,8 @@ def _clear_uploader(name: str) -> None:
 
 # --- Check, preview, save ---------------------------------------------------------------------
 
-ISSUE_LABELS = {"sheet": "Blad", "row": "Rad", "column": "Kolumn", "value": "Värde", "message": "Vad som är fel"}
+ISSUE_LABELS = {"sheet": "Blad", "row": "Rad", "column": "Kolumn", "activity": "Aktivitet", "value": "Värde",
+                "message": "Vad som är fel"}
 
 
 def period_choices(today=None) -> list[str]:
@@ -185,6 +187,10 @@ def issues_frame(issues) -> pd.DataFrame:
     """Errors or warnings as a table: sheet, row (as Excel shows it), column, value, message."""
     df = pd.DataFrame([i.as_dict() for i in issues], columns=list(ISSUE_LABELS))
     df["row"] = pd.array(df["row"].tolist(), dtype="Int64")
+    # An empty cell on a row is "(tom)"; nothing is ever shown as None.
+    df["value"] = [v if v is not None else (EMPTY if r is not pd.NA and r is not None else "")
+                   for v, r in zip(df["value"], df["row"])]
+    df = df.fillna({"sheet": "", "column": "", "activity": ""})
     return df.rename(columns=ISSUE_LABELS)
 
 
