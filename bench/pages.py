@@ -7,7 +7,9 @@ activity rows, 210 uploads) and 100 indicators × 20 years. The 10× database ha
 Three figures per page:
 
 - warm: the median of ``--runs`` runs once the query cache is filled (a first run per page is not counted);
-  each warm run still reads the data version. Printed for the demo, the large and the 10× database.
+  each warm run still reads the data version. Printed for the demo, the large and the 10× database, measured
+  interleaved (one run on each database in turn, page by page) so that other load on the machine hits them
+  alike.
 - cold (Översikt, Mötesläge, Indikatorer on the large database): the first page run after a data change, as
   the first visitor after an upload sees it. Before each timed run the data version is bumped by a write
   (``store.bump_data_version`` in a transaction, as every upload does) and Streamlit's data cache is cleared
@@ -40,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+logging.disable(logging.WARNING)  # Streamlit's bare-mode warnings (AppTest, st.cache_data.clear()); errors show
+
 import common  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -58,22 +62,30 @@ def build_large(path: Path, scale: int = 1) -> None:
     common.build_large(path, scale)
 
 
-def time_pages(db: Path, runs: int = RUNS) -> dict[str, float]:
-    """Median warm run time per page (seconds)."""
-    os.environ["NARINGSDASH_DB"] = str(db)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    out = {}
+def time_pages(dbs: dict[str, Path], runs: int = RUNS) -> dict[str, dict[str, float]]:
+    """Median warm run time (seconds) per database and page. The databases are measured interleaved, page by
+    page (one run on each in turn), so a change in the machine's load hits all of them alike."""
+    apps = {}
+    for name, db in dbs.items():
+        os.environ["NARINGSDASH_DB"] = str(db)
+        apps[name] = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        apps[name].run()
+    out: dict[str, dict[str, float]] = {name: {} for name in dbs}
     for page in ui.PAGES:
-        at.switch_page(page.file)
-        at.run()  # cold: fills the cache
-        assert not at.exception, [e.value for e in at.exception]
-        times = []
+        times: dict[str, list[float]] = {name: [] for name in dbs}
+        for name, at in apps.items():
+            os.environ["NARINGSDASH_DB"] = str(dbs[name])
+            at.switch_page(page.file)
+            at.run()  # cold: fills the cache
+            assert not at.exception, [e.value for e in at.exception]
         for _ in range(runs):
-            t0 = time.perf_counter()
-            at.run()
-            times.append(time.perf_counter() - t0)
-        out[page.title] = statistics.median(times)
+            for name, at in apps.items():
+                os.environ["NARINGSDASH_DB"] = str(dbs[name])
+                t0 = time.perf_counter()
+                at.run()
+                times[name].append(time.perf_counter() - t0)
+        for name in dbs:
+            out[name][page.title] = statistics.median(times[name])
     return out
 
 
@@ -104,10 +116,6 @@ def main() -> None:
     ap.add_argument("--cold-runs", type=int, default=COLD_RUNS, help="cold runs per page (median)")
     ap.add_argument("--scale", type=int, default=10, help="the big database's size in large databases (0: skip)")
     args = ap.parse_args()
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
-    for name in list(logging.root.manager.loggerDict):  # bare-mode warnings of st.cache_data.clear()
-        if name.startswith("streamlit"):
-            logging.getLogger(name).setLevel(logging.ERROR)
     print(f"load average before: {common.load_average()}")
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     try:
@@ -117,13 +125,14 @@ def main() -> None:
         t0 = time.perf_counter()
         common.build_large(large_db)
         print(f"large database built in {time.perf_counter() - t0:.1f} s ({common.large_size()})")
-        small, large = time_pages(demo_db, args.runs), time_pages(large_db, args.runs)
-        big = {}
+        dbs = {"demo": demo_db, "large": large_db}
         if args.scale > 1:
             t0 = time.perf_counter()
             common.build_large(big_db, args.scale)
             print(f"{args.scale}× database built in {time.perf_counter() - t0:.1f} s ({common.large_size(args.scale)})")
-            big = time_pages(big_db, args.runs)
+            dbs["big"] = big_db
+        warm = time_pages(dbs, args.runs)
+        small, large, big = warm["demo"], warm["large"], warm.get("big", {})
         cold = time_cold(large_db, args.cold_runs)
         print(f"{'page':<24} {'demo_s':>8} {'large_s':>8} {'ratio':>6}" + (f" {'big_s':>8} {'big/large':>9}" if big else ""))
         for title in small:
