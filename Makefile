@@ -29,6 +29,9 @@ test: $(VENV)/.dev chromium
 demo: $(VENV)/.app
 	$(BIN)/python -m naringsdash demo
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev chromium
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/startup.py
