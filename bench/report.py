@@ -181,7 +181,8 @@ def main() -> int:
     if not set(dbs) <= {"demo", "large"} or not set(fmts) <= {"pdf", "docx"}:
         ap.error("databases: demo, large; formats: pdf, docx")
 
-    from naringsdash import demo, queries
+    from naringsdash import demo
+    from naringsdash.store import queries
 
     print(f"load average before: {common.load_average()}")
     results: dict[str, dict] = {}
