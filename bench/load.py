@@ -46,11 +46,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 from websockets.typing import Subprotocol  # noqa: E402
+
+import common  # noqa: E402
 
 # URL path of each page (empty: the start page, Översikt), as in naringsdash.ui.PAGES.
 PAGES = {"oversikt": "", "malomrade": "malomrade", "forsenade": "forsenade", "indikatorer": "indikatorer",

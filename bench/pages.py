@@ -44,11 +44,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 logging.disable(logging.WARNING)  # Streamlit's bare-mode warnings (AppTest, st.cache_data.clear()); errors show
 
-import common  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from naringsdash import demo, ui  # noqa: E402
+
+import common  # noqa: E402
 
 RUNS = 9
 COLD_RUNS = 5

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomlkit
-import tomllib
 
 from .errors import ConfigError
 from .matching import norm

@@ -10,9 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import auth, store
-
-from .store import queries
 from .config import Reference, load_reference
+from .store import queries
 
 KINDS = {"aktiviteter": "Uppföljning", "indikatorer": "Indikatorfil", "kolada": "Kolada"}
 HISTORY_LABELS = {"id": "Nr", "typ": "Typ", "rows": "Rader", "version": "Version", "uploaded_at": "Uppladdad",

@@ -16,9 +16,29 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from . import report as r
 from . import report_text as t
 from .report_charts import Rendered
-from .report_pdf_layout import (GREY, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, NAVY, PAGE_H, PAGE_W, RULE, TEXT_W,
-                                NumberedCanvas, ReportDoc, analysis_box, chart, esc, font, kpi_boxes, light,
-                                light_cell, para, styles, table)
+from .report_pdf_layout import (
+    GREY,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    NAVY,
+    PAGE_H,
+    PAGE_W,
+    RULE,
+    TEXT_W,
+    NumberedCanvas,
+    ReportDoc,
+    analysis_box,
+    chart,
+    esc,
+    font,
+    kpi_boxes,
+    light,
+    light_cell,
+    para,
+    styles,
+    table,
+)
 
 
 def _title_page(d: r.ReportData):

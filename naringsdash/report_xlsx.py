@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import export
-from .wording import LABELS, RIKTNING
 from .report import TITLE, ReportData
+from .wording import LABELS, RIKTNING
 
 
 def _labelled(df: pd.DataFrame, columns: list[str], d: ReportData) -> pd.DataFrame:

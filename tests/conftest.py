@@ -101,6 +101,7 @@ def demo_db(_demo_db_master, tmp_path, monkeypatch) -> Path:
 def browser():
     """Debian's Chromium driven by Playwright (never a browser downloaded by a test tool)."""
     from playwright.sync_api import sync_playwright
+
     from streamlit_server import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as pw:

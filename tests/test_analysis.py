@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 
 from naringsdash import analysis, auth
-
 from naringsdash.store import queries
 
 ADMIN = auth.User("admin", "admin", (), "Anna Admin")

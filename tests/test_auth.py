@@ -9,9 +9,10 @@ import tomllib
 
 import pytest
 
-from conftest import ROOT
 from naringsdash import auth, config, store
 from naringsdash.auth import AccountLocked, PermissionDenied, User, UserError
+
+from conftest import ROOT
 
 T0 = dt.datetime(2025, 6, 30, 14, 0)
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, ROOT, activity, write_xlsx
 from naringsdash import config, ingest, ui
 from naringsdash.store import queries
+
+from conftest import ARTIFACTS, ROOT, activity, write_xlsx
 from streamlit_server import CHROMIUM, serve, wait_for_app
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),

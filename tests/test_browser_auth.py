@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from test_browser import ERROR, WCAG, _screenshot, _serious, _setup
 
-from conftest import activity, write_xlsx
 from naringsdash import ui
 from naringsdash.store import queries
+
+from conftest import activity, write_xlsx
 from streamlit_server import CHROMIUM, serve, wait_for_app
-from test_browser import ERROR, WCAG, _screenshot, _serious, _setup
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")

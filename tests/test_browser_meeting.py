@@ -9,11 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_browser import WCAG, _serious
+
+from naringsdash import analysis, auth, config, ingest
 
 from conftest import ARTIFACTS, activity, write_xlsx
-from naringsdash import analysis, auth, config, ingest
 from streamlit_server import CHROMIUM, serve, wait_for_app
-from test_browser import WCAG, _serious
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")

@@ -5,16 +5,15 @@ name) that really produces it."""
 from __future__ import annotations
 
 import ast
-import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from conftest import FIX, activity, write_xlsx
 from naringsdash import ingest, schema, store
 from naringsdash.ingest.codes import CATALOGUE, WARNINGS, issue
+
+from conftest import FIX, activity, write_xlsx
 
 PKG = Path(__file__).resolve().parent.parent / "naringsdash"
 FLAGS = {"forvaltning": "KLF", "period": "2025-T1"}

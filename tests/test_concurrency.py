@@ -5,11 +5,11 @@ import sys
 import threading
 
 import pytest
-from conftest import ROOT, activity, write_xlsx
 
 from naringsdash import ingest, store
-
 from naringsdash.store import queries
+
+from conftest import ROOT, activity, write_xlsx
 
 HOLD = """
 import sys, time, duckdb

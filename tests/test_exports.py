@@ -6,12 +6,12 @@ import io
 
 import pandas as pd
 import pytest
-from conftest import activity, write_xlsx
 from openpyxl import load_workbook
 
 from naringsdash import export, ingest
-
 from naringsdash.cli import main as cli
+
+from conftest import activity, write_xlsx
 
 EVIL = ["=1+1", "+46 410 73 30 00", "-2 dagar", "@SUM(A1)", "=HYPERLINK(\"http://x\",\"klick\")"]
 

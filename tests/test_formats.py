@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 import xlwt
 
-from conftest import ROOT
 from naringsdash import export, ingest
-from naringsdash.ingest import cellformats
-from naringsdash.store import queries
-from naringsdash.ingest import reader
+from naringsdash.ingest import cellformats, reader
 from naringsdash.ingest.cellformats import MONTH, PERCENT, classify
 from naringsdash.ingest.reader import OLE_MAGIC, read_workbook
+from naringsdash.store import queries
+
+from conftest import ROOT
 
 FIX = Path(__file__).parent / "fixtures"
 

@@ -12,10 +12,11 @@ import sys
 
 import pytest
 
-from conftest import FIX, ROOT, activity, flat, write_xlsx
 from naringsdash import export, ingest, store
 from naringsdash.cli import main as cli
 from naringsdash.store import queries
+
+from conftest import FIX, ROOT, activity, flat, write_xlsx
 
 FLAGS = {"forvaltning": "KLF", "period": "2025-T1"}
 

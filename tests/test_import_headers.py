@@ -11,9 +11,9 @@ import datetime as dt
 import pytest
 from openpyxl import Workbook
 
-from conftest import FIX, check, flat, HEADERS, activity, write_xlsx
 from naringsdash import schema
 
+from conftest import FIX, HEADERS, activity, check, flat, write_xlsx
 
 # Every spelling the contract names (case, surrounding/doubled spaces, trailing ':' or '*', no diacritics,
 # synonyms), plus what an Excel user also writes (line break in a header, '%' without parentheses).

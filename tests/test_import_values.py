@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIX, check, flat, activity, write_xlsx
 from naringsdash import config, export, ingest, store
-from naringsdash.store import queries
 from naringsdash.config import parse_period
+from naringsdash.store import queries
+
+from conftest import FIX, activity, check, flat, write_xlsx
 
 D = dt.date
 

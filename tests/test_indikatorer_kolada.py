@@ -11,12 +11,11 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
-from naringsdash import figures, kolada, ui
-
-from naringsdash.store import queries
 from test_kolada import ARBETSLOSHET, NYSTARTADE, YEARS, set_kolada, stub  # noqa: F401 (stub: the local Kolada server)
 from test_pages import no_exception, open_page
+
+from naringsdash import figures, kolada, ui
+from naringsdash.store import queries
 
 SYSSELSATTA = "Sysselsatta invånare 20–65 år"
 DEMO_ARBETSLOSHET = "Arbetslöshet 16–64 år"  # a workbook indicator (demo data), Trelleborg only

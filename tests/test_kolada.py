@@ -16,9 +16,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT
 from naringsdash import config, export, kolada, store
 from naringsdash.store import queries
+
+from conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 KPIS = ["N00999", "N03932", "N00926", "N02243"]

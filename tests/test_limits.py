@@ -7,11 +7,11 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ROOT, activity, write_xlsx
 
 from naringsdash import ingest
-
 from naringsdash.store import queries
+
+from conftest import ROOT, activity, write_xlsx
 
 
 def _bomb_xlsx(path, sheet_xml: bytes):

@@ -14,10 +14,11 @@ import streamlit as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from naringsdash import analysis, auth, config, demo, report, ui
 from naringsdash.store import queries
 from naringsdash.ui import slides as ui_slides
+
+from conftest import ROOT
 
 PAGE = "pages/moteslage.py"
 ADMIN = auth.User("chef", "admin", display_name="Maria Nilsson")
@@ -329,8 +330,9 @@ def test_report_page_builds_the_excel_file_on_request(demo_db, monkeypatch):
 def test_slide_tables_are_plain_text_on_one_line_per_row(demo_db, tmp_path):
     """User text is escaped, never HTML or Markdown; long text is cut by the browser (…), the whole of it in the
     cell's title."""
-    from conftest import activity, write_xlsx
     from naringsdash import ingest
+
+    from conftest import activity, write_xlsx
 
     name = "<b>Fet</b> **stjärnor** [länk](http://example.com) " + "mycket lång text " * 20
     f = write_xlsx(tmp_path / "klf.xlsx", [activity(1, Status="Försenad", Aktivitet=name, **{"Målområde": 2})])

@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
-from conftest import activity, write_xlsx
 
 from naringsdash import config, ingest
-
 from naringsdash.store import queries
+
+from conftest import activity, write_xlsx
 
 
 @pytest.mark.parametrize("slut, status, today, expected", [

@@ -9,9 +9,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, activity, write_xlsx
 from naringsdash import auth, config, figures, ingest, ui
 from naringsdash.store import queries
+
+from conftest import ROOT, activity, write_xlsx
 
 PAGE_FILES = [p.file for p in ui.PAGES]
 

@@ -11,12 +11,13 @@ import socket
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_kolada import stub  # noqa: F401  (the local Kolada server fixture)
+
+from naringsdash import auth, config, kolada
+from naringsdash.auth import User
+from naringsdash.store import queries
 
 from conftest import ROOT
-from naringsdash import auth, config, kolada
-from naringsdash.store import queries
-from naringsdash.auth import User
-from test_kolada import stub  # noqa: F401  (the local Kolada server fixture)
 
 LOGIN, UPLOAD, HISTORY, ADMIN = "pages/logga_in.py", "pages/ladda_upp.py", "pages/historik.py", "pages/admin.py"
 DASHBOARD = ["pages/oversikt.py", "pages/malomrade.py", "pages/forsenade.py", "pages/indikatorer.py",

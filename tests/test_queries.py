@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from naringsdash import store
-
 from naringsdash.store import queries
 
 D = dt.date

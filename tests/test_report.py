@@ -8,16 +8,15 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, activity, write_xlsx
 from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from naringsdash import analysis, auth, config, ingest, report
-
 from naringsdash.cli import main as cli
-
 from naringsdash.store import queries
+
+from conftest import ROOT, activity, write_xlsx
 
 TODAY = dt.date(2026, 11, 26)
 ADMIN = auth.User("admin", "admin", (), "Maria Nilsson")

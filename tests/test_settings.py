@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from naringsdash import config
 from naringsdash.errors import ConfigError, UserError
+
+from conftest import ROOT
 
 
 def write_settings(tmp_path: Path, body: str) -> Path:

@@ -2,11 +2,10 @@
 
 import datetime as dt
 
-from conftest import activity, write_xlsx
-
 from naringsdash import ingest, store
-
 from naringsdash.store import queries
+
+from conftest import activity, write_xlsx
 
 
 def export(db, period="2025-T1"):

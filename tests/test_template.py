@@ -6,13 +6,13 @@ import io
 import subprocess
 import sys
 
-from conftest import ROOT, activity, write_xlsx
 from openpyxl import load_workbook
 
 from naringsdash import ingest, schema
-
-from naringsdash.store import queries
 from naringsdash.ingest.template import template_bytes
+from naringsdash.store import queries
+
+from conftest import ROOT, activity, write_xlsx
 
 
 def test_empty_template_layout(tmp_path, db):

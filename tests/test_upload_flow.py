@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import HEADERS, ROOT, activity, write_xlsx
 from naringsdash import auth, config, export, history, ingest, store
-from naringsdash.store import queries
 from naringsdash.auth import PermissionDenied, User
+from naringsdash.store import queries
+
+from conftest import HEADERS, ROOT, activity, write_xlsx
 
 RITA = User("rita", "rapportor", ("KLF", "SBF"), "Rita Rapportör")
 ADA = User("ada", "admin", (), "Ada Admin")

@@ -8,10 +8,11 @@ import sys
 
 import pytest
 
-from conftest import ROOT
 from naringsdash import auth
 from naringsdash.cli import main as cli
 from naringsdash.cli import users as users_cli
+
+from conftest import ROOT
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,10 @@ import json
 import sys
 
 from .. import config, export, ingest, store
-from ..store import queries
-from . import kolada, report, users
 from ..errors import UserError
 from ..ingest.codes import issue
+from ..store import queries
+from . import kolada, report, users
 from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period
 
 

@@ -7,8 +7,7 @@ the förvaltningar fill in).
 """
 
 from .codes import Issue, issue
-from .pipeline import (ImportResult, check_bytes, default_user, import_bytes, import_file, preview, save_as,
-                       save_checked)
+from .pipeline import ImportResult, check_bytes, default_user, import_bytes, import_file, preview, save_as, save_checked
 
 __all__ = ["Issue", "issue", "ImportResult", "check_bytes", "default_user", "import_bytes", "import_file", "preview", "save_as",
            "save_checked"]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from .. import auth, store
 from ..config import Reference, load_reference
-from .reader import WorkbookError, read_workbook
 from .codes import Issue, issue
+from .reader import WorkbookError, read_workbook
 from .validate import Parsed, validate_workbook
 
 

@@ -10,11 +10,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..store import queries
-
 from .. import schema
 from ..config import Reference, load_reference, period_end, period_label
 from ..export import safe_cell
+from ..store import queries
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 REQUIRED_FILL = PatternFill("solid", fgColor="7A2E0E")

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import schema
+from ..config import Reference, parse_period
+from ..matching import norm
 from .cellformats import MONTH, PERCENT
 from .codes import EMPTY, Issue, activity_label, issue  # noqa: F401  (Issue for importers)
-from ..config import Reference, parse_period
 from .reader import Workbook
-from ..matching import norm
-from .values import (EXPECT_DATE, display, is_empty, is_fraction_column, to_date, to_number, to_percent, to_text,
-                     to_year)
+from .values import EXPECT_DATE, display, is_empty, is_fraction_column, to_date, to_number, to_percent, to_text, to_year
 
 HEADER_SCAN_ROWS = 50
 MEMO_KINDS = frozenset({"status", "bedomning", "malomrade", "forvaltning", "percent", "date"})

@@ -3,8 +3,17 @@
 
 from .catalogue import OWN_SERIES, RIKTNINGAR, Catalogue, KpiSpec, base_url, catalogue
 from .client import DEFAULT_URL, ENV_URL, MAX_IDS, Client, KoladaError, Progress
-from .sync import (UNCHANGED, SyncResult, build_rows, check_metadata, default_years, fetched, last_checked,
-                   parse_years, sync)
+from .sync import (
+                   UNCHANGED,
+                   SyncResult,
+                   build_rows,
+                   check_metadata,
+                   default_years,
+                   fetched,
+                   last_checked,
+                   parse_years,
+                   sync,
+)
 
 __all__ = ["DEFAULT_URL", "ENV_URL", "MAX_IDS", "OWN_SERIES", "RIKTNINGAR", "UNCHANGED", "Catalogue", "Client",
            "KoladaError", "KpiSpec", "Progress", "SyncResult", "base_url", "build_rows", "catalogue",

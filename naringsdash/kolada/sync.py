@@ -23,14 +23,14 @@ The base URL is the ``NARINGSDASH_KOLADA_URL`` environment variable, else ``[kol
 from __future__ import annotations
 
 import datetime as dt
-import math
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from .. import store
-from ..store import queries
 from ..config import Reference
+from ..store import queries
 from .catalogue import OWN_SERIES, Catalogue, KpiSpec, base_url, catalogue
 from .client import Client, KoladaError, Progress
 

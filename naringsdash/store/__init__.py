@@ -3,9 +3,30 @@
 ``db`` holds the connection policy and the writes; ``queries`` runs one SQL file of ``sql/`` per function.
 """
 
-from .db import (ACTIVITY_COLS, BUSY_WAIT_S, INDICATOR_COLS, MIGRATIONS, SQL_DIR, DatabaseBusy, Store,
-                 bump_data_version, connect, current_upload, data_version, first, latest_indicator_upload, migrate,
-                 original_file, restore_upload, save_upload, schema_version, sha256, sql, transaction, upload_diff)
+from .db import (
+                 ACTIVITY_COLS,
+                 BUSY_WAIT_S,
+                 INDICATOR_COLS,
+                 MIGRATIONS,
+                 SQL_DIR,
+                 DatabaseBusy,
+                 Store,
+                 bump_data_version,
+                 connect,
+                 current_upload,
+                 data_version,
+                 first,
+                 latest_indicator_upload,
+                 migrate,
+                 original_file,
+                 restore_upload,
+                 save_upload,
+                 schema_version,
+                 sha256,
+                 sql,
+                 transaction,
+                 upload_diff,
+)
 
 __all__ = ["ACTIVITY_COLS", "BUSY_WAIT_S", "INDICATOR_COLS", "MIGRATIONS", "SQL_DIR", "DatabaseBusy", "Store",
            "bump_data_version", "connect", "current_upload", "data_version", "first", "latest_indicator_upload",

@@ -9,8 +9,8 @@ import datetime as dt
 
 import pandas as pd
 
-from . import db as store
 from ..config import Reference, as_of_date, load_reference, previous_period
+from . import db as store
 
 
 def _run(name: str, db=None, **params) -> pd.DataFrame:

@@ -12,11 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from .. import auth, config, kolada
-from . import common as ui
-
 from ..store import queries
-
 from . import account as ui_auth
+from . import common as ui
 
 USER_LABELS = {"username": "Användarnamn", "display_name": "Namn", "email": "E-post", "roll": "Roll",
                "forvaltningar": "Förvaltningar", "har_losenord": "Lösenord",

@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from .. import analysis, auth
-from . import common as ui
-from .nav import current_user
 from ..report import BEDOMNING_COLORS
 from ..report_text import analysis_byline, when
+from . import common as ui
+from .nav import current_user
 
 _MSG = "_analys_meddelande"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import functools
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -18,13 +18,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from .. import config, demo, export
-
+from .. import config, demo, export, wording
 from ..errors import ConfigError, UserError
 from ..store import queries
-from ..wording import LABELS, RIKTNING  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
-from .. import wording
-from ..wording import format_number
+from ..wording import LABELS, RIKTNING, format_number  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
+
 
 @functools.lru_cache(maxsize=4)
 def _reference(path: str, mtime_ns: int) -> config.Reference:

@@ -12,7 +12,6 @@ from .. import auth
 from .account import sso_user
 from .common import reference
 
-
 # --- Who, and which pages -------------------------------------------------------
 
 

@@ -12,10 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from .. import config, figures
-from . import common as ui
-
-from . import analysis as ui_analysis
 from ..report_text import change, target_text
+from . import analysis as ui_analysis
+from . import common as ui
 
 # Rows per slide: overdue activities under a målområde's figures, on a continuation slide, indicators, förvaltningar.
 FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 12, 12, 12
