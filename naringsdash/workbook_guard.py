@@ -136,61 +136,74 @@ def root_element(chunks: Iterable[bytes]) -> tuple[str, dict[str, str]] | None:
 
 # --- .xlsx / .xlsm ----------------------------------------------------------------
 
-def _cell_ref(ref: str) -> tuple[int | None, int | None]:
-    """'XFD1048576' → (row 1048576, column 16384), 1-based; either part may be missing."""
-    ref = ref.strip().replace("$", "")
-    i = 0
-    while i < len(ref) and "A" <= ref[i].upper() <= "Z":
-        i += 1
-    letters, digits = ref[:i].upper(), ref[i:]
-    if (digits and not digits.isdigit()) or len(letters) > 7:
-        raise Malformed(f"cell reference {ref!r}")
+_XLSX_KINDS = {"row": 1, "c": 2, "v": 3, "is": 3, "f": 3}  # f, v and is are the children that give a cell content
+_DIGITS = "0123456789"
+
+
+def _column(letters: str) -> int:
+    if not letters.isascii() or not letters.isalpha() or len(letters) > 7:
+        raise Malformed(f"column {letters!r}")
     col = 0
-    for ch in letters:
+    for ch in letters.upper():
         col = col * 26 + (ord(ch) - 64)
-    return (int(digits) if digits else None), (col or None)
+    return col
 
 
 def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> tuple[int, int]:
-    """Rows and columns calamine would build for one worksheet part; raises TooBig early."""
-    st = {"row": 0, "col": 0, "cell": None, "valued": False, "max_row": 0, "max_col": 0, "cells": 0}
+    """Rows and columns calamine would build for one worksheet part; raises TooBig early.
+
+    One start-element handler, no end handler: a <c> is remembered until the next element starts; when that is
+    its f, v or is, the cell has content. This is the hot loop of every upload, hence the caches.
+    """
+    kinds: dict[str, int] = {}  # element name as expat gives it → 0 other, 1 row, 2 c, 3 content of c
+    columns: dict[str, int] = {}  # column letters → number
+    row = col = max_row = max_col = 0
+    pending: tuple[int, int] | None = None
 
     def start(name, attrs):
-        local = name.rpartition(" ")[2]
-        if st["cell"] is not None:  # a child of <c>: v, is, f
-            st["valued"] = True
+        nonlocal row, col, max_row, max_col, pending
+        kind = kinds.get(name)
+        if kind is None:
+            kind = kinds[name] = _XLSX_KINDS.get(name.rpartition(" ")[2], 0)
+        if kind == 3:
+            if pending is not None:
+                r, c = pending
+                pending = None
+                if r > max_row or c > max_col:
+                    max_row, max_col = max(r, max_row), max(c, max_col)
+                    limits.check(max_row, max_col)
             return
-        if local == "c":
-            ref = _attr(attrs, "r")
-            row, col = _cell_ref(ref) if ref is not None else (None, None)
-            if row is not None:
-                st["row"] = row
-            st["col"] = col if col is not None else st["col"] + 1
-            st["cell"], st["valued"] = (st["row"], st["col"]), False
-        elif local == "row":
-            ref = _attr(attrs, "r")
-            if ref is not None:
-                try:
-                    st["row"] = int(ref.strip())
-                except ValueError as exc:
-                    raise Malformed(f"row {ref!r}") from exc
+        pending = None
+        if kind == 2:
+            ref = attrs.get("r")
+            if ref is None:
+                ref = _attr(attrs, "r")
+            if ref is None:
+                col += 1
             else:
-                st["row"] += 1
-            st["col"] = 0
+                letters = ref.rstrip(_DIGITS)
+                if len(letters) < len(ref):
+                    row = int(ref[len(letters):])  # a ValueError ends the parse: Malformed
+                if letters:
+                    c = columns.get(letters)
+                    if c is None:
+                        c = columns[letters] = _column(letters.strip().replace("$", ""))
+                    col = c
+                else:
+                    col += 1
+            pending = (row, col)
+        elif kind == 1:
+            ref = attrs.get("r")
+            if ref is None:
+                ref = _attr(attrs, "r")
+            row = row + 1 if ref is None else int(ref)
+            col = 0
 
-    def end(name):
-        if st["cell"] is None or name.rpartition(" ")[2] != "c":
-            return
-        row, col = st["cell"]
-        st["cell"] = None
-        if st["valued"]:
-            st["cells"] += 1
-            if row > st["max_row"] or col > st["max_col"]:
-                st["max_row"], st["max_col"] = max(row, st["max_row"]), max(col, st["max_col"])
-                limits.check(st["max_row"], st["max_col"])
-
-    _feed(_parser(start, end), chunks)
-    return st["max_row"], st["max_col"]
+    try:
+        _feed(_parser(start), chunks)
+    except ValueError as exc:  # a row number that is not one
+        raise Malformed(str(exc)) from exc
+    return max_row, max_col
 
 
 def _rels_targets(data: bytes, base: str) -> dict[str, str]:
