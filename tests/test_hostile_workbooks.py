@@ -9,7 +9,9 @@ memory (its own and its parse worker's) is measured; the database stays unchange
 
 from __future__ import annotations
 
+import io
 import json
+import pickle
 import subprocess
 import sys
 import zipfile
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import xlwt
-from conftest import ROOT, activity, write_xlsx
+from conftest import HEADERS, ROOT, activity, write_xlsx
 
 from naringsdash import ingest, parse_worker, queries
 
@@ -232,8 +234,6 @@ def test_a_genuine_workbook_with_a_wrong_dimension_still_loads(tmp_path, db, dim
 
 def test_trailing_repeated_empty_rows_and_cells_are_normal_in_ods(tmp_path, db):
     """LibreOffice ends a sheet with one empty row repeated to row 1 048 576 and empty cells to the last column."""
-    from conftest import HEADERS
-
     def cell(v):
         return b'<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>' % v.encode()
 
@@ -267,11 +267,9 @@ def test_the_worker_has_a_time_limit(tmp_path):
 
 
 def test_the_worker_reply_is_loaded_without_arbitrary_classes():
-    import pickle
-
     class Evil:
         def __reduce__(self):
             return (print, ("pwned",))
 
     with pytest.raises(pickle.UnpicklingError):
-        parse_worker._Unpickler(__import__("io").BytesIO(pickle.dumps(("ok", Evil())))).load()
+        parse_worker._Unpickler(io.BytesIO(pickle.dumps(("ok", Evil())))).load()
