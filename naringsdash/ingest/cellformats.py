@@ -18,6 +18,8 @@ import re
 import struct
 import zipfile
 
+from .workbook_guard import ole_workbook_stream
+
 PERCENT = "percent"
 MONTH = "month"
 Formats = dict[str, dict[tuple[int, int], str]]
@@ -223,59 +225,12 @@ def ods_formats(content: bytes, styles_xml: bytes = b"") -> Formats:
 
 # --- .xls (BIFF8 in an OLE2 compound file) -----------------------------------------
 
-def _ole_stream(data: bytes, names: tuple[str, ...] = ("Workbook", "Book")) -> bytes | None:
-    """The bytes of a named stream of an OLE2 compound file."""
-    sector_shift, mini_shift = struct.unpack_from("<HH", data, 30)
-    ssz, mssz = 1 << sector_shift, 1 << mini_shift
-    n_fat, dir_start = struct.unpack_from("<II", data, 44)
-    mini_cutoff, minifat_start, n_minifat, difat_start, n_difat = struct.unpack_from("<IIIII", data, 56)
-    n_sectors = (len(data) - ssz) // ssz + 1
-
-    def sector(i: int) -> bytes:
-        return data[(i + 1) * ssz:(i + 2) * ssz]
-
-    difat = list(struct.unpack_from("<109I", data, 76))
-    nxt, guard = difat_start, 0
-    while nxt < 0xFFFFFFFA and guard < n_difat and guard < n_sectors:
-        vals = struct.unpack(f"<{ssz // 4}I", sector(nxt))
-        difat.extend(vals[:-1])
-        nxt, guard = vals[-1], guard + 1
-    fat: list[int] = []
-    for s in difat[:n_fat]:
-        if s >= 0xFFFFFFFA:
-            break
-        fat.extend(struct.unpack(f"<{ssz // 4}I", sector(s)))
-
-    def chain(start: int, table: list[int]) -> list[int]:
-        out, cur = [], start
-        while cur < len(table) and len(out) <= len(table):
-            out.append(cur)
-            cur = table[cur]
-        return out
-
-    directory = b"".join(sector(s) for s in chain(dir_start, fat))
-    entries = []
-    for off in range(0, len(directory) - 127, 128):
-        e = directory[off:off + 128]
-        nlen = struct.unpack_from("<H", e, 64)[0]
-        name = e[:max(nlen - 2, 0)].decode("utf-16-le", "replace")
-        etype = e[66]
-        start, size = struct.unpack_from("<II", e, 116)
-        entries.append((name, etype, start, size))
-    if not entries:
+def _ole_stream(data: bytes) -> bytes | None:
+    """The Workbook (BIFF8) or Book (BIFF5) stream of an OLE2 compound file (olefile reads the container)."""
+    try:
+        return ole_workbook_stream(data)
+    except Exception:  # an encrypted, foreign or broken container has no formats to give
         return None
-    root = entries[0]
-    for name, etype, start, size in entries:
-        if etype != 2 or name not in names:
-            continue
-        if size >= mini_cutoff:
-            return b"".join(sector(s) for s in chain(start, fat))[:size]
-        minifat: list[int] = []
-        for s in chain(minifat_start, fat)[:max(n_minifat, 0) or None]:
-            minifat.extend(struct.unpack(f"<{ssz // 4}I", sector(s)))
-        ministream = b"".join(sector(s) for s in chain(root[2], fat))
-        return b"".join(ministream[s * mssz:(s + 1) * mssz] for s in chain(start, minifat))[:size]
-    return None
 
 
 def _biff_string(rec: bytes, pos: int, cch: int) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 from .. import auth, store
 from ..config import Reference, load_reference
 from .codes import Issue, issue
-from .reader import WorkbookError, read_workbook
+from .parse_worker import read_untrusted
+from .reader import WorkbookError
 from .validate import Parsed, validate_workbook
 
 
@@ -46,7 +47,7 @@ def check_bytes(data: bytes, file_name: str, *, forvaltning: str | None = None, 
     """Read and validate without touching the database."""
     ref = ref or load_reference()
     try:
-        wb = read_workbook(data)
+        wb = read_untrusted(data)  # in a child process with a memory limit and a time-out
     except WorkbookError as exc:
         return ImportResult(file=file_name, ok=False, errors=[issue("unreadable", detail=str(exc))])
     parsed = validate_workbook(wb, ref, forvaltning, period)

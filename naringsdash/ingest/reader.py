@@ -2,19 +2,21 @@
 
 Reads .xlsx, .xlsm, .xls and .ods with python-calamine. Before calamine sees a
 file, the file size, the uncompressed size of a zip container and the extent of
-the cells are checked, because calamine builds a dense grid: one far-away cell
-would otherwise cost gigabytes.
+the cells are checked (workbook_guard: a real XML parser, olefile and a BIFF
+record scan), because calamine builds a dense grid: one far-away cell would
+otherwise cost gigabytes. Untrusted files are read in a worker process with a
+memory limit on top of that (parse_worker).
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 
 from ..errors import UserError
+from . import workbook_guard as guard
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # on disk
 MAX_UNCOMPRESSED_BYTES = 150 * 1024 * 1024  # inside a zip container
@@ -38,20 +40,6 @@ class Workbook:
     formats: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
-
-
-# r= of <row> and <c> beyond row 9999 or column Z: only these can make the grid large, and a
-# rare pattern keeps the scan of an ordinary sheet to one fast pass with few matches.
-_XLSX_BIG_ROW = re.compile(rb'r="[A-Z]{0,4}(\d{5,})"')
-_XLSX_BIG_COL = re.compile(rb'r="([A-Z]{2,4})\d')
-SMALL_ROWS, SMALL_COLS = 9_999, 26
-
-
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk: int = 1 << 20):
     """Yield decompressed chunks of a member, stopping past the size cap."""
     total = 0
@@ -72,71 +60,24 @@ def _too_big() -> str:
             f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB uppackat). Kontrollera att du valt rätt fil.")
 
 
-def _check_extent(max_row: int, max_col: int) -> None:
-    if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max_col > MAX_CELLS:
-        raise WorkbookError(_too_big())
+_DAMAGED = "Filen är skadad och kan inte öppnas som en arbetsbok."
+ENCRYPTED = ("Filen är lösenordsskyddad och kan inte läsas. Spara en kopia utan lösenord (i Excel: Arkiv > Info > "
+             "Skydda arbetsbok > Kryptera med lösenord, töm fältet) och ladda upp den.")
+_LIMITS = guard.Limits(MAX_ROWS, MAX_COLS, MAX_CELLS)
 
 
-def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Find the extent of the rows and cells, streaming (calamine allocates that whole grid)."""
-    extent = [0, 0]
-
-    def scan(buf: bytes) -> None:
-        rows = _XLSX_BIG_ROW.findall(buf)
-        cols = set(_XLSX_BIG_COL.findall(buf))
-        extent[0] = max(extent[0], max(map(int, rows)) if rows else 0)
-        extent[1] = max(extent[1], max(map(_col_number, cols)) if cols else 0)
-        _check_extent(max(extent[0], SMALL_ROWS), max(extent[1], SMALL_COLS))
-
-    tail = b""
-    for block in _stream(zf, info):
-        buf = tail + block
-        cut = buf.rfind(b"<")
-        cut = len(buf) if cut <= 0 else cut
-        scan(buf[:cut])
-        tail = buf[cut:]
-    scan(tail)
-
-
-_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(/?)>")
-_ODS_ROW_END = re.compile(rb"</table:table-row>")
-_ODS_REPEAT_ROWS = re.compile(rb'number-rows-repeated="(\d+)"')
-_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
-_ODS_REPEAT_COLS = re.compile(rb'number-columns-repeated="(\d+)"')
-
-
-def _scan_ods_content(data: bytes) -> None:
-    """Extent of the cells that hold a value, expanding the repeat attributes."""
-    rows = max_col = 0
-    pos = 0
-    while True:
-        m = _ODS_ROW.search(data, pos)
-        if not m:
-            break
-        rep = _ODS_REPEAT_ROWS.search(m.group(1))
-        repeat = int(rep.group(1)) if rep else 1
-        if m.group(2):  # <table:table-row/>
-            end = m.end()
-            body = b""
-        else:
-            e = _ODS_ROW_END.search(data, m.end())
-            end = e.end() if e else len(data)
-            body = data[m.end():end]
-        col = 0
-        row_has_value = False
-        for c in _ODS_CELL.finditer(body):
-            crep = _ODS_REPEAT_COLS.search(c.group(1))
-            n = int(crep.group(1)) if crep else 1
-            if b"value-type" in c.group(1):
-                row_has_value = True
-                max_col = max(max_col, col + n)
-            col += n
-        if row_has_value:
-            rows += repeat
-        else:
-            rows += 1 if repeat == 1 else 0
-        _check_extent(rows, max_col)
-        pos = end
+def _guarded(fn, *args):
+    """Run a guard, turning its findings into the user's message."""
+    try:
+        return fn(*args)
+    except guard.TooBig as exc:
+        raise WorkbookError(_too_big()) from exc
+    except guard.Encrypted as exc:
+        raise WorkbookError(ENCRYPTED) from exc
+    except guard.NotWorkbook as exc:
+        raise WorkbookError("Filen är inte en arbetsbok (.xlsx, .xlsm, .xls eller .ods).") from exc
+    except guard.Malformed as exc:
+        raise WorkbookError(_DAMAGED) from exc
 
 
 def _guard_zip(data: bytes) -> str:
@@ -145,7 +86,7 @@ def _guard_zip(data: bytes) -> str:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise WorkbookError("Filen är skadad och kan inte öppnas som en arbetsbok.") from exc
+        raise WorkbookError(_DAMAGED) from exc
     with zf:
         total = sum(i.file_size for i in infos)
         if total > MAX_UNCOMPRESSED_BYTES:
@@ -156,20 +97,27 @@ def _guard_zip(data: bytes) -> str:
         names = {i.filename for i in infos}
         try:
             if "content.xml" in names:
-                fmt, scanned = "ods", [zf.getinfo("content.xml")]
-                _scan_ods_content(b"".join(_stream(zf, scanned[0])))
+                fmt = "ods"
+                if "META-INF/manifest.xml" in names and _guarded(guard.ods_encrypted, zf.read("META-INF/manifest.xml")):
+                    raise WorkbookError(ENCRYPTED)
+                scanned = {"content.xml"}
+                _guarded(guard.scan_ods_content, _stream(zf, zf.getinfo("content.xml")), _LIMITS)
             else:
-                fmt, scanned = "xlsx", [i for i in infos if re.match(r"xl/worksheets/[^/]+\.xml$", i.filename)]
+                fmt = "xlsx"
+                scanned = _guarded(guard.xlsx_sheet_parts, zf)
                 if not scanned:
                     raise WorkbookError("Filen är inte en Excel- eller OpenDocument-arbetsbok.")
-                for info in scanned:
-                    _scan_xlsx_sheet(zf, info)
+                for name in sorted(scanned):
+                    _guarded(guard.scan_xlsx_sheet, _stream(zf, zf.getinfo(name)), _LIMITS)
             for info in infos:  # every other part too: real sizes and checksums, not what the header claims
-                if info not in scanned:
-                    for _ in _stream(zf, info):
+                if info.filename not in scanned:
+                    chunks = _stream(zf, info)
+                    if fmt == "xlsx" and info.filename.endswith(".xml"):
+                        _guarded(guard.check_shared_strings, chunks, _LIMITS)
+                    for _ in chunks:
                         pass
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise WorkbookError("Filen är skadad och kan inte öppnas som en arbetsbok.") from exc
+            raise WorkbookError(_DAMAGED) from exc
     return fmt
 
 
@@ -183,6 +131,7 @@ def read_workbook(data: bytes) -> Workbook:
         fmt = _guard_zip(data)
     elif data[:8] == OLE_MAGIC:
         fmt = "xls"
+        _guarded(guard.scan_xls, data, _LIMITS)
     else:
         raise WorkbookError("Filen är inte en arbetsbok (.xlsx, .xlsm, .xls eller .ods).")
     import python_calamine
@@ -192,8 +141,6 @@ def read_workbook(data: bytes) -> Workbook:
         sheets: dict[str, list[list[object]]] = {}
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
-            if fmt == "xls":
-                _check_extent(sheet.total_height, sheet.total_width)
             sheets[name] = sheet.to_python(skip_empty_area=False)
     except WorkbookError:
         raise
