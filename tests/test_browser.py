@@ -22,8 +22,9 @@ from naringsdash.store import queries
 from conftest import ARTIFACTS, ROOT, activity, write_xlsx
 from streamlit_server import CHROMIUM, serve, wait_for_app
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")]
 
 ERROR = '[data-testid="stException"]'
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

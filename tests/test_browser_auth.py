@@ -18,8 +18,9 @@ from naringsdash.store import queries
 from conftest import activity, write_xlsx
 from streamlit_server import CHROMIUM, serve, wait_for_app
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")]
 
 PERIOD = "2026-T2"
 

@@ -16,8 +16,9 @@ from naringsdash import analysis, auth, config, ingest
 from conftest import ARTIFACTS, activity, write_xlsx
 from streamlit_server import CHROMIUM, serve, wait_for_app
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="/usr/bin/chromium saknas: `make test` installerar Debians chromium")]
 
 FULL_HD = {"width": 1920, "height": 1080}
 ERROR = '[data-testid="stException"]'
