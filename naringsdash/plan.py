@@ -199,16 +199,16 @@ class Coverage:
     missing: list[tuple[str, str]]     # (Aktivitets-ID, Aktivitet) in the plan, not in the report
     unplanned: list[tuple[str, str]]   # in the report, not in the plan
 
-    def messages(self) -> list[str]:
-        """Swedish sentences naming the gaps, e.g. "3 aktiviteter i planen saknas i filen: …"."""
+    def messages(self, where: str = "filen") -> list[str]:
+        """Swedish sentences naming the gaps, e.g. "3 aktiviteter i handlingsplanen 2026 saknas i filen: …"."""
         out = []
         if self.missing:
             n = len(self.missing)
             out.append(f"{n} {'aktivitet' if n == 1 else 'aktiviteter'} i handlingsplanen {self.year} saknas i "
-                       f"filen: " + "; ".join(f"{i} {t}".strip() for i, t in self.missing) + ".")
+                       f"{where}: " + "; ".join(f"{i} {t}".strip() for i, t in self.missing) + ".")
         if self.unplanned:
             n = len(self.unplanned)
-            out.append(f"{n} {'aktivitet' if n == 1 else 'aktiviteter'} i filen finns inte i handlingsplanen "
+            out.append(f"{n} {'aktivitet' if n == 1 else 'aktiviteter'} i {where} finns inte i handlingsplanen "
                        f"{self.year} (ny aktivitet eller fel i ID?): " + "; ".join(
                            f"{i} {t}".strip() for i, t in self.unplanned) + ".")
         return out
@@ -238,6 +238,18 @@ def coverage_period(con, period: str, forvaltningar=()) -> pd.DataFrame | None:
         return None
     return con.execute(store.sql("plan_coverage"), {"ar": year, "period": period,
                                                      "forvaltningar": [str(f) for f in forvaltningar]}).df()
+
+
+def coverages(rows: pd.DataFrame, period: str) -> list[Coverage]:
+    """The rows of ``coverage_period`` as one Coverage per förvaltning that has reported."""
+    out = []
+    for forvaltning, g in rows[rows["har_rapporterat"]].groupby("forvaltning", sort=True):
+        missing = g[g["i_planen"] & ~g["rapporterad"]]
+        unplanned = g[~g["i_planen"] & g["rapporterad"]]
+        out.append(Coverage(int(period[:4]), forvaltning, period, int(g["i_planen"].sum()),
+                            list(zip(missing["aktivitet_id"], missing["aktivitet"])),
+                            list(zip(unplanned["aktivitet_id"], unplanned["aktivitet"]))))
+    return out
 
 
 def coverage_summary(rows: pd.DataFrame) -> pd.DataFrame:
@@ -300,16 +312,19 @@ def activity_indicators(con, year: int) -> dict[tuple[str, str], list[str]]:
 
 def goals_status(con, period: str, today: dt.date | None = None) -> pd.DataFrame | None:
     """The goals of the plan governing ``period``: target, latest value, ``lage`` (uppnått, på väg, inte på väg,
-    ingen mätning) and ``aktiviteter``: the linked activities that carry the goal, as "ID Aktivitet (Status)".
+    ingen mätning), ``aktiviteter``: the linked activities that carry the goal, as "ID Aktivitet (Status)", and
+    ``aktivitet_status``: their statuses.
     None without a plan (an empty frame when the plan has no goals)."""
     year = plan_year_for(con, period)
     if year is None:
         return None
     df = con.execute(store.sql("plan_goals"), {"ar": year}).df()
     links = indicator_links(con, period, today)
-    carried = {name: [f"{r.aktivitet_id} {r.aktivitet} ({r.status})" for r in g.itertuples()]
-               for name, g in links.groupby("indikator")} if links is not None and not links.empty else {}
-    df["aktiviteter"] = [carried.get(i, []) if isinstance(i, str) else [] for i in df["indikator"]]
+    groups = dict(iter(links.groupby("indikator"))) if links is not None and not links.empty else {}
+    empty = links.iloc[0:0] if links is not None else pd.DataFrame(columns=["aktivitet_id", "aktivitet", "status"])
+    mine = [groups.get(i, empty) if isinstance(i, str) else empty for i in df["indikator"]]
+    df["aktiviteter"] = [[f"{r.aktivitet_id} {r.aktivitet} ({r.status})" for r in g.itertuples()] for g in mine]
+    df["aktivitet_status"] = [g["status"].tolist() for g in mine]
     return df.drop(columns=["excel_row"])
 
 

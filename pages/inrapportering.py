@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from naringsdash import config, ui
+from naringsdash import config, ui, ui_plan
 
 ui.guard()
 data = ui.data()
@@ -38,3 +38,4 @@ st.header("Per förvaltning")
 ui.table(rep, ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at", "user_name", "file_name", "versioner",
                "antal", "andel_klara", "snitt_andel_klar", "forsenade"])
 st.caption("Målområdesfiltret gäller inte här: inrapporteringen avser förvaltningens hela uppföljning.")
+ui_plan.coverage_section(data, sel)

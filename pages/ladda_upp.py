@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from naringsdash import auth, config, ingest, template, ui, ui_auth
+from naringsdash import auth, config, ingest, template, ui, ui_auth, ui_plan
 
 user = ui_auth.recheck(ui.guard("upload"), "upload")
 ref = ui.reference()
@@ -40,5 +40,6 @@ if not result.parsed.has_activities:
              icon=":material/error:")
     st.stop()
 ui_auth.show_preview(result, ingest.preview(result, db))
+ui_plan.upload_coverage(result, db)
 if st.button("Spara", type="primary", icon=":material/save:"):
     ui_auth.save(user, result, data, uploader="upload", db=db, forvaltning=forvaltning, period=period)
