@@ -318,7 +318,7 @@ def goals_status(con, period: str, today: dt.date | None = None) -> pd.DataFrame
     year = plan_year_for(con, period)
     if year is None:
         return None
-    df = con.execute(store.sql("plan_goals"), {"ar": year}).df()
+    df = con.execute(store.sql("plan_goals_status"), {"ar": year}).df()
     links = indicator_links(con, period, today)
     groups = dict(iter(links.groupby("indikator"))) if links is not None and not links.empty else {}
     empty = links.iloc[0:0] if links is not None else pd.DataFrame(columns=["aktivitet_id", "aktivitet", "status"])
