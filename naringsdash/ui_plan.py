@@ -117,14 +117,14 @@ def indicator_activities(all_links: pd.DataFrame | None, indikator: str, period:
 
 def with_indicators(d: ui.Data, sel: ui.Selection, acts: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The activities with the indicators the plan links each to, and the extra column to show (none
-    without a plan)."""
+    without a plan). The column is named by its Swedish header, which ``ui.table`` keeps as it is."""
     year = q(d, "plan_year_for", sel.period)
     if year is None or acts.empty:
         return acts, []
     linked = q(d, "activity_indicators", year)
-    acts = acts.assign(indikatorer=[", ".join(linked.get((f, a), [])) for f, a in
+    acts = acts.assign(Indikatorer=[", ".join(linked.get((f, a), [])) for f, a in
                                     zip(acts["forvaltning"], acts["aktivitet_id"])])
-    return acts, ["indikatorer"]
+    return acts, ["Indikatorer"]
 
 
 def malomrade_section(d: ui.Data, sel: ui.Selection) -> None:
