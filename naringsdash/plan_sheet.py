@@ -37,7 +37,7 @@ PLAN_COLUMNS: tuple[Column, ...] = (
            "Vad som ska göras."),
     Column("malomrade", "Målområde", "malomrade", True, ("Mål område", "Malomr", "Målområde nr"), 32,
            "1–6, namnet eller \"3. Namn\"."),
-    Column("forvaltning", "Förvaltning", "forvaltning", True, ("Ansvarig förvaltning", "Ansvarig", "Förvaltning (ansvarig)"),
+    Column("forvaltning", "Förvaltning", "forvaltning", True, ("Ansvarig förvaltning", "Förvaltning (ansvarig)"),
            14, "Ansvarig förvaltning, kod eller namn: den som rapporterar aktiviteten."),
     Column("medverkande", "Medverkande förvaltningar", "forvaltningar", False,
            ("Medverkande", "Medverkande förvaltning", "Samverkande förvaltningar", "I samverkan med"), 24,
