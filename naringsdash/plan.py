@@ -233,8 +233,8 @@ def coverage(con, forvaltning: str, period: str, reported: list[dict] | list[str
 def coverage_period(con, period: str, forvaltningar=()) -> pd.DataFrame | None:
     """Every planned and every reported activity of a period, matched (``i_planen``, ``rapporterad``,
     ``har_rapporterat``); None without a plan for the period's year."""
-    year = int(period[:4])
-    if not years(con) or year not in years(con):
+    year = plan_year_for(con, period)
+    if year is None:
         return None
     return con.execute(store.sql("plan_coverage"), {"ar": year, "period": period,
                                                      "forvaltningar": [str(f) for f in forvaltningar]}).df()

@@ -19,7 +19,7 @@ from .config import Reference
 from .reader import Workbook
 from .schema import Column
 from .text import norm, safe_cell
-from .validate import Issue, _filled, _find_header, _parse, _sheet_lookup
+from .validate import Issue, _filled, _find_header, _number, _parse, _sheet_lookup
 from .values import EXPECT_DATE, display, is_empty, to_date, to_text, to_year
 
 PLAN_SHEET = "Handlingsplan"
@@ -127,9 +127,9 @@ def validate_plan(wb: Workbook, ref: Reference, year: int | None = None,
                                             f"({names}). Använd mallen (python -m naringsdash plan template) eller "
                                             f"lägg till rubrikerna."))
     else:
-        _validate_activities(wb.sheets[plan_name], plan_name, ref, catalogue, out)
+        _validate_activities(wb.sheets[plan_name], plan_name, ref, catalogue, out, wb.formats.get(plan_name, {}))
     if goals_name:
-        _validate_goals(wb.sheets[goals_name], goals_name, ref, catalogue, out)
+        _validate_goals(wb.sheets[goals_name], goals_name, ref, catalogue, out, wb.formats.get(goals_name, {}))
     return out
 
 
@@ -198,7 +198,7 @@ def _cells(rows: list[list[object]], header_idx: int, cols: dict[str, tuple[int,
 
 
 def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, catalogue: dict[str, str],
-                         out: PlanParsed) -> None:
+                         out: PlanParsed, formats: dict[tuple[int, int], str]) -> None:
     found = _columns(rows, sheet, PLAN_COLUMNS, PLAN_REQUIRED, out)
     if found is None:
         return
@@ -240,12 +240,13 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, c
                     names.append(known or part)
                 rec[c.key] = list(dict.fromkeys(names))
             else:
+                fmt = formats.get((excel_row - 1, j))  # a date cell showing only year and month
                 try:
-                    rec[c.key] = _parse(c, raw, ref, False)
+                    rec[c.key] = _parse(c, raw, ref, False, fmt)
                 except ValueError as exc:
                     ok = False
                     out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row,
-                                            header, display(raw)))
+                                            header, display(raw, fmt)))
         aid = rec["aktivitet_id"]
         if aid is not None and aid in seen:
             ok = False
@@ -270,7 +271,7 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, c
 
 
 def _validate_goals(rows: list[list[object]], sheet: str, ref: Reference, catalogue: dict[str, str],
-                    out: PlanParsed) -> None:
+                    out: PlanParsed, formats: dict[tuple[int, int], str]) -> None:
     found = _columns(rows, sheet, GOAL_COLUMNS, ("malomrade", "mal"), out)
     if found is None:
         return
@@ -289,12 +290,13 @@ def _validate_goals(rows: list[list[object]], sheet: str, ref: Reference, catalo
                     out.errors.append(Issue("required", f"Värde saknas: {c.header} måste fyllas i.", sheet,
                                             excel_row, header))
                 continue
+            fmt = formats.get((excel_row - 1, j))
             try:
-                rec[c.key] = _parse(c, raw, ref, False)
+                rec[c.key] = _number(raw, fmt) if c.kind == "number" else _parse(c, raw, ref, False, fmt)
             except ValueError as exc:
                 ok = False
                 out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row, header,
-                                        display(raw)))
+                                        display(raw, fmt)))
         if rec["indikator"] and catalogue:
             known = catalogue.get(norm(rec["indikator"]))
             if known is None:

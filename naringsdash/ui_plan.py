@@ -183,7 +183,7 @@ def choose_year(d: ui.Data, sel: ui.Selection) -> int:
                 icon=":material/upload_file:")
         st.stop()
     default = int(sel.period[:4]) if sel.period and int(sel.period[:4]) in years else years[0]
-    return st.selectbox("Handlingsplan för år", years, index=years.index(default), key="plan_ar")
+    return st.columns([1, 3])[0].selectbox("Handlingsplan för år", years, index=years.index(default), key="plan_ar")
 
 
 def period_for(d: ui.Data, sel: ui.Selection, year: int) -> str:

@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from conftest import ROOT, activity, flat, write_xlsx
 from naringsdash import config, ingest, plan, queries, store, template
-from naringsdash.plan_sheet import PLAN_COLUMNS, plan_workbook_bytes
+from naringsdash.plan_sheet import GOAL_COLUMNS, PLAN_COLUMNS, plan_workbook_bytes
 from naringsdash.template import template_bytes
 
 PLAN_HEADERS = ["Aktivitets-ID", "Aktivitet", "Målområde", "Förvaltning", "Medverkande förvaltningar",
@@ -202,6 +202,15 @@ def test_warnings_do_not_stop_the_import(tmp_path, db):
         ("unknown_column", "Budget", None), ("unknown_indicator", "Indikatorer", "Finns inte"),
         ("lead_also_partner", "Medverkande förvaltningar", "KLF")]
     assert res.parsed.activities[0]["medverkande"] == ["SBF"]
+
+
+def test_the_readme_documents_every_plan_header_and_synonym():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Bladet `Handlingsplan`"):readme.index("### Vad planen gör synligt")]
+    for c in (*PLAN_COLUMNS, *GOAL_COLUMNS):
+        assert c.header in section, c.header
+        for synonym in c.synonyms:
+            assert f"`{synonym}`" in section, synonym
 
 
 # --- Versions --------------------------------------------------------------------------------------------------
