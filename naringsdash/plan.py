@@ -114,7 +114,8 @@ def import_plan_file(path: str | Path, **kwargs) -> PlanResult:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        return PlanResult(file=str(path), ok=False, errors=[Issue("unreadable", f"Filen kan inte läsas: {exc.strerror}.")])
+        return PlanResult(file=str(path), ok=False,
+                          errors=[Issue("unreadable", f"Filen kan inte läsas: {exc.strerror}.")])
     return import_plan_bytes(data, str(path), **kwargs)
 
 

@@ -143,7 +143,8 @@ ERROR_CASES = {  # defect → (rows, Info sheet, --year, [(Excel row, column, co
     "bad_date": ([prow(1, Slutdatum="snart")], None, 2027, [(2, "Slutdatum", "bad_date")]),
     "end_before_start": ([prow(1, Slutdatum=dt.date(2026, 12, 1))], None, 2027,
                          [(2, "Slutdatum", "end_before_start")]),
-    "duplicate_id": ([prow(1), prow(2, **{"Aktivitets-ID": "P-1"})], None, 2027, [(3, "Aktivitets-ID", "duplicate_id")]),
+    "duplicate_id": ([prow(1), prow(2, **{"Aktivitets-ID": "P-1"})], None, 2027,
+                     [(3, "Aktivitets-ID", "duplicate_id")]),
     "year_mismatch": ([prow(1)], {"År": 2026}, 2027, [(1, "År", "year_mismatch")]),
     "bad_year": ([prow(1)], {"År": "nästa år"}, None, [(1, "År", "bad_year")]),
     "bad_antagen": ([prow(1)], {"År": 2027, "Antagen": "i höstas"}, None, [(2, "Antagen", "bad_date")]),
@@ -279,7 +280,8 @@ def test_cli_import_export_template(tmp_path, db):
 def five_and_four(tmp_path, db, year: int = 2027, period: str = "2027-T1"):
     """Plan with five KLF activities; KLF's report holds four of them and one the plan does not have."""
     assert imp(plan_xlsx(tmp_path / "plan.xlsx", [prow(i) for i in range(1, 6)]), db, year=year).ok
-    report = [activity(i, **{"Aktivitets-ID": f"P-{i}"}) for i in range(1, 5)] + [activity(9, **{"Aktivitets-ID": "X-9"})]
+    report = [activity(i, **{"Aktivitets-ID": f"P-{i}"}) for i in range(1, 5)]
+    report.append(activity(9, **{"Aktivitets-ID": "X-9"}))
     f = write_xlsx(tmp_path / "klf.xlsx", report)
     assert ingest.import_file(f, db=db, forvaltning="KLF", period=period).ok
     return f
@@ -385,7 +387,8 @@ def test_template_follows_the_plan_and_carries_the_status_forward(tmp_path, db):
     got = [{h: ws.cell(row=r, column=j + 1).value for j, h in enumerate(header)} for r in range(2, ws.max_row + 1)
            if ws.cell(row=r, column=1).value]
     assert [(g["Aktivitets-ID"], g["Status"], g["Andel klart (%)"], g["Bedömning"], g["Ansvarig"], g["Kommentar"])
-            for g in got] == [("P-1", "Försenad", 30, "Röd", "Nils", None), ("P-2", "Ej påbörjad", None, None, None, None)]
+            for g in got] == [("P-1", "Försenad", 30, "Röd", "Nils", None),
+                              ("P-2", "Ej påbörjad", None, None, None, None)]
     assert got[1]["Aktivitet"] == "Planaktivitet 2" and got[1]["Slutdatum"].date() == dt.date(2027, 12, 31)
     # A period without a plan for its year: exactly as before (the latest upload, no status).
     before = load_workbook(io.BytesIO(template_bytes("KLF", "2026-T3", db=db)))["Aktiviteter"]

@@ -81,8 +81,8 @@ def test_upload_preview_names_the_missing_and_the_unknown(tmp_path, db, monkeypa
     assert f"1 aktivitet i filen finns inte i handlingsplanen {year} (ny aktivitet eller fel i ID?): X-9 Aktivitet 9." \
            in texts
     # A file that follows the plan says so, without a warning.
-    full = write_xlsx(tmp_path / "full.xlsx", [activity(i, **{"Aktivitets-ID": f"P-{i}",
-                                                              "Slutdatum": dt.date(year, 12, 31)}) for i in range(1, 6)])
+    rows = [activity(i, **{"Aktivitets-ID": f"P-{i}", "Slutdatum": dt.date(year, 12, 31)}) for i in range(1, 6)]
+    full = write_xlsx(tmp_path / "full.xlsx", rows)
     at.file_uploader[0].set_value((full.name, full.read_bytes(), XLSX))
     at.run()
     assert not any("handlingsplanen" in w.value for w in at.warning)
