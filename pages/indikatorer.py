@@ -96,6 +96,8 @@ st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAG
            + (" Trelleborg visas med heldragen linje, jämförelseserierna (riket, liknande kommuner) med streckade "
               "eller prickade linjer och egna markörer." if (on_page["serie"] != figures.OWN_SERIES).any() else ""))
 series = {name: df for name, df in on_page.groupby("indikator")}
+latest = next(iter(data.periods()), None)
+links = ui.plan.links(data, latest)  # None without a plan for the latest period's year
 sources = {name: df for name, df in fetched[fetched["indikator"].isin(shown["indikator"])].groupby("indikator")}
 for r in shown.itertuples():
     st.subheader(ui.md(r.indikator))
@@ -109,3 +111,4 @@ for r in shown.itertuples():
              labels={s: f"{s}{unit}" for s in wide.columns[1:]}, label="Visa värdena som tabell",
              alt=f"Linjediagram över {r.indikator} per år för {' och '.join(wide.columns[1:])}. {text}")
     st.caption(ui.md(source(r, sources.get(r.indikator))))
+    ui.plan.indicator_activities(links, r.indikator, latest)

@@ -41,5 +41,6 @@ if not result.parsed.has_activities:
              icon=":material/error:")
     st.stop()
 ui.account.show_preview(result, ingest.preview(result, db))
+ui.plan.upload_coverage(result, db)
 if st.button("Spara", type="primary", icon=":material/save:"):
     ui.account.save(user, result, data, uploader="upload", db=db, forvaltning=forvaltning, period=period)

@@ -52,7 +52,9 @@ else:
     ui.table(moves, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "status_fore", "status",
                      "andel_klar_fore", "andel_klar"])
 
+ui.plan.malomrade_section(data, sel)
+
 st.header("Aktiviteter")
-acts = data.activities(sel)
+acts, linked = ui.plan.with_indicators(data, sel, data.activities(sel))
 ui.table(acts, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "slutdatum", "status", "andel_klar",
-                "bedomning", "forsenad", "kommentar"])
+                "bedomning", "forsenad", "kommentar"] + linked)

@@ -16,8 +16,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .codes import Issue, issue
-    from .pipeline import (ImportResult, check_bytes, default_user, import_bytes, import_file, preview, save_as,
-                           save_checked)
+    from .pipeline import (
+        ImportResult,
+        check_bytes,
+        default_user,
+        import_bytes,
+        import_file,
+        preview,
+        save_as,
+        save_checked,
+    )
 
 __all__ = ["Issue", "issue", "ImportResult", "check_bytes", "default_user", "import_bytes", "import_file",
            "preview", "save_as", "save_checked"]

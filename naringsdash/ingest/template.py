@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import schema
+from .. import plan, schema, store
 from ..config import Reference, load_reference, period_end, period_label
 from ..export import safe_cell
 from ..store import queries
@@ -46,7 +46,8 @@ def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None
                    prefill: bool = True, reporter: str = "") -> bytes:
     """An empty or pre-filled follow-up workbook for one förvaltning and period."""
     ref = ref or load_reference()
-    rows = queries.latest_activities(forvaltning, db) if prefill else None
+    planned = _planned(forvaltning, period, db, ref) if prefill else None
+    rows = queries.latest_activities(forvaltning, db) if prefill and planned is None else None
     wb = Workbook()
     ws = wb.active
     ws.title = schema.ACTIVITY_SHEET
@@ -72,6 +73,9 @@ def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None
                 "startdatum": _date(rec["startdatum"]), "slutdatum": _date(rec["slutdatum"]),
             }
             ws.append([safe_cell(values.get(c.key)) for c in cols])
+    for values in planned or []:  # the plan of the period's year, when there is one
+        n += 1
+        ws.append([safe_cell(values.get(c.key)) for c in cols])
     last = n + EXTRA_ROWS + 1
     for j, c in enumerate(cols, start=1):
         letter = get_column_letter(j)
@@ -128,6 +132,12 @@ def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _planned(forvaltning: str, period: str, db, ref: Reference) -> list[dict] | None:
+    """The template's rows from the handlingsplan of the period's year (None without one: rows as before)."""
+    with store.connect(db) as con:
+        return plan.template_values(con, forvaltning, period, ref)
 
 
 def _date(value: object) -> dt.date | None:

@@ -37,6 +37,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/forsenade.py", "Försenade aktiviteter", ":material/schedule:"),
     PageSpec("pages/indikatorer.py", "Indikatorer", ":material/monitoring:"),
     PageSpec("pages/inrapportering.py", "Inrapportering", ":material/fact_check:"),
+    PageSpec("pages/handlingsplan.py", "Handlingsplan", ":material/checklist:"),
     PageSpec("pages/moteslage.py", "Mötesläge", ":material/co_present:"),
     PageSpec("pages/rapport.py", "Rapport", ":material/summarize:"),
 ]

@@ -1,0 +1,104 @@
+"""The ``plan`` command group: ``python -m naringsdash plan import|export|template``.
+
+    plan import FILE… [--year ÅÅÅÅ] [--user NAMN] [--dry-run] [--json]   exit 0 accepted, 1 rejected, 2 usage
+    plan export --year ÅÅÅÅ [--format csv|xlsx] [--out FIL]              exit 0, 1 when there is no such plan
+    plan template [--year ÅÅÅÅ] --out FIL                                 an empty plan workbook
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .. import export, plan, store
+from ..config import load_reference
+from ..plan.sheet import plan_workbook_bytes
+
+
+def _year(value: str) -> int:
+    if not value.strip().isdigit() or not 1990 <= int(value) <= 2100:
+        raise argparse.ArgumentTypeError(f"Ogiltigt år: {value!r} (t.ex. 2027).")
+    return int(value)
+
+
+def _out(out: str | None, data: bytes | str) -> None:
+    if out:
+        Path(out).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    elif isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data)
+
+
+def cmd_import(args) -> int:
+    all_ok = True
+    for name in args.files:
+        try:
+            res = plan.import_plan_file(name, db=args.db, year=args.year, user=args.user, dry_run=args.dry_run)
+        except store.DatabaseBusy as exc:
+            res = plan.PlanResult(file=name, ok=False, year=args.year, errors=[plan.Issue("busy", str(exc))])
+        all_ok &= res.ok
+        if args.json:
+            print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
+        else:
+            print_result(res, args.dry_run)
+    return 0 if all_ok else 1
+
+
+def print_result(res: plan.PlanResult, dry_run: bool = False) -> None:
+    if res.ok:
+        what = "kontrollerad (inget sparat)" if dry_run else (
+            f"identisk med nuvarande version {res.plan_id}, ingen ny version" if res.identical
+            else f"sparad som version {res.plan_id}")
+        print(f"OK  {res.file}: handlingsplan {res.year}, {res.rows} aktiviteter, {what}.")
+    else:
+        print(f"FEL {res.file}: {len(res.errors)} fel, ingenting sparat.")
+    for e in res.errors:
+        print(f"  fel: {e}")
+    for w in res.warnings:
+        if w.code != "identical":
+            print(f"  varning: {w}")
+
+
+def cmd_export(args) -> int:
+    fmt = args.format or ("xlsx" if (args.out or "").lower().endswith(".xlsx") else "csv")
+    with store.connect(args.db) as con:
+        data = plan.workbook(con, args.year) if fmt == "xlsx" else plan.export_rows(con, args.year)
+    if data is None:
+        print(f"Det finns ingen handlingsplan för {args.year}.", file=sys.stderr)
+        return 1
+    _out(args.out, data if fmt == "xlsx" else export.canonical_csv(*data))
+    return 0
+
+
+def cmd_template(args) -> int:
+    _out(args.out, plan_workbook_bytes(load_reference(), year=args.year))
+    print(f"Mall för handlingsplanen skriven till {args.out}.", file=sys.stderr)
+    return 0
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    """Add ``plan`` and its sub-commands to the main parser (called from cli.build_parser)."""
+    p = sub.add_parser("plan", parents=[common], help="handlingsplanen: läs in, exportera, mall")
+    psub = p.add_subparsers(dest="plan_command", required=True)
+
+    imp = psub.add_parser("import", parents=[common], help="validera och läs in en handlingsplan")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--year", type=_year, help="planens år (annars År i bladet Info)")
+    imp.add_argument("--user")
+    imp.add_argument("--dry-run", action="store_true", help="kontrollera utan att spara")
+    imp.add_argument("--json", action="store_true", help="ett JSON-objekt per fil och rad")
+    imp.set_defaults(func=cmd_import)
+
+    exp = psub.add_parser("export", parents=[common], help="exportera ett års handlingsplan")
+    exp.add_argument("--year", type=_year, required=True)
+    exp.add_argument("--format", choices=["csv", "xlsx"], help="standard: xlsx när --out slutar på .xlsx, annars csv")
+    exp.add_argument("--out")
+    exp.set_defaults(func=cmd_export)
+
+    tpl = psub.add_parser("template", parents=[common], help="skriv en tom mall för handlingsplanen")
+    tpl.add_argument("--year", type=_year)
+    tpl.add_argument("--out", required=True)
+    tpl.set_defaults(func=cmd_template)
