@@ -178,7 +178,7 @@ def _extensions():
     """Sub-commands contributed by other modules (users, report, kolada) when present."""
     import importlib
 
-    for mod in ("naringsdash.auth", "naringsdash.report", "naringsdash.kolada"):
+    for mod in ("naringsdash.auth", "naringsdash.report_cli", "naringsdash.kolada"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,110 @@
+"""The report's model: everything the report to kommunstyrelsen shows for one period, gathered by ``collect``
+from the same queries the dashboard uses (so the report shows the dashboard's numbers). Every writer (``pdf``,
+``docx``, ``xlsx``, ``charts``, ``text``) reads this module and nothing else of the package."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import analysis, config, labels, queries
+
+TITLE = "Uppföljning av handlingsplanen för näringslivsarbetet"
+FORMATS = ("pdf", "xlsx", "docx")
+MEDIA_TYPES = {"pdf": "application/pdf",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+# The self-assessed traffic light: background and text colour; the word is always printed too.
+BEDOMNING_COLORS = {"Grön": ("#1B7A3E", "#FFFFFF"), "Gul": ("#F2C500", "#1A1A1A"), "Röd": ("#B8322A", "#FFFFFF")}
+RIKTNING = labels.RIKTNING
+
+class ReportError(ValueError):
+    """No report can be made (e.g. no follow-up for the period); the message is for the user."""
+
+
+@dataclass
+class Section:
+    """One målområde in the period."""
+
+    nr: int
+    name: str
+    now: pd.Series | None            # its row of queries.progress, None without activities
+    before: pd.Series | None         # the same for the previous period
+    analysis: pd.Series | None       # its current row of analysis.current
+    overdue: pd.DataFrame
+
+    @property
+    def title(self) -> str:
+        return f"Målområde {self.nr}. {self.name}"
+
+
+@dataclass
+class ReportData:
+    kommun: str
+    period: str
+    as_of: dt.date
+    created: dt.date
+    previous: str
+    now: pd.Series                   # the period's row of queries.summary
+    before: pd.Series | None
+    trend: pd.DataFrame              # queries.summary, every period
+    progress: pd.DataFrame
+    overdue: pd.DataFrame
+    analyses: pd.DataFrame
+    reporting: pd.DataFrame
+    changes: pd.DataFrame            # queries.indicator_changes
+    indicators: pd.DataFrame         # queries.indicators
+    names: dict[int, str]
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return config.period_label(self.period)
+
+    @property
+    def previous_label(self) -> str:
+        return config.period_label(self.previous)
+
+    @property
+    def reported(self) -> int:
+        return int(self.reporting["rapporterat"].sum())
+
+    def malomrade(self, nr: object) -> str:
+        return f"{int(nr)}. {self.names.get(int(nr), '')}" if pd.notna(nr) else ""
+
+
+def _row(df: pd.DataFrame, col: str, value: object) -> pd.Series | None:
+    hit = df[df[col] == value]
+    return hit.iloc[0] if not hit.empty else None
+
+
+def collect(period: str, db=None, today: dt.date | None = None) -> ReportData:
+    """Everything the report shows, from the dashboard's queries."""
+    ref = config.load_reference()
+    today = today or dt.date.today()
+    trend = queries.summary(db, today=today)
+    now = _row(trend, "period", period)
+    if now is None:
+        raise ReportError(f"Det finns ingen uppföljning för {config.period_label(period)} ({period}).")
+    previous = config.previous_period(period)
+    progress = queries.progress(period, db, today=today)
+    before = queries.progress(previous, db, today=today)
+    overdue = queries.overdue(period, db, today=today)
+    analyses = analysis.current(period, db)
+    reporting = queries.reporting(period, db, ref=ref, today=today)
+    reporting = reporting.assign(forvaltning_namn=[ref.forvaltning_name(c) for c in reporting["forvaltning"]])
+    d = ReportData(kommun=str(ref.setting("kommun", "Kommunen")), period=period,
+                   as_of=config.as_of_date(period, today), created=today, previous=previous, now=now,
+                   before=_row(trend, "period", previous), trend=trend, progress=progress, overdue=overdue,
+                   analyses=analyses, reporting=reporting, changes=queries.indicator_changes(db),
+                   indicators=queries.indicators(db), names=dict(ref.malomraden))
+    d.sections = [Section(nr, name, _row(progress, "malomrade", nr), _row(before, "malomrade", nr),
+                          _row(analyses, "malomrade", nr), overdue[overdue["malomrade"] == nr])
+                  for nr, name in sorted(ref.malomraden.items())]
+    return d
+
+
+def file_name(period: str, fmt: str) -> str:
+    return f"uppfoljning_naringsliv_{period}.{fmt}"
