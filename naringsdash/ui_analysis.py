@@ -14,7 +14,7 @@ import streamlit as st
 
 from . import analysis, auth, ui
 from .report import BEDOMNING_COLORS
-from .report_text import analysis_byline, when
+from .report.text import analysis_byline, when
 
 _MSG = "_analys_meddelande"
 

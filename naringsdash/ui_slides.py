@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from . import config, figures, ui, ui_analysis
-from .report_text import change, target_text
+from .report.text import change, target_text
 
 # Rows per slide: overdue activities under a målområde's figures, on a continuation slide, indicators, förvaltningar.
 FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 12, 12, 12

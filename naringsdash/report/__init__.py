@@ -1,8 +1,8 @@
 """The follow-up report to kommunstyrelsen for one period, as PDF (PDF/A-3a, tagged for PDF/UA), Excel or Word.
 
 The public API: ``build(period, fmt, db, today) -> bytes``, ``FORMATS``, ``MEDIA_TYPES``, ``file_name``,
-``ReportError`` and ``TITLE``. Inside: ``data`` (the report's model, from the dashboard's queries), ``text`` (the
-wording the PDF and Word share), ``charts`` + ``svg`` (the charts, drawn once as SVG; Word gets PNGs of the same
+``collect``, ``ReportError``, ``TITLE`` and ``BEDOMNING_COLORS``. Inside: ``data`` (the report's model, from the
+dashboard's queries), ``text`` (the wording the PDF and Word share), ``charts`` + ``svg`` (the charts, drawn once as SVG; Word gets PNGs of the same
 SVGs), ``html`` + ``pdf`` (WeasyPrint), ``docx`` and ``xlsx``. Every writer reads ``data``, never this module.
 The command line is ``naringsdash/report_cli.py``; the Rapport page runs it in a worker process.
 """
@@ -13,9 +13,9 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
-from .data import FORMATS, MEDIA_TYPES, TITLE, ReportData, ReportError, collect, file_name
+from .data import BEDOMNING_COLORS, FORMATS, MEDIA_TYPES, TITLE, ReportData, ReportError, collect, file_name
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "TITLE", "ReportData", "ReportError", "build", "collect", "file_name"]
+__all__ = ["BEDOMNING_COLORS", "FORMATS", "MEDIA_TYPES", "TITLE", "ReportData", "ReportError", "build", "collect", "file_name"]
 
 Progress = Callable[[float, str], None]
 
