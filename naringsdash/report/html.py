@@ -25,7 +25,7 @@ MAX_LATE_ROWS = 30
 CSS = """
 @page {
   size: A4; margin: 22mm 20mm 22mm 20mm;
-  @top-left { content: string(doctitle); font-size: 8pt; color: #5A5A5A; vertical-align: bottom;
+  @top-left { content: string(doctitle) " – " string(label); font-size: 8pt; color: #5A5A5A; vertical-align: bottom;
               padding-bottom: 2mm; border-bottom: 0.5pt solid #BFC7D5; }
   @top-right { content: string(kommun); font-size: 8pt; color: #5A5A5A; vertical-align: bottom;
                padding-bottom: 2mm; border-bottom: 0.5pt solid #BFC7D5; }
@@ -38,9 +38,10 @@ CSS = """
 html { font-family: "Liberation Sans", Arial, "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4;
        color: #1A1A1A; }
 body { margin: 0; }
-.running-title { string-set: doctitle content(); display: none; }
-.running-kommun { string-set: kommun content(); display: none; }
-.running-asof { string-set: asof content(); display: none; }
+header.cover h1 { string-set: doctitle content(); }
+header.cover .kommun { string-set: kommun content(); }
+header.cover .label { string-set: label content(); }
+.meta .asof { string-set: asof content(); }
 header.cover { background: #1F4E79; color: #FFFFFF; padding: 9mm 8mm 7mm; margin: 0 0 5mm;
                border-bottom: 2.2mm solid #F2C500; }
 header.cover p { margin: 0; }
@@ -153,11 +154,11 @@ def figure(charts: dict[str, Chart], key: str, what: str) -> str:
 
 
 def _cover(d: ReportData) -> str:
-    return (f'<p class="running-title">{e(TITLE)} – {e(d.label)}</p><p class="running-kommun">{e(d.kommun)}</p>'
-            f'<p class="running-asof">Läget per {d.as_of:%Y-%m-%d} · framtagen {d.created:%Y-%m-%d}</p>'
-            f'<header class="cover"><p class="kommun">{e(d.kommun)}</p><h1>{e(TITLE)}</h1>'
-            f'<p class="sub">Rapport till kommunstyrelsen · {e(d.label)}</p></header>'
-            f'<p class="meta">Period {e(d.period)} · läget per {d.as_of:%Y-%m-%d} · framtagen {d.created:%Y-%m-%d}. '
+    # The running header and footer take their text from here (CSS string-set), so it is escaped like the rest.
+    return (f'<header class="cover"><p class="kommun">{e(d.kommun)}</p><h1>{e(TITLE)}</h1>'
+            f'<p class="sub">Rapport till kommunstyrelsen · <span class="label">{e(d.label)}</span></p></header>'
+            f'<p class="meta">Period {e(d.period)} · <span class="asof">läget per {d.as_of:%Y-%m-%d} · framtagen '
+            f'{d.created:%Y-%m-%d}</span>. '
             "Underlag: förvaltningarnas uppföljningar av handlingsplanens aktiviteter, målområdenas bedömningar och "
             "indikatorerna i Näringsdash.</p>")
 

@@ -179,7 +179,7 @@ def lines(x_labels: list[str], series: list[dict], *, title: str, desc: str, wid
     if target:
         values.append(target[0])
     lo, hi = y_range if y_range else (min(0.0, min(values, default=0)), max(values, default=1))
-    ticks = nice_ticks(lo, hi + (hi - lo) * 0.08, 4)
+    ticks = nice_ticks(lo, hi, 4) if y_range else nice_ticks(lo, hi + (hi - lo) * 0.08, 4)
     top, bottom = 20 + leg_h, 36
     tick_w = max(text_width(_fmt(t, unit), size) for t in ticks)
     left = 14 + tick_w + (16 if y_title else 4)
