@@ -2,9 +2,10 @@
 
 The public API: ``build(period, fmt, db, today) -> bytes``, ``FORMATS``, ``MEDIA_TYPES``, ``file_name``,
 ``collect``, ``ReportError``, ``TITLE`` and ``BEDOMNING_COLORS``. Inside: ``data`` (the report's model, from the
-dashboard's queries), ``text`` (the wording the PDF and Word share), ``charts`` + ``svg`` (the charts, drawn once as SVG; Word gets PNGs of the same
-SVGs), ``html`` + ``pdf`` (WeasyPrint), ``docx`` and ``xlsx``. Every writer reads ``data``, never this module.
-The command line is ``naringsdash/report_cli.py``; the Rapport page runs it in a worker process.
+dashboard's queries), ``text`` (the wording the PDF and Word share), ``charts`` + ``svg`` (the charts, drawn once
+as SVG; Word gets PNGs of the same SVGs), ``html`` + ``pdf`` (WeasyPrint), ``docx`` and ``xlsx``. Every writer
+reads ``data``, never this module. The command line is ``naringsdash/report_cli.py``; the Rapport page runs it
+in a worker process.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Callable
 
 from .data import BEDOMNING_COLORS, FORMATS, MEDIA_TYPES, TITLE, ReportData, ReportError, collect, file_name
 
-__all__ = ["BEDOMNING_COLORS", "FORMATS", "MEDIA_TYPES", "TITLE", "ReportData", "ReportError", "build", "collect", "file_name"]
+__all__ = ["BEDOMNING_COLORS", "FORMATS", "MEDIA_TYPES", "TITLE", "ReportData", "ReportError", "build", "collect",
+           "file_name"]
 
 Progress = Callable[[float, str], None]
 

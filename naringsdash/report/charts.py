@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 PNG_SCALE = 2.0   # device pixels per SVG px: about 200 dpi across a 17 cm Word column
 TEXT_COLORS = {"Avbruten": "#FFFFFF"}
-DASHES = {"solid": None, "dash": "8 4", "dot": "2 4", "longdash": "12 4", "longdashdot": "12 4 2 4", "dashdot": "6 3 2 3"}
+DASHES = {"solid": None, "dash": "8 4", "dot": "2 4", "longdash": "12 4", "longdashdot": "12 4 2 4",
+          "dashdot": "6 3 2 3"}
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,10 @@ def indicator(d: ReportData, i: int, r) -> Chart | None:
            + (f" Mål: {format_number(target)}{unit}" + (f" till {target_year}" if target_year else "") + "."
               if target is not None else "")
            + (" Jämförs med " + ", ".join(s["name"] for s in series[1:]) + "." if len(series) > 1 else ""))
-    tgt = (target, str(target_year) if target_year else None,
-           f"Mål {format_number(target)}" + (f" till {target_year}" if target_year else "")) if target is not None else None
+    tgt = None
+    if target is not None:
+        tgt = (target, str(target_year) if target_year else None,
+               f"Mål {format_number(target)}" + (f" till {target_year}" if target_year else ""))
     return Chart(f"indikator_{i}", str(r.indikator), alt,
                  svg.lines(labels, series, title=alt, desc=str(r.indikator), width=400, height=250,
                            y_title=str(r.enhet or ""), target=tgt, size=13), wide=False)

@@ -255,7 +255,8 @@ def _indicators(d: ReportData, charts: dict[str, Chart]) -> str:
     out.append('<h3>Utvecklingen indikator för indikator</h3><div class="indicators">')
     for i, x in enumerate(d.changes.itertuples()):
         side = "left" if i % 2 == 0 else "right"
-        out.append(f'<div class="indicator {side}"><h4>{e(x.indikator)}</h4><p class="small">{e(t.indicator_meta(x))}</p>'
+        out.append(f'<div class="indicator {side}"><h4>{e(x.indikator)}</h4>'
+                   f'<p class="small">{e(t.indicator_meta(x))}</p>'
                    f'<p>{e(t.indicator_sentence(x))}</p>{figure(charts, f"indikator_{i}", str(x.indikator))}</div>')
     out.append("</div></section>")
     return "".join(out)
@@ -281,7 +282,8 @@ def document(d: ReportData, charts: dict[str, Chart]) -> str:
             f'<meta name="author" content="{e(d.kommun)}">'
             f'<meta name="description" content="{e(f"Rapport till kommunstyrelsen, {d.label}")}">'
             f'<meta name="keywords" content="näringsliv, handlingsplan, uppföljning, {e(d.period)}">'
-            f'<meta name="generator" content="Näringsdash"><meta name="dcterms.created" content="{d.created:%Y-%m-%d}">'
+            f'<meta name="generator" content="Näringsdash">'
+            f'<meta name="dcterms.created" content="{d.created:%Y-%m-%d}">'
             f"<style>{CSS}</style></head><body>")
     body = [_cover(d), _executive(d), _contents(d), _overview(d, charts)]
     body += [_section(s, d, charts) for s in d.sections]

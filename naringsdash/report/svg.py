@@ -67,7 +67,8 @@ def _fmt(v: float, unit: str = "") -> str:
     return format_number(v, decimals) + unit
 
 
-def legend(items: list[tuple[str, str, str]], x: float, y: float, width: float, size: float = 12) -> tuple[list[str], float]:
+def legend(items: list[tuple[str, str, str]], x: float, y: float, width: float,
+           size: float = 12) -> tuple[list[str], float]:
     """Legend entries (name, colour, kind: 'box' | 'line' | dash pattern) laid out in rows; → (svg, height)."""
     out, cx, cy = [], x, y
     for name, color, kind in items:
@@ -78,7 +79,8 @@ def legend(items: list[tuple[str, str, str]], x: float, y: float, width: float, 
             out.append(_rect(cx, cy - size + 2, 14, size, color))
         else:
             dash = "" if kind == "line" else f' stroke-dasharray="{kind}"'
-            out.append(f'<line x1="{cx:.1f}" y1="{cy - size / 2 + 2:.1f}" x2="{cx + 20:.1f}" y2="{cy - size / 2 + 2:.1f}" '
+            mid = cy - size / 2 + 2
+            out.append(f'<line x1="{cx:.1f}" y1="{mid:.1f}" x2="{cx + 20:.1f}" y2="{mid:.1f}" '
                        f'stroke="{color}" stroke-width="3"{dash}/>')
         out.append(_t(cx + 26, cy, name, size))
         cx += w
@@ -102,7 +104,8 @@ def stacked_bars(rows: list[tuple[list[str], dict[str, int]]], order: list[str],
     body = list(leg)
     for t in ticks:
         x = plot_x + t * scale
-        body.append(f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{top + row_h * len(rows):.1f}" stroke="{GRID}"/>')
+        bottom = top + row_h * len(rows)
+        body.append(f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="{GRID}"/>')
         body.append(_t(x, top + row_h * len(rows) + 16, _fmt(t), 12, anchor="middle", fill=MUTED))
     body.append(_t(plot_x + plot_w / 2, height - 8, axis_title, 12, anchor="middle", fill=MUTED))
     for i, (lines, counts) in enumerate(rows):
@@ -184,16 +187,21 @@ def lines(x_labels: list[str], series: list[dict], *, title: str, desc: str, wid
     tick_w = max(text_width(_fmt(t, unit), size) for t in ticks)
     left = 14 + tick_w + (16 if y_title else 4)
     plot_w, plot_h = width - left - 16, height - top - bottom
-    y_of = (lambda v: top + plot_h - (v - ticks[0]) / (ticks[-1] - ticks[0]) * plot_h)
     n = len(x_labels)
-    x_of = (lambda i: left + (i + 0.5) * plot_w / max(n, 1))
+
+    def y_of(v: float) -> float:
+        return top + plot_h - (v - ticks[0]) / (ticks[-1] - ticks[0]) * plot_h
+
+    def x_of(i: int) -> float:
+        return left + (i + 0.5) * plot_w / max(n, 1)
     for t in ticks:
         y = y_of(t)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}"/>')
         body.append(_t(left - 5, y + 4, _fmt(t, unit), size, anchor="end", fill=MUTED))
     if y_title:
-        body.append(f'<text x="{size}" y="{top + plot_h / 2:.1f}" font-size="{size}" fill="{MUTED}" '
-                    f'text-anchor="middle" transform="rotate(-90 {size} {top + plot_h / 2:.1f})">{escape(y_title)}</text>')
+        mid = top + plot_h / 2
+        body.append(f'<text x="{size}" y="{mid:.1f}" font-size="{size}" fill="{MUTED}" text-anchor="middle" '
+                    f'transform="rotate(-90 {size} {mid:.1f})">{escape(y_title)}</text>')
     every = max(1, math.ceil(max(text_width(x, size) for x in x_labels) * n / plot_w / 0.9)) if n else 1
     for i, label in enumerate(x_labels):
         if i % every == 0 or i == n - 1 and n - 1 - (n - 1) // every * every >= every / 2:
@@ -211,8 +219,8 @@ def lines(x_labels: list[str], series: list[dict], *, title: str, desc: str, wid
         if len(pts) > 1:
             dash = f' stroke-dasharray="{s["dash"]}"' if s.get("dash") else ""
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
-            body.append(f'<polyline points="{path}" fill="none" stroke="{s["color"]}" stroke-width="{s.get("width", 3)}"'
-                        f' stroke-linejoin="round"{dash}/>')
+            body.append(f'<polyline points="{path}" fill="none" stroke="{s["color"]}" '
+                        f'stroke-width="{s.get("width", 3)}" stroke-linejoin="round"{dash}/>')
         r = s.get("marker", 4)
         for x, y in pts:
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{s["color"]}"/>')

@@ -145,8 +145,8 @@ def going_well(d: ReportData) -> list[str]:
         out.append(f"Alla {len(d.reporting)} förvaltningar har lämnat uppföljning för perioden.")
     better = d.changes[d.changes["bedomning"] == "förbättring"] if not d.changes.empty else d.changes
     if len(better):
-        out.append(f"{len(better)} av {len(d.changes)} indikatorer har utvecklats i önskad riktning"
-                   + (f", bland annat {_names(list(better['indikator'].astype(str).head(2)))}." if len(better) else "."))
+        out.append(f"{len(better)} av {len(d.changes)} indikatorer har utvecklats i önskad riktning, bland annat "
+                   f"{_names(list(better['indikator'].astype(str).head(2)))}.")
     return out[:MAX_POINTS] or ["Inget sticker ut positivt i perioden; se avsnitten per målområde."]
 
 
