@@ -55,8 +55,8 @@ def build(period: str, fmt: str, db=None, today: dt.date | None = None, *, with_
             from .pdf import pdf_bytes
             from .xlsx import xlsx_bytes
 
-            step(0.4, "Sätter PDF-dokumentet")
-            out = pdf_bytes(d, figs, attachment=xlsx_bytes(d), attachment_name=file_name(p, "xlsx"))
+            step(0.35, "Sätter sidorna")
+            out = pdf_bytes(d, figs, attachment=xlsx_bytes(d), attachment_name=file_name(p, "xlsx"), progress=step)
         else:
             from .charts import cache_dir, png
             from .docx import docx_bytes

@@ -31,12 +31,15 @@ def _declare_ua(document_, pdf) -> None:
 
 
 def pdf_bytes(d: ReportData, charts: dict[str, Chart], attachment: bytes | None = None,
-              attachment_name: str = "underlag.xlsx") -> bytes:
+              attachment_name: str = "underlag.xlsx", progress=None) -> bytes:
+    """The PDF; ``progress(fraction, what)`` between laying out the pages and writing the file."""
     from weasyprint import HTML, Attachment
 
     attachments = []
     if attachment:
         attachments.append(Attachment(string=attachment, name=attachment_name, relationship="Data",
                                       description=f"Rapportens underlag som tabeller, {d.label}"))
-    return HTML(string=document(d, charts)).write_pdf(pdf_variant=VARIANT, attachments=attachments,
-                                                      finisher=_declare_ua)
+    doc = HTML(string=document(d, charts)).render(pdf_variant=VARIANT)
+    if progress:
+        progress(0.75, f"Skriver PDF-filen ({len(doc.pages)} sidor)")
+    return doc.write_pdf(pdf_variant=VARIANT, attachments=attachments, finisher=_declare_ua)
