@@ -14,10 +14,8 @@ st.caption(f"{report.TITLE} · {config.period_label(sel.period)} · läget per "
            f"{config.as_of_date(sel.period, data.today)}")
 st.markdown("Rapporten har en sammanfattning, ett avsnitt per målområde (status, framsteg, analys och försenade "
             "aktiviteter), indikatorerna med mål och utveckling, och inrapporteringen. Den visar samma siffror som "
-            "Översikten och gäller hela kommunen: förvaltnings- och målområdesfiltren används inte här.")
+            "Översikten och gäller hela kommunen: förvaltnings- och målområdesfiltren används inte här. "
+            "PDF-filen är arkivbeständig (PDF/A) och tillgänglig för skärmläsare, med Excel-underlaget bifogat.")
 for col, fmt in zip(st.columns(3, gap="large"), ui.report.FORMATS):
     with col:
         ui.report.download(data, sel.period, fmt)
-st.caption("Samma rapport från kommandoraden:")
-st.code(f"python -m naringsdash report --period {sel.period} --format pdf --out {report.file_name(sel.period, 'pdf')}",
-        language=None)

@@ -1,6 +1,6 @@
 """Mötesläge, the analysis text and the report page through Streamlit's AppTest on real DuckDB files: every slide of
 the demo data, next/previous in step with the URL, deep links, the kiosk display without navigation, the editor only
-for an admin, and the report as a download (Excel only: the PDF and Word documents draw charts for 15–20 s and are
+for an admin, and the report as a download built in the worker process (Excel here; the PDF and Word documents are
 tested in test_report.py)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import streamlit as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from naringsdash import analysis, auth, config, demo, report, ui
+from naringsdash import analysis, auth, config, demo, ui
 from naringsdash.store import queries
 from naringsdash.ui import slides as ui_slides
 
@@ -303,28 +303,47 @@ def test_demo_analyses_are_seeded_once_and_never_over_a_real_one(db):
 
 
 def test_report_page_builds_the_excel_file_on_request(demo_db, monkeypatch):
-    built: list[tuple[str, str, bytes]] = []
-    real = report.build
+    """The page builds in the worker process (python -m naringsdash report) with a progress bar, then offers it."""
+    from naringsdash.ui import report as ui_report
 
-    def spy(period, fmt, db=None, today=None, **kw):
-        data = real(period, fmt, db, today, **kw)
+    built: list[tuple[str, str, bytes]] = []
+    steps: list[float] = []
+    real = ui_report.run_worker
+
+    def spy(period, fmt, db, today, on_progress):
+        data = real(period, fmt, db, today, lambda f, what: (steps.append(f), on_progress(f, what)))
         built.append((period, fmt, data))
         return data
 
-    monkeypatch.setattr(report, "build", spy)
+    monkeypatch.setattr(ui_report, "run_worker", spy)
     at = open_page("pages/rapport.py", period="2025-T3")
     no_exception(at)
     assert at.title[0].value == "Rapport till kommunstyrelsen"
-    assert [b.label for b in at.button] == ["Skapa PDF", "Skapa Excel", "Skapa Word"]
+    assert [b.label for b in at.button] == ["Skapa PDF", "Skapa Word", "Skapa Excel"]
     assert not at.get("download_button") and not built           # nothing is built before it is asked for
+    assert not at.code                                           # no command line for the politicians
     at.button(key="rapport_skapa_xlsx").click().run()
     no_exception(at)
     assert [b.label for b in at.get("download_button")] == ["Ladda ner Excel"]
     assert [(p, f) for p, f, _ in built] == [("2025-T3", "xlsx")]
+    assert steps[-1] == 1.0 and steps == sorted(steps)
     wb = load_workbook(io.BytesIO(built[0][2]))
     assert wb["Försenade"].max_row - 1 == len(queries.overdue("2025-T3", demo_db))
     at.run()                                                     # the file stays offered, from the cache
     assert [b.label for b in at.get("download_button")] == ["Ladda ner Excel"] and len(built) == 1
+
+
+def test_report_page_shows_a_worker_failure_in_swedish(demo_db, monkeypatch):
+    from naringsdash.ui import report as ui_report
+
+    def broken(*args):
+        raise ui_report.WorkerError("exit code 1")
+
+    monkeypatch.setattr(ui_report, "run_worker", broken)
+    at = open_page("pages/rapport.py", period="2025-T2")
+    at.button(key="rapport_skapa_pdf").click().run()
+    no_exception(at)
+    assert "PDF kunde inte skapas just nu" in at.error[0].value and not at.get("download_button")
 
 
 def test_slide_tables_are_plain_text_on_one_line_per_row(demo_db, tmp_path):

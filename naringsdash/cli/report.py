@@ -1,7 +1,14 @@
-"""``python -m naringsdash report --period P --format pdf|xlsx|docx --out FILE``: the report to kommunstyrelsen."""
+"""The ``report`` command: ``python -m naringsdash report --period P --format pdf|xlsx|docx --out FILE``.
+
+Also the Rapport page's worker: with ``--progress`` it prints one line per step on standard output,
+``progress <fraction> <what>``, so the page can show a bar while the report is built in this separate process
+(the server's memory stays where it was). ``--today`` (ISO date) fixes the day the report counts from.
+"""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -9,6 +16,10 @@ from .. import config
 from ..report import FORMATS, ReportError, build
 from ..store import queries
 from .args import UsageError, _arg, _period
+
+
+def _progress(fraction: float, what: str) -> None:
+    print(f"progress {fraction:.2f} {what}", flush=True)
 
 
 def cmd_report(args) -> int:
@@ -21,13 +32,16 @@ def cmd_report(args) -> int:
         raise UsageError(f"Ange --format pdf, xlsx eller docx (fick {fmt or 'inget'}).")
     timings: dict = {}
     try:
-        data = build(period, fmt, args.db, timings=timings)
+        data = build(period, fmt, args.db, args.today, timings=timings,
+                     progress=_progress if args.progress else None)
     except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     out = Path(args.out)
     try:
-        out.write_bytes(data)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(out)  # a reader of --out never sees half a file
     except OSError as exc:
         print(f"Kunde inte skriva {out}: {exc.strerror or exc}.", file=sys.stderr)
         return 1
@@ -36,10 +50,19 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"Okänt datum: {value!r} (ÅÅÅÅ-MM-DD).") from None
+
+
 def register(subparsers, common) -> None:
-    """The ``report`` command."""
+    """The ``report`` command (hook called by ``cli.build_parser``)."""
     rep = subparsers.add_parser("report", parents=[common], help="rapport till kommunstyrelsen (pdf, xlsx, docx)")
     rep.add_argument("--period", type=_arg(_period), help="standard: den senaste perioden med data")
     rep.add_argument("--format", choices=FORMATS, help="standard: filändelsen i --out")
     rep.add_argument("--out", required=True, help="filen som skrivs")
+    rep.add_argument("--progress", action="store_true", help="skriv förloppet på standard ut (för appen)")
+    rep.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
     rep.set_defaults(func=cmd_report)

@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from .. import analysis, auth
-from ..report import BEDOMNING_COLORS
-from ..report_text import analysis_byline, when
+from ..report.data import BEDOMNING_COLORS
+from ..report.text import analysis_byline, when
 from . import common as ui
 from .nav import current_user
 

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import config, figures
-from ..report_text import change, target_text
+from ..report.text import change, target_text
 from . import analysis as ui_analysis
 from . import common as ui
 

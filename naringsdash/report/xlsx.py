@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import export
-from .report import TITLE, ReportData
-from .wording import LABELS, RIKTNING
+from .. import export
+from ..wording import LABELS, RIKTNING
+from .data import TITLE, ReportData
 
 
 def _labelled(df: pd.DataFrame, columns: list[str], d: ReportData) -> pd.DataFrame:

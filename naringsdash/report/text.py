@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .report import RIKTNING, ReportData, Section
-from .wording import format_number
+from ..wording import format_number
+from .data import RIKTNING, ReportData, Section
 
 
 def num(value: object, decimals: int | None = None, unit: str = "") -> str:
@@ -117,3 +117,68 @@ def indicator_sentence(r) -> str:
 def indicator_meta(r) -> str:
     return " · ".join([f"Målområde {r.malomrade}" if pd.notna(r.malomrade) else "Inget målområde",
                        RIKTNING.get(r.riktning, str(r.riktning)), target_text(r), f"Källa: {r.kalla or 'okänd'}"])
+
+
+# --- The executive summary ------------------------------------------------------------------------------
+
+MAX_POINTS = 5
+
+
+def _names(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def going_well(d: ReportData) -> list[str]:
+    """"Det här går bra": short factual points, the strongest first."""
+    out: list[str] = []
+    green = [s for s in d.sections if s.analysis is not None and s.analysis["bedomning"] == "Grön"]
+    if green:
+        out.append(f"{_names([f'{s.nr}. {s.name}' for s in green])} bedöms som "
+                   f"{'grönt' if len(green) == 1 else 'gröna'}: arbetet går enligt plan.")
+    if d.before is not None and d.now["andel_klara"] > d.before["andel_klara"]:
+        out.append(f"Andelen klara aktiviteter har ökat från {num(d.before['andel_klara'], 1, '%')} till "
+                   f"{num(d.now['andel_klara'], 1, '%')} sedan {d.previous_label}.")
+    on_time = [s for s in d.sections if s.now is not None and int(s.now["forsenade"]) == 0]
+    if on_time:
+        out.append(f"Inga försenade aktiviteter i {_names([f'målområde {s.nr}' for s in on_time])}.")
+    if len(d.reporting) and d.reported == len(d.reporting):
+        out.append(f"Alla {len(d.reporting)} förvaltningar har lämnat uppföljning för perioden.")
+    better = d.changes[d.changes["bedomning"] == "förbättring"] if not d.changes.empty else d.changes
+    if len(better):
+        out.append(f"{len(better)} av {len(d.changes)} indikatorer har utvecklats i önskad riktning, bland annat "
+                   f"{_names(list(better['indikator'].astype(str).head(2)))}.")
+    return out[:MAX_POINTS] or ["Inget sticker ut positivt i perioden; se avsnitten per målområde."]
+
+
+def needs_decision(d: ReportData) -> list[str]:
+    """"Det här kräver beslut": what kommunstyrelsen may need to act on."""
+    out: list[str] = []
+    red = [s for s in d.sections if s.analysis is not None and s.analysis["bedomning"] == "Röd"]
+    for s in red:
+        out.append(f"Målområde {s.nr}. {s.name} bedöms som rött: {first_sentence(s.analysis['text'])}")
+    late = [s for s in d.sections if s.now is not None and int(s.now["forsenade"]) > 0]
+    if late:
+        worst = max(late, key=lambda s: int(s.now["forsenade"]))
+        out.append(f"{num(d.now['forsenade'])} aktiviteter är försenade, flest i målområde {worst.nr}. "
+                   f"{worst.name} ({num(worst.now['forsenade'])}).")
+    missing = d.reporting[~d.reporting["rapporterat"]]
+    if not missing.empty:
+        out.append("Uppföljning saknas från " + _names(list(missing["forvaltning_namn"].astype(str))) + ".")
+    worse = d.changes[d.changes["bedomning"] == "försämring"] if not d.changes.empty else d.changes
+    if len(worse):
+        out.append(f"{len(worse)} av {len(d.changes)} indikatorer har utvecklats åt fel håll, bland annat "
+                   f"{_names(list(worse['indikator'].astype(str).head(2)))}.")
+    unassessed = [s for s in d.sections if s.analysis is None]
+    if unassessed:
+        out.append(f"Bedömning och analys saknas för {_names([f'målområde {s.nr}' for s in unassessed])}.")
+    return out[:MAX_POINTS] or ["Inget i uppföljningen kräver beslut av kommunstyrelsen den här perioden."]
+
+
+def first_sentence(text: object, limit: int = 160) -> str:
+    """The first sentence of a user's analysis (whole words, at most ``limit`` characters)."""
+    s = " ".join(str(text or "").split())
+    cut = next((i + 1 for i, c in enumerate(s) if c in ".!?" and (i + 1 == len(s) or s[i + 1] == " ")), len(s))
+    s = s[:cut]
+    if len(s) > limit:
+        s = s[:limit].rsplit(" ", 1)[0] + " …"
+    return s if s.endswith((".", "!", "?", "…")) else s + "."

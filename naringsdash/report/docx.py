@@ -12,9 +12,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from . import report as r
-from . import report_text as t
-from .report_charts import Rendered
+from . import data as r
+from . import text as t
 
 NAVY = RGBColor(0x1F, 0x4E, 0x79)
 TEXT_W = Cm(17)
@@ -82,10 +81,14 @@ def table(doc, header: list[str], rows: list[list], widths_cm: list[float], righ
     return t
 
 
-def picture(doc, images: Rendered, key: str, what: str) -> None:
+def picture(doc, images: dict[str, bytes | None], key: str, what: str, alt: dict[str, str] | None = None) -> None:
+    """The chart's PNG at the text width (half of it for an indicator), with its text alternative as the
+    picture's description (Word's alt text)."""
     png = images.get(key)
     if png:
-        doc.add_picture(io.BytesIO(png), width=TEXT_W)
+        shape = doc.add_picture(io.BytesIO(png), width=TEXT_W if not key.startswith("indikator_") else Cm(11))
+        if alt and key in alt:
+            shape._inline.docPr.set("descr", alt[key])
     else:
         p = doc.add_paragraph()
         p.add_run(f"Diagrammet ({what}) kunde inte skapas när rapporten togs fram; siffrorna finns i tabellen.") \
@@ -114,7 +117,8 @@ def _page_break(doc) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
+def docx_bytes(d: r.ReportData, images: dict[str, bytes | None], alt: dict[str, str] | None = None) -> bytes:
+    """The Word document; ``images``: PNG per chart key (None: a note in its place), ``alt``: text alternatives."""
     doc = Document()
     _setup(doc, d)
     doc.add_paragraph(d.kommun).runs[0].bold = True
@@ -126,6 +130,10 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
     _page_break(doc)
 
     doc.add_heading("Sammanfattning", level=1)
+    for heading, points in (("Det här går bra", t.going_well(d)), ("Det här kräver beslut", t.needs_decision(d))):
+        doc.add_heading(heading, level=2)
+        for point in points:
+            doc.add_paragraph(_text(point), style="List Bullet")
     table(doc, ["", "Värde", f"Sedan {d.previous_label}"], [list(k) for k in t.key_figures(d)], [5, 4, 6],
           right={1, 2})
     for line in t.summary_text(d):
@@ -144,10 +152,10 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
           right={1, 2, 3}, fills=fills)
     if "oversikt" in images:
         doc.add_heading("Status per målområde", level=2)
-        picture(doc, images, "oversikt", "status per målområde")
+        picture(doc, images, "oversikt", "status per målområde", alt)
     if "trend" in images:
         doc.add_heading("Andel klara över tid", level=2)
-        picture(doc, images, "trend", "andel klara över tid")
+        picture(doc, images, "trend", "andel klara över tid", alt)
 
     for s in d.sections:
         _page_break(doc)
@@ -173,7 +181,7 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
             doc.add_paragraph(t.analysis_byline(a)).runs[0].italic = True
         if f"malomrade_{s.nr}" in images:
             doc.add_heading("Statusfördelning", level=2)
-            picture(doc, images, f"malomrade_{s.nr}", f"statusfördelning för målområde {s.nr}")
+            picture(doc, images, f"malomrade_{s.nr}", f"statusfördelning för målområde {s.nr}", alt)
         doc.add_heading(f"Försenade aktiviteter ({len(s.overdue)})", level=2)
         if s.overdue.empty:
             doc.add_paragraph("Inga försenade aktiviteter i målområdet.")
@@ -201,7 +209,7 @@ def docx_bytes(d: r.ReportData, images: Rendered) -> bytes:
             sentence = doc.add_paragraph(t.indicator_sentence(x))
             meta.paragraph_format.keep_with_next = sentence.paragraph_format.keep_with_next = True
             if f"indikator_{i}" in images:
-                picture(doc, images, f"indikator_{i}", _text(x.indikator))
+                picture(doc, images, f"indikator_{i}", _text(x.indikator), alt)
 
     _page_break(doc)
     doc.add_heading("Inrapportering", level=1)
