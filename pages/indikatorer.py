@@ -4,7 +4,7 @@ data has them, with its target, the change since the year before, and its source
 import pandas as pd
 import streamlit as st
 
-from naringsdash import figures, ui
+from naringsdash import figures, ui, wording
 
 PER_PAGE = 6
 
@@ -28,36 +28,27 @@ ui.table(changes, ["indikator", "malomrade", "ar", "varde", "foregaende_ar", "fo
                    "forandring_procent", "bedomning", "enhet", "riktning"])
 
 
-def change_unit(enhet) -> str:
-    """A change in a share is in percentage points."""
-    return " procentenheter" if enhet in ("%", "procent") else f" {enhet}" if enhet else ""
-
-
 def sentence(r) -> str:
-    """The latest value and its change in words, e.g. "2025: 133 placering, förbättring med 8 placering (-5,7 %)"."""
-    unit = f" {r.enhet}" if r.enhet else ""
-    text = f"{r.ar}: {ui.number(r.varde)}{unit}"
-    if pd.isna(r.foregaende):
-        return text + "."
-    pct = f" ({ui.delta(r.forandring_procent, 1, ' %')})" if pd.notna(r.forandring_procent) else ""
-    return (f"{text}, {r.bedomning} med {ui.number(abs(r.forandring))}{change_unit(r.enhet)}{pct} jämfört med "
-            f"{int(r.foregaende_ar)}.")
+    """The latest value and its change in words (``wording.indicator_sentence``, as in the report), with the
+    change in percent of the earlier value where it says something."""
+    text = wording.indicator_sentence(r.ar, r.varde, r.enhet, r.riktning, r.foregaende, r.foregaende_ar)
+    if pd.notna(r.foregaende) and pd.notna(r.forandring_procent) and not wording.is_share(r.enhet) \
+            and not wording.is_ranking(r.enhet) and r.forandring:
+        text = text[:-1] + f" ({wording.change(r.forandring_procent, 1, '%')})."
+    return text
 
 
 def compared(r, wide: pd.DataFrame) -> str:
     """The comparison series in the latest year, e.g. "Samma år: Riket 8,2 %, Liknande kommuner 7,7 %."."""
     row = wide[wide["ar"] == r.ar]
-    unit = f" {r.enhet}" if r.enhet else ""
     others = [c for c in wide.columns if c not in ("ar", figures.OWN_SERIES)]
-    parts = [f"{serie} {ui.number(row[serie].iloc[0])}{unit}" for serie in others
+    parts = [f"{serie} {wording.value_with_unit(row[serie].iloc[0], r.enhet)}" for serie in others
              if not row.empty and pd.notna(row[serie].iloc[0])]
     return f" Samma år: {', '.join(parts)}." if parts else ""
 
 
 def target(r) -> str:
-    if pd.isna(r.malvarde):
-        return "Inget målvärde angivet"
-    return f"Mål: {ui.number(r.malvarde)}" + (f" till {int(r.malar)}" if pd.notna(r.malar) else "")
+    return wording.target(r.malvarde, r.malar)
 
 
 def source(r, fetched: pd.DataFrame | None) -> str:

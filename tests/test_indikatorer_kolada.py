@@ -85,8 +85,8 @@ def test_lower_is_better_kpi_falling_is_an_improvement(synced):
     assert row["Riktning"] == "Lägre är bättre"
     # In words under the heading: a change in a share is in percentage points, and riket's value is named.
     assert section(at, ARBETSLOSHET)["sentence"] == (
-        "2024: 7,6 %, förbättring med 0,4 procentenheter (-5,0 %) jämfört med 2023. "
-        "Samma år: Riket 8,2 %, Liknande kommuner 7,7 %.")
+        "2024: 7,6\u00a0%, förbättring med 0,4 procentenheter sedan 2023. "
+        "Samma år: Riket 8,2\u00a0%, Liknande kommuner 7,7\u00a0%.")  # a share changes in procentenheter only
     # Higher is better and it fell: a deterioration.
     at = open_page("pages/indikatorer.py", malomrade="4")
     assert at.dataframe[0].value.set_index("Indikator").loc[NYSTARTADE, "Bedömning"] == "försämring"

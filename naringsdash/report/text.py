@@ -5,44 +5,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..wording import format_number
+from .. import wording
 from .data import RIKTNING, ReportData, Section
 
-
-def num(value: object, decimals: int | None = None, unit: str = "") -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    return format_number(value, decimals) + (f"\u00a0{unit}" if unit else "")
-
-
-def change(value: object, decimals: int | None = None, unit: str = "") -> str:
-    """A signed change: +3, −1,5 procentenheter, ±0."""
-    if value is None or pd.isna(value):
-        return ""
-    v = float(value)
-    sign = "+" if v > 0 else "−" if v < 0 else "±"
-    return sign + format_number(abs(v), decimals) + (f" {unit}" if unit else "")
-
-
-def when(value: object) -> str:
-    """A timestamp as 2025-06-30 10:15 (a date alone as 2025-06-30)."""
-    if value is None or pd.isna(value):
-        return ""
-    ts = pd.Timestamp(value)
-    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
+# The report speaks with the dashboard's words: every number, change and date comes from ``wording``.
+num = wording.number
+change = wording.change
+when = wording.date
 
 
 def key_figures(d: ReportData) -> list[tuple[str, str, str]]:
-    """(label, value, change since the previous period) for the summary."""
-    b, n = d.before, d.now
-    diff = (lambda col: change(n[col] - b[col])) if b is not None else (lambda col: "")
-    total = len(d.reporting)
-    rows = [("Aktiviteter", num(n["antal"]), diff("antal")),
-            ("Andel klara", num(n["andel_klara"], 1, "%"),
-             change(n["andel_klara"] - b["andel_klara"], 1, "procentenheter") if b is not None else ""),
-            ("Försenade", num(n["forsenade"]), diff("forsenade")),
-            ("Har rapporterat", f"{d.reported} av {total}", "")]
-    return rows
+    """(label, value, change since the previous period) for the summary: the dashboard's key figures."""
+    rows = [(label, value, diff) for label, value, diff, _ in wording.key_figures(d.now, d.before)
+            if label != "Snitt andel klart"]
+    return rows + [("Har rapporterat", f"{d.reported} av {len(d.reporting)}", "")]
 
 
 def summary_text(d: ReportData) -> list[str]:
@@ -98,20 +74,14 @@ def analysis_byline(a: pd.Series) -> str:
 
 
 def target_text(r) -> str:
-    if r.malvarde is None or pd.isna(r.malvarde):
-        return "Inget målvärde angivet"
-    return f"Mål: {num(r.malvarde)}" + (f" till {int(r.malar)}" if r.malar is not None and pd.notna(r.malar) else "")
+    """"Mål: 100 till 2030" (``wording.target``)."""
+    return wording.target(r.malvarde, r.malar)
 
 
 def indicator_sentence(r) -> str:
-    unit = f" {r.enhet}" if r.enhet else ""
-    text = f"{int(r.ar)}: {num(r.varde)}{unit}"
-    if r.foregaende is None or pd.isna(r.foregaende):
-        return text + "."
-    pct = f" ({change(r.forandring_procent, 1, '%')})" if pd.notna(r.forandring_procent) else ""
-    if r.bedomning == "oförändrad":
-        return f"{text}, oförändrat jämfört med {int(r.foregaende_ar)}."
-    return f"{text}, {r.bedomning} med {num(abs(r.forandring))}{unit}{pct} jämfört med {int(r.foregaende_ar)}."
+    """The latest value and its change after the indicator's direction (``wording.indicator_sentence``): the same
+    sentence as on the Indikatorer page, with percentage points for shares and placeringar for rankings."""
+    return wording.indicator_sentence(r.ar, r.varde, r.enhet, r.riktning, r.foregaende, r.foregaende_ar)
 
 
 def indicator_meta(r) -> str:
