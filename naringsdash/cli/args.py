@@ -57,3 +57,18 @@ def _arg(fn):
     return parse
 
 
+
+
+def print_outcome(res, dry_run: bool, saved: str, what: str = "rader") -> None:
+    """One line per file (OK/FEL), then its errors and warnings; shared by ``import`` and ``plan import``."""
+    if res.ok:
+        done = "kontrollerad (inget sparat)" if dry_run else (
+            f"identisk med nuvarande version {saved}, ingen ny version" if res.identical else saved)
+        print(f"OK  {res.file}: {res.rows} {what}, {done}.")
+    else:
+        print(f"FEL {res.file}: {len(res.errors)} fel, ingenting sparat.")
+    for e in res.errors:
+        print(f"  fel: {e}")
+    for w in res.warnings:
+        if w.code != "identical":
+            print(f"  varning: {w}")

@@ -11,7 +11,7 @@ from ..errors import UserError
 from ..ingest.codes import issue
 from ..store import queries
 from . import kolada, plan, report, users
-from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period
+from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, print_outcome
 
 
 def cmd_import(args) -> int:
@@ -31,18 +31,8 @@ def cmd_import(args) -> int:
 
 
 def _print_human(res: ingest.ImportResult, dry_run: bool) -> None:
-    if res.ok:
-        what = "kontrollerad (inget sparat)" if dry_run else (
-            f"identisk med nuvarande version {res.upload_id}, ingen ny version" if res.identical
-            else f"sparad som uppladdning {res.upload_id}")
-        print(f"OK  {res.file}: {res.rows} rader, {what}.")
-    else:
-        print(f"FEL {res.file}: {len(res.errors)} fel, ingenting sparat.")
-    for e in res.errors:
-        print(f"  fel: {e}")
-    for w in res.warnings:
-        if w.code != "identical":
-            print(f"  varning: {w}")
+    saved = res.upload_id if res.identical else f"sparad som uppladdning {res.upload_id}"
+    print_outcome(res, dry_run, saved)
 
 
 def cmd_export(args) -> int:

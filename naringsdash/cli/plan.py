@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import export, plan, store
 from ..config import load_reference
 from ..plan.sheet import plan_workbook_bytes
+from .args import print_outcome
 
 
 def _year(value: str) -> int:
@@ -48,18 +49,8 @@ def cmd_import(args) -> int:
 
 
 def print_result(res: plan.PlanResult, dry_run: bool = False) -> None:
-    if res.ok:
-        what = "kontrollerad (inget sparat)" if dry_run else (
-            f"identisk med nuvarande version {res.plan_id}, ingen ny version" if res.identical
-            else f"sparad som version {res.plan_id}")
-        print(f"OK  {res.file}: handlingsplan {res.year}, {res.rows} aktiviteter, {what}.")
-    else:
-        print(f"FEL {res.file}: {len(res.errors)} fel, ingenting sparat.")
-    for e in res.errors:
-        print(f"  fel: {e}")
-    for w in res.warnings:
-        if w.code != "identical":
-            print(f"  varning: {w}")
+    saved = res.plan_id if res.identical else f"sparad som version {res.plan_id}"
+    print_outcome(res, dry_run, saved, f"aktiviteter i handlingsplan {res.year}")
 
 
 def cmd_export(args) -> int:
