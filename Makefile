@@ -28,6 +28,7 @@ reportlibs:
 	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libcairo.so.2 && fc-list | grep -qi "Liberation Sans"; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fontconfig fonts-liberation fonts-dejavu-core >/dev/null; }
 
 test: $(VENV)/.dev chromium reportlibs
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: $(VENV)/.app
