@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from . import store
+from . import audit, store
 from .config import Reference, load_reference
 from .text import format_number
 
@@ -425,6 +425,8 @@ def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None 
                 file_name=f"kolada-{fetched_at:%Y-%m-%d}.json", data=payload, activities=[], indicators=rows,
                 uploaded_at=fetched_at)
             _mark_checked(con, fetched_at)
+            if not identical:
+                audit.record(con, user, "upload_saved", f"uppladdning {upload_id}", f"kolada, {len(rows)} värden")
     except store.DatabaseBusy as exc:
         result.message = f"{exc} {UNCHANGED}"
         return result

@@ -73,13 +73,29 @@ def reference() -> config.Reference:
 
 
 def current_user() -> auth.User | None:
-    """The logged-in user (set by the login page), else the anonymous läsare when the settings allow it."""
-    user = st.session_state.get("user")
-    if isinstance(user, auth.User):
-        return user
-    from .ui_auth import sso_user  # back from st.login (single sign-on); ui_auth imports this module
+    """The logged-in user (set by the login page) as the account is stored now, else the anonymous läsare when
+    the settings allow it. A session whose account was removed or got a new password is signed out here."""
+    from .ui_auth import revalidate, sso_user  # ui_auth imports this module
 
+    user = revalidate()
+    if user is not None:
+        return user
     return sso_user() or (auth.ANONYMOUS if reference().setting("anonyma_lasare", False) else None)
+
+
+def guarded(produce, action: str = "view", forvaltning: str | None = None):
+    """The ``data`` callable for a download button: when clicked (which may be long after the page ran, and
+    runs without a page run) it first checks that the session may still ``action`` (the account as stored now,
+    or the setting ``anonyma_lasare`` for a visitor), and only then produces the bytes."""
+    user = st.session_state.get("user")
+    user = user if isinstance(user, auth.User) else None
+
+    def data():
+        if not auth.allowed_now(user, action, forvaltning):
+            raise auth.PermissionDenied(action)
+        return produce()
+
+    return data
 
 
 def may_open(user: auth.User | None, action: str | None) -> bool:
@@ -404,10 +420,11 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
 def downloads(df: pd.DataFrame, columns: list[str], name: str, title: str) -> None:
     """Excel and CSV of the table on screen (Swedish headers); formulas neutralised by export.*; built on click."""
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button("Ladda ner Excel", data=lambda: export.xlsx_bytes({title: frame(df, columns)}, title=title),
+    left.download_button("Ladda ner Excel",
+                         data=guarded(lambda: export.xlsx_bytes({title: frame(df, columns)}, title=title)),
                          file_name=f"{name}.xlsx", icon=":material/download:", on_click="ignore",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    right.download_button("Ladda ner CSV", data=lambda: export.people_csv(frame(df, columns)),
+    right.download_button("Ladda ner CSV", data=guarded(lambda: export.people_csv(frame(df, columns))),
                           file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
 
 

@@ -8,11 +8,13 @@ a package function that checks the named action again right before it writes (``
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from . import auth, config, ingest, store, ui
+from . import audit, auth, config, ingest, store, ui
 
 USER = "user"  # st.session_state[USER]: the signed-in auth.User
 _DENIED = "_sso_nekad"  # an SSO e-mail that maps to no user (okanda_sso = "ingen")
@@ -31,6 +33,39 @@ def _demo_accounts(db: str, demo_on: bool) -> list[str]:
 def demo_accounts() -> None:
     """Demo accounts exist exactly in demo mode: checked once per process and database (and demo setting)."""
     _demo_accounts(str(config.db_path()), bool(auth.demo_credentials(ui.reference())))
+
+
+ENDED = ("Du har loggats ut: kontot har tagits bort, fått nytt lösenord eller ändrats sedan du loggade in. "
+         "Logga in igen.")
+
+
+def revalidate() -> auth.User | None:
+    """The session's signed-in user as the account is stored now (a changed role or förvaltningar is taken
+    over at once); a session whose account is gone or has a new password is signed out, with a message."""
+    user = signed_in()
+    if user is None:
+        return None
+    try:
+        now = auth.session_user(user)
+    except store.DatabaseBusy as exc:
+        st.error(str(exc), icon=":material/hourglass_top:")
+        st.stop()
+    if now is None:
+        sign_out(keep_sso=True)
+        audit.log(user.username, "session_ended", user.username, "inloggningen gäller inte längre")
+        st.warning(ENDED, icon=":material/logout:")
+        return None
+    if now != user:  # a new role, förvaltningar, name or e-mail
+        st.session_state[USER] = now
+    return now
+
+
+def client_address() -> str | None:
+    """The visitor's address as Streamlit sees it (None on the server's own machine and in tests)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # no client context (a test runner)
+        return None
 
 
 def signed_in() -> auth.User | None:
@@ -63,7 +98,10 @@ def sso_user() -> auth.User | None:
     if user is None:
         st.session_state[_DENIED] = email
         return None
+    user = replace(user, via="sso")
     st.session_state[USER] = user
+    where = client_address()
+    audit.log(user.username, "login_ok", user.username, f"adress {where or 'okänd'}, kommunens konto ({email})")
     return user
 
 
@@ -97,8 +135,8 @@ def sso_denied() -> str | None:
 def sign_in(username: str, password: str) -> str | None:
     """Sign in with a local account: None when signed in, else the Swedish message for the form."""
     try:
-        user = auth.authenticate(username, password)
-    except (auth.AccountLocked, store.DatabaseBusy) as exc:
+        user = auth.authenticate(username, password, address=client_address())
+    except (auth.LoginThrottled, store.DatabaseBusy) as exc:
         return str(exc)
     if user is None:
         return auth.LOGIN_FAILED
@@ -106,9 +144,10 @@ def sign_in(username: str, password: str) -> str | None:
     return None
 
 
-def sign_out() -> None:
-    """Forget the session's user (and end the single sign-on, which starts a new session)."""
-    sso = _sso_logged_in()
+def sign_out(keep_sso: bool = False) -> None:
+    """Forget the session's user (and end the single sign-on, which starts a new session, unless
+    ``keep_sso``: an account that ended is mapped again from the e-mail, or denied)."""
+    sso = _sso_logged_in() and not keep_sso
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if sso:

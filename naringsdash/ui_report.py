@@ -39,6 +39,6 @@ def download(d: ui.Data, period: str, fmt: str) -> None:
                 return
             status.update(label=f"{label} för {config.period_label(period)} är klar.", state="complete")
         built.add(key)
-    st.download_button(f"Ladda ner {label}", data=_build(period, fmt, d.db, d.version, d.today),
+    st.download_button(f"Ladda ner {label}", data=ui.guarded(lambda: _build(period, fmt, d.db, d.version, d.today)),
                        file_name=report.file_name(period, fmt), mime=report.MEDIA_TYPES[fmt], icon=":material/download:",
                        type="primary", on_click="ignore", key=f"rapport_ladda_{fmt}")

@@ -34,11 +34,6 @@ ROLES = {  # role → (session user, anonyma_lasare, the pages it may open)
 
 
 @pytest.fixture(autouse=True)
-def _cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
-
-
-@pytest.fixture(autouse=True)
 def _accounts(request):
     """On the demo database, the session users of ROLES exist in the users table (pages re-read the role)."""
     if "demo_db" in request.fixturenames:

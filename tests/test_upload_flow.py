@@ -24,7 +24,6 @@ IND_HEADERS = ["Indikator", "Målområde", "Enhet", "Riktning", "Målvärde", "M
 @pytest.fixture(autouse=True)
 def accounts(demo_db, monkeypatch):
     """Rita and Ada exist in the users table (writes check the stored role, not the session's copy)."""
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
     auth.add_user(RITA.username, RITA.role, None, RITA.forvaltningar, RITA.display_name, db=demo_db)
     auth.add_user(ADA.username, ADA.role, None, (), ADA.display_name, db=demo_db)
 
