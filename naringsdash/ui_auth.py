@@ -8,6 +8,7 @@ a package function that checks the named action again right before it writes (``
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import replace
 
 import pandas as pd
@@ -63,8 +64,9 @@ def revalidate() -> auth.User | None:
 def client_address() -> str | None:
     """The visitor's address as Streamlit sees it (None on the server's own machine and in tests)."""
     try:
-        return st.context.ip_address
-    except Exception:  # no client context (a test runner)
+        address = st.context.ip_address
+        return str(ipaddress.ip_address(address)) if isinstance(address, str) else None
+    except Exception:  # no client context (a test runner), not an address
         return None
 
 
