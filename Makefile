@@ -32,3 +32,4 @@ demo: $(VENV)/.app
 bench: $(VENV)/.dev
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/login.py

@@ -62,6 +62,11 @@ def throttle_wait(con, username: str, address: str | None, now: dt.datetime) -> 
     return max(0.0, (last - now).total_seconds() + delay_after(int(failures)))
 
 
+def first_refusal(con, username: str, address: str | None) -> bool:
+    """Is this the first refused attempt during the current delay (the one worth an audit row)?"""
+    return store.first(con.execute(store.sql("login_throttle_report"), _key(username, address))) is not None
+
+
 def record_failure(con, username: str, address: str | None, now: dt.datetime) -> int:
     """Count one failed login → failures in a row for this user name and address."""
     failures = store.first(con.execute(store.sql("login_throttle_fail"),

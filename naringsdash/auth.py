@@ -182,7 +182,8 @@ def authenticate(username: str, password: str, db=None, now: dt.datetime | None 
     with store.connect(db) as con:
         wait = access.throttle_wait(con, name, address, now)
         if wait > 0:
-            audit.record(con, name, "login_throttled", name, f"{where}, vänta {wait:.0f} s", now)
+            if access.first_refusal(con, name, address):  # one audit row per delay, however often it is tried
+                audit.record(con, name, "login_throttled", name, f"{where}, vänta {wait:.0f} s", now)
             raise LoginThrottled(wait)
         row = _get(con, name)
     usable = row is not None and row["password_hash"] and not (row["demo"] and not demo_on)

@@ -4,9 +4,6 @@ Throttling, the password policy and sessions that end are in test_access.py."""
 
 from __future__ import annotations
 
-import datetime as dt
-import subprocess
-import sys
 import tomllib
 
 import pytest
@@ -14,8 +11,6 @@ import pytest
 from conftest import ROOT
 from naringsdash import auth, config, store
 from naringsdash.auth import PermissionDenied, User, UserError
-
-T0 = dt.datetime(2025, 6, 30, 14, 0)
 
 
 def set_settings(**settings) -> None:

@@ -7,5 +7,6 @@ CREATE TABLE IF NOT EXISTS login_throttle (
     address VARCHAR NOT NULL,             -- '' when the address is not known
     failures INTEGER NOT NULL,
     last_failure TIMESTAMP NOT NULL,
+    reported INTEGER NOT NULL DEFAULT 0,  -- the failure count whose delay is already in the audit log
     PRIMARY KEY (username, address)
 );

@@ -1,0 +1,45 @@
+"""Benchmark: a failed login for an unknown user name against a wrong password for a real account.
+
+With the product's scrypt cost, alternating the two, each attempt from its own client address (so no delay
+applies). Prints the median wall time of each and the difference; issue 11 §4 measured a 25 ms gap before
+unknown user names did the same work. Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROUNDS = int(os.environ.get("ROUNDS", "20"))
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["NARINGSDASH_DB"] = str(tmp / "login.duckdb")
+    from naringsdash import auth, config
+
+    ref = config.load_reference()
+    ref.settings.update(demo=False)
+    config.save_reference(ref, tmp / "referens.toml")
+    os.environ["NARINGSDASH_CONFIG"] = str(tmp / "referens.toml")
+    auth.add_user("anna", "lasare", "Annas-riktiga-losenord-1")
+    times: dict[str, list[float]] = {"okänt användarnamn": [], "fel lösenord": []}
+    for i in range(ROUNDS):
+        for label, name in (("okänt användarnamn", "okand"), ("fel lösenord", "anna")):
+            start = time.perf_counter()
+            assert auth.authenticate(name, "fel-losenord", address=f"10.0.{i}.{len(name)}") is None
+            times[label].append(time.perf_counter() - start)
+    med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+    for k, v in med.items():
+        print(f"{k:20s} median {v:6.1f} ms  ({ROUNDS} försök)")
+    print(f"skillnad             {med['okänt användarnamn'] - med['fel lösenord']:+6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
