@@ -21,6 +21,7 @@ USER = "user"  # st.session_state[USER]: the signed-in auth.User
 _DENIED = "_sso_nekad"  # an SSO e-mail that maps to no user (okanda_sso = "ingen")
 _FLASH = "_meddelande"
 _CHECKED = "_kontrollerad"
+_CHECKED_RUN = "_konto_kontrollerat"  # (this run, the user): the account was checked in this run
 
 
 # --- Start-up and who is signed in -----------------------------------------------------
@@ -46,6 +47,10 @@ def revalidate() -> auth.User | None:
     user = signed_in()
     if user is None:
         return None
+    run = _this_run()
+    kept = st.session_state.get(_CHECKED_RUN)
+    if run is not None and kept is not None and kept[0] is run and kept[1] is user:
+        return user  # already checked in this run (app.py's menu, then the page's guard)
     try:
         now = auth.session_user(user)
     except store.DatabaseBusy as exc:
@@ -58,7 +63,17 @@ def revalidate() -> auth.User | None:
         return None
     if now != user:  # a new role, förvaltningar, name or e-mail
         st.session_state[USER] = now
-    return now
+    st.session_state[_CHECKED_RUN] = (run, st.session_state[USER])
+    return st.session_state[USER]
+
+
+def _this_run() -> object | None:
+    """An object that is new for every run of the script (Streamlit gives each run fresh cursors), so one check
+    of the account serves the whole run; None when there is no run (then every call checks)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "cursors", None) if ctx is not None else None
 
 
 def client_address() -> str | None:

@@ -353,3 +353,14 @@ def test_an_existing_database_upgrades(db, monkeypatch):
     with store.connect(db) as con:
         assert store.schema_version(con) == len(store.MIGRATIONS)
         assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'login_ok'").fetchone()[0] == 1
+
+
+def test_the_account_is_checked_once_per_run(accounts, monkeypatch):
+    """app.py's menu and the page's guard share one look-up of the account per run (each opens the database)."""
+    at = signed_in("lasse", "pages/forsenade.py")
+    calls = []
+    real = auth.session_user
+    monkeypatch.setattr(auth, "session_user", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at.run()
+    at.run()
+    assert len(calls) == 2
