@@ -58,7 +58,10 @@ def revalidate() -> auth.User | None:
         st.stop()
     if now is None:
         sign_out(keep_sso=True)
-        audit.log(user.username, "session_ended", user.username, "inloggningen gäller inte längre")
+        try:
+            audit.log(user.username, "session_ended", user.username, "inloggningen gäller inte längre")
+        except store.DatabaseBusy:  # the sign-out matters, the log row can be missing
+            pass
         st.warning(ENDED, icon=":material/logout:")
         return None
     if now != user:  # a new role, förvaltningar, name or e-mail
