@@ -40,3 +40,4 @@ bench: $(VENV)/.dev chromium reportlibs
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/login.py

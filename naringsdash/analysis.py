@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from . import auth, errors, store
+from . import audit, auth, errors, store
 from .config import Reference, load_reference, parse_period
 from .matching import norm
 
@@ -73,6 +73,7 @@ def save(malomrade: int | str, period: str, bedomning: str, text: str, user: aut
             "malomrade": nr, "period": p, "bedomning": word, "text": body, "user_name": user.label,
             "created_at": now or dt.datetime.now().replace(microsecond=0)}))[0]
         store.bump_data_version(con)
+        audit.record(con, user.username, "analysis_saved", f"målområde {nr} {p}", f"{word}, version {new_id}")
     return int(new_id), False
 
 

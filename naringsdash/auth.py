@@ -2,9 +2,12 @@
 
 The pages hide what a role may not do, but the package refuses it anyway:
 every page and every write calls ``can``/``require`` with a named action.
-Local accounts live in the ``users`` table (passwords hashed with scrypt, failed
-logins counted there so a lockout holds across processes); single sign-on maps an
-e-mail address to a user. The ``users`` command line is in ``users_cli.py``.
+Local accounts live in the ``users`` table (passwords hashed with scrypt; failed logins
+throttled per account and client address by ``access``); single sign-on maps an e-mail
+address to a user. A session keeps the password generation it signed in with, so a new
+password, a removed account or a changed role ends or narrows it at its next step
+(``session_user``, ``allowed_now``). Changes are written to the audit log (``audit``).
+The ``users`` command line is in ``users_cli.py``.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import pandas as pd
 
-from . import errors, store
+from . import access, audit, errors, store
 from .config import Reference, load_reference
 
 ROLES = ("lasare", "rapportor", "admin")
@@ -56,6 +59,10 @@ class User:
     forvaltningar: tuple[str, ...] = field(default_factory=tuple)
     display_name: str = ""
     email: str = ""
+    # How this session signed in ("losenord", "sso"; "" for a user built in code) and, for a password, the
+    # account's password generation then. Not part of equality: the same account is the same user.
+    via: str = field(default="", compare=False)
+    generation: int = field(default=0, compare=False)
 
     @property
     def label(self) -> str:
@@ -92,11 +99,12 @@ def anonymous_user(ref: Reference | None = None) -> User | None:
 
 # --- Passwords ----------------------------------------------------------------
 
-# scrypt cost: 2**15 × 8 × 128 bytes = 32 MiB and about 0,15 s per check on the server.
+# scrypt cost: 2**15 × 8 × 128 bytes = 32 MiB and about 0,15 s per check on the server. Module constants, so
+# the tests lower them (tests/conftest.py); the product never does.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 _SCRYPT_MAX = (2**20, 16, 4)  # refuse hashes that would cost more than this to check
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024
+MIN_PASSWORD_LENGTH = access.MIN_LENGTH
+MAX_PASSWORD_LENGTH = access.MAX_LENGTH
 
 
 def _b64(data: bytes) -> str:
@@ -141,58 +149,56 @@ def needs_rehash(stored: str) -> bool:
     return parsed is None or parsed[:3] != (SCRYPT_N, SCRYPT_R, SCRYPT_P)
 
 
-@cache
 def _dummy_hash() -> str:
-    """Checked against for unknown users so that a wrong user name takes as long as a wrong password."""
+    """Checked against for unknown users so that a wrong user name takes as long as a wrong password
+    (made with today's cost parameters, like every stored hash)."""
+    return _dummy_for(SCRYPT_N, SCRYPT_R, SCRYPT_P)
+
+
+@cache
+def _dummy_for(n: int, r: int, p: int) -> str:
     return hash_password(secrets.token_hex(16))
 
 
 # --- Sign-in with a local account ----------------------------------------------
 
-MAX_FAILED = 5
-LOCKOUT = dt.timedelta(minutes=5)
 LOGIN_FAILED = "Fel användarnamn eller lösenord."
+LoginThrottled = access.LoginThrottled
 
 
-class AccountLocked(errors.UserError):
-    """The account is locked for a while after repeated failed logins; the message is for the login form."""
+def authenticate(username: str, password: str, db=None, now: dt.datetime | None = None,
+                 address: str | None = None) -> User | None:
+    """The user for a correct user name and password, else None; raises LoginThrottled while this user name
+    must wait at this client address (``access``: growing delays per user name and address, no lockout).
 
-    def __init__(self, until: dt.datetime):
-        when = f"kl. {until:%H:%M}" if until.date() == dt.date.today() else f"{until:%Y-%m-%d kl. %H:%M}"
-        super().__init__(f"Kontot är tillfälligt låst efter {MAX_FAILED} misslyckade inloggningar. "
-                         f"Försök igen efter {when}.")
-        self.until = until
-
-
-def authenticate(username: str, password: str, db=None, now: dt.datetime | None = None) -> User | None:
-    """The user for a correct user name and password, else None; raises AccountLocked while locked.
-
-    Failures are counted in the table: after MAX_FAILED in a row the account is locked for LOCKOUT, and
-    the failure that reaches the limit already raises. Demo accounts sign in only while demo mode is on.
+    An unknown user name, an account without a password and a demo account outside demo mode take the same
+    path as a wrong password: the same scrypt work (a dummy hash with today's parameters), the same counting
+    and the same answer. Every attempt is written to the audit log.
     """
     now = now or dt.datetime.now()
     name = normalize_username(username)
+    where = f"adress {address}" if address else "adress okänd"
     demo_on = load_reference().options.demo
     with store.connect(db) as con:
+        wait = access.throttle_wait(con, name, address, now)
+        if wait > 0:
+            if access.first_refusal(con, name, address):  # one audit row per delay, however often it is tried
+                audit.record(con, name, "login_throttled", name, f"{where}, vänta {wait:.0f} s", now)
+            raise LoginThrottled(wait)
         row = _get(con, name)
+    usable = row is not None and row["password_hash"] and not (row["demo"] and not demo_on)
     # The slow KDF runs with the database released, so it never holds up another process.
-    if row is None or not row["password_hash"] or (row["demo"] and not demo_on):
-        verify_password(password, _dummy_hash())
-        return None
-    if row["locked_until"] is not None and row["locked_until"] > now:
-        raise AccountLocked(row["locked_until"])
-    if verify_password(password, row["password_hash"]):
-        new_hash = hash_password(password) if needs_rehash(row["password_hash"]) else None
-        with store.connect(db) as con:
-            con.execute(store.sql("users_login_ok"), {"username": name, "new_hash": new_hash})
-        return _user(row)
+    ok = verify_password(password, row["password_hash"] if usable else _dummy_hash()) and usable
+    new_hash = hash_password(password) if ok and needs_rehash(row["password_hash"]) else None
     with store.connect(db) as con:
-        _, locked_until = store.first(con.execute(store.sql("users_login_failed"), {
-            "username": name, "now": now, "max_failed": MAX_FAILED,
-            "lock_seconds": int(LOCKOUT.total_seconds())}))
-    if locked_until is not None:
-        raise AccountLocked(locked_until)
-    return None
+        if not ok:
+            failures = access.record_failure(con, name, address, now)
+            audit.record(con, name, "login_failed", name, f"{where}, {failures} i rad", now)
+            return None
+        con.execute(store.sql("users_login_ok"), {"username": name, "new_hash": new_hash})
+        access.clear_failures(con, name, address, now)
+        audit.record(con, name, "login_ok", name, f"{where}, lösenord", now)
+    return replace(_user(row), via="losenord", generation=row["password_generation"])
 
 
 # --- Users: validation and storage -----------------------------------------------
@@ -220,11 +226,15 @@ def _valid_username(username: object) -> str:
     return name
 
 
-def _valid_password(password: object) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Lösenordet måste vara minst {MIN_PASSWORD_LENGTH} tecken.")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise UserError(f"Lösenordet får vara högst {MAX_PASSWORD_LENGTH} tecken.")
+def _valid_password(password: object, username: str = "", demo: bool = False) -> str:
+    """The password policy (``access.password_problem``); a demo account keeps its published password."""
+    if demo:
+        if not isinstance(password, str) or not password:
+            raise UserError("Ett demokonto behöver ett lösenord.")
+        return password
+    problem = access.password_problem(password, username, [pw for _, pw, *_ in DEMO_ACCOUNTS])
+    if problem:
+        raise UserError(problem)
     return password
 
 
@@ -295,19 +305,53 @@ def get_user(username: str, db=None) -> User | None:
 
 def stored_user(user: User | None, db=None) -> User | None:
     """The user as the users table has it now (the role or förvaltningar may have changed since a session
-    signed in, or the account was removed); None for nobody, the anonymous läsare and unknown SSO addresses.
+    signed in, or the account was removed); None for nobody, the anonymous läsare and unknown SSO addresses,
+    and for a session that signed in with a password the account no longer has (a new password since).
     Writes check permissions against this, not against the copy kept in a session."""
-    return get_user(user.username, db) if user is not None else None
+    if user is None:
+        return None
+    with store.connect(db) as con:
+        row = _get(con, normalize_username(user.username))
+    if row is None or (user.via == "losenord" and row["password_generation"] != user.generation):
+        return None
+    if row["demo"] and not load_reference().options.demo:
+        return None
+    return replace(_user(row), via=user.via, generation=user.generation)
+
+
+def session_user(user: User | None, db=None) -> User | None:
+    """What a session signed in as ``user`` is now: the account as stored (role and förvaltningar as they are
+    now), or None when the session has ended: the account is gone, has a new password (another generation),
+    is a demo account outside demo mode, or (single sign-on) its e-mail maps to nobody any more. A single
+    sign-on is mapped again, so a removed account falls back to what an unknown address gets."""
+    if user is None or user is ANONYMOUS or user.username == ANONYMOUS.username:
+        return None
+    if user.via == "sso":
+        now = user_for_email(user.email, db, name=user.display_name)
+        return replace(now, via="sso") if now is not None else None
+    return stored_user(user, db)
+
+
+def allowed_now(user: User | None, action: str, forvaltning: str | None = None, db=None) -> bool:
+    """May the session signed in as ``user`` (None: a visitor who has not signed in) perform ``action`` now?
+
+    Checked again when a download is made, which may be long after the page showed the button: the account
+    as stored now, or for a visitor the setting ``anonyma_lasare`` as it is now."""
+    if user is None or user is ANONYMOUS:
+        return can(anonymous_user(load_reference()), action, forvaltning)
+    return can(session_user(user, db), action, forvaltning)
 
 
 def add_user(username: str, role: str, password: str | None = None, forvaltningar=(), display_name: str = "",
-             email: str = "", db=None, *, demo: bool = False) -> User:
-    """Create a user (password None: single sign-on only); raises UserError with the reason."""
+             email: str = "", db=None, *, demo: bool = False, actor: str | None = None) -> User:
+    """Create a user (password None: single sign-on only); raises UserError with the reason.
+
+    ``actor``: who does it, for the audit log (default: the command line)."""
     ref = load_reference()
     name, role = _valid_username(username), _valid_role(role)
     codes = _valid_forvaltningar(role, forvaltningar, ref)
     mail = _valid_email(email)
-    pw_hash = hash_password(_valid_password(password)) if password is not None else None
+    pw_hash = hash_password(_valid_password(password, name, demo)) if password is not None else None
     with store.connect(db) as con:
         if _get(con, name) is not None:
             raise UserError(f"Användaren {name} finns redan.")
@@ -315,11 +359,13 @@ def add_user(username: str, role: str, password: str | None = None, forvaltninga
         con.execute(store.sql("users_insert"), {
             "username": name, "display_name": (display_name or "").strip() or None, "email": mail, "role": role,
             "forvaltningar": codes, "password_hash": pw_hash, "created_at": dt.datetime.now(), "demo": demo})
+        audit.record(con, "demo" if demo and actor is None else actor, "user_created", name,
+                     _describe(role, codes, mail, pw_hash is not None))
     return User(name, role, tuple(codes), (display_name or "").strip(), mail or "")
 
 
 def update_user(username: str, db=None, *, role: str | None = None, forvaltningar=None,
-                display_name: str | None = None, email: str | None = None) -> User:
+                display_name: str | None = None, email: str | None = None, actor: str | None = None) -> User:
     """Change role, förvaltningar, display name or e-mail (None = keep); the same rules as add_user.
 
     A change of role away from rapportör drops the förvaltningar unless new ones are given.
@@ -341,20 +387,31 @@ def update_user(username: str, db=None, *, role: str | None = None, forvaltninga
         _check_email_free(con, mail, name)
         con.execute(store.sql("users_update"), {"username": name, "role": new_role, "forvaltningar": codes,
                                                  "display_name": label or None, "email": mail})
+        before = _describe(row["role"], row["forvaltningar"] or [], row["email"])
+        after = _describe(new_role, codes, mail)
+        audit.record(con, actor, "user_changed", name, f"{before} → {after}" if before != after else after)
     return User(name, new_role, tuple(codes), label, mail or "")
 
 
-def set_password(username: str, password: str, db=None) -> None:
-    """Set a new password (this also lifts a lockout)."""
+def set_password(username: str, password: str, db=None, *, actor: str | None = None) -> int:
+    """Set a new password → the account's new password generation: every session signed in with an earlier
+    password ends at its next step (the caller's own session may take the new generation)."""
     name = normalize_username(username)
-    pw_hash = hash_password(_valid_password(password))
     with store.connect(db) as con:
-        if _get(con, name) is None:
+        row = _get(con, name)
+    if row is None:
+        raise UserError(f"Användaren {name} finns inte.")
+    pw_hash = hash_password(_valid_password(password, name, bool(row["demo"])))
+    with store.connect(db) as con:
+        found = store.first(con.execute(store.sql("users_set_password"),
+                                        {"username": name, "password_hash": pw_hash}))
+        if found is None:
             raise UserError(f"Användaren {name} finns inte.")
-        con.execute(store.sql("users_set_password"), {"username": name, "password_hash": pw_hash})
+        audit.record(con, actor, "password_set", name, "övriga inloggningar avslutade")
+    return int(found[0])
 
 
-def remove_user(username: str, db=None) -> None:
+def remove_user(username: str, db=None, *, actor: str | None = None) -> None:
     name = normalize_username(username)
     with store.connect(db) as con:
         row = _get(con, name)
@@ -363,11 +420,20 @@ def remove_user(username: str, db=None) -> None:
         if row["role"] == "admin":
             _check_not_last_admin(con, name)
         con.execute(store.sql("users_delete"), {"username": name})
+        audit.record(con, actor, "user_removed", name, _describe(row["role"], row["forvaltningar"] or [], row["email"]))
+
+
+def _describe(role: str, codes, email: str | None, password: bool | None = None) -> str:
+    """A user's access in one line for the audit log, e.g. "rapportor KLF, SBF, anna@x.se, lösenord"."""
+    parts = [role + (" " + ", ".join(codes) if codes else ""), email or ""]
+    if password is not None:
+        parts.append("lösenord" if password else "endast SSO")
+    return ", ".join(p for p in parts if p)
 
 
 def list_users(db=None) -> pd.DataFrame:
     """Every user (no password hashes): username, display_name, email, role, forvaltningar ("KLF, SBF"),
-    har_losenord, failed_attempts, locked_until, demo, created_at."""
+    har_losenord, demo, created_at."""
     with store.connect(db) as con:
         return con.execute(store.sql("users_list")).df()
 
@@ -436,7 +502,10 @@ def ensure_demo_accounts(db=None, ref: Reference | None = None) -> list[str]:
     ref = ref or load_reference()
     if not ref.options.demo:
         with store.connect(db) as con:
-            return [r[0] for r in con.execute(store.sql("users_delete_demo")).fetchall()]
+            removed = [r[0] for r in con.execute(store.sql("users_delete_demo")).fetchall()]
+            for name in removed:
+                audit.record(con, "demo", "user_removed", name, "demokonto, demoläget är av")
+            return removed
     with store.connect(db) as con:
         missing = [a for a in DEMO_ACCOUNTS if _get(con, a[0]) is None]
     created = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import auth, store
+from . import audit, auth, store
 from .config import Reference, load_reference
 from .store import queries
 
@@ -70,6 +70,9 @@ def original(user: auth.User, upload_id: int, db=None) -> tuple[str, bytes]:
 
 def restore(user: auth.User, upload_id: int, db=None) -> int:
     """Make an earlier version current again as the newest version (checked: ``restore``, admin)."""
-    _upload(user, upload_id, "restore", db)
+    row = _upload(user, upload_id, "restore", db)
     with store.connect(db) as con:
-        return store.restore_upload(con, int(upload_id), user.username)
+        new_id = store.restore_upload(con, int(upload_id), user.username)
+        audit.record(con, user.username, "restore", f"uppladdning {int(upload_id)}",
+                     f"{row['forvaltning']} {row['period']}, ny version {new_id}")
+    return new_id

@@ -32,7 +32,9 @@ chosen = st.selectbox("Uppladdning", list(rows.index), key="historik_val",
                       format_func=lambda i: history.upload_label(i, rows.loc[i]))
 row = rows.loc[chosen]
 st.download_button("Ladda ner originalfilen", icon=":material/download:", on_click="ignore",
-                   data=lambda: history.original(user, chosen, db)[1], file_name=row["file_name"])
+                   data=ui.guarded(lambda: history.original(user, chosen, db)[1], "download_original",
+                                   row["forvaltning"] if isinstance(row["forvaltning"], str) else None),
+                   file_name=row["file_name"])
 if auth.can(user, "restore") and row["kind"] == "aktiviteter" and row["version"] == "Ersatt":
     st.subheader("Återställ")
     sure = st.checkbox(f"Ja, gör nr {chosen} till den aktuella versionen för {row['forvaltning']}, "

@@ -21,7 +21,8 @@ if not auth.can(user, "upload", forvaltning) or period not in periods:
     st.stop()
 
 st.download_button(f"Ladda ner mallen för {forvaltning}, {config.period_label(period)}", icon=":material/download:",
-                   data=lambda: template.template_bytes(forvaltning, period, db, ref, reporter=user.label),
+                   data=ui.guarded(lambda: template.template_bytes(forvaltning, period, db, ref, reporter=user.label),
+                                   "download_template", forvaltning),
                    file_name=f"uppfoljning_{forvaltning}_{period}.xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    disabled=not auth.can(user, "download_template", forvaltning))

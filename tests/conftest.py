@@ -66,6 +66,16 @@ def flat(issues) -> list[tuple]:
 
 
 @pytest.fixture(autouse=True)
+def _cheap_scrypt(monkeypatch):
+    """Cheap password hashing for every test (the product's default, 2**15 × 8, costs ~0,15 s a check).
+    Hashes keep their parameters, so a check made here costs what its hash says."""
+    from naringsdash import auth
+
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**4)
+    monkeypatch.setattr(auth, "SCRYPT_R", 1)
+
+
+@pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     """Every test gets its own database file and its own copy of the reference data."""
     cfg = tmp_path / "referens.toml"

@@ -34,6 +34,8 @@ def set_setting(key: str, value: bool) -> None:
 def open_page(page: str = PAGE, user: auth.User | None = None, **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if user is not None:
+        if auth.get_user(user.username) is None:  # a session's account must exist (pages check it every run)
+            auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name)
         at.session_state["user"] = user
     at.run()
     at.switch_page(page)

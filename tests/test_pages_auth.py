@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_kolada import stub  # noqa: F401  (the local Kolada server fixture)
 
-from naringsdash import auth, config, kolada
+from naringsdash import access, auth, config, kolada
 from naringsdash.auth import User
 from naringsdash.store import queries
 
@@ -36,16 +36,11 @@ ROLES = {  # role → (session user, anonyma_lasare, the pages it may open)
 
 
 @pytest.fixture(autouse=True)
-def _cheap_scrypt(monkeypatch):
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
-
-
-@pytest.fixture(autouse=True)
 def _accounts(request):
-    """On the demo database, the session users of ROLES exist in the users table (pages re-read the role)."""
+    """On the demo database, the session users of ROLES exist in the users table (pages re-read the account)."""
     if "demo_db" in request.fixturenames:
         db = request.getfixturevalue("demo_db")
-        for user in (RAPPORTOR, ADMIN_USER):
+        for user in (ROLES["lasare"][0], RAPPORTOR, ADMIN_USER):
             auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name, db=db)
 
 
@@ -165,18 +160,25 @@ def test_demo_account_signs_in_and_out(demo_db):
     assert at.title[0].value == "Logga in"
 
 
-def test_wrong_password_then_lockout_in_swedish(db):
+def test_wrong_password_then_a_delay_in_swedish(db):
     set_settings(anonyma_lasare=False, demo=False)
     auth.add_user("karin", "admin", "rätt-lösenord", db=db)
     at = start()
     assert not at.table  # no demo accounts outside the demo
-    for _ in range(auth.MAX_FAILED - 1):
+    for _ in range(access.FREE_FAILURES):
         sign_in(at, "karin", "fel")
         assert at.error[0].value == auth.LOGIN_FAILED
-    sign_in(at, "karin", "fel")
-    assert at.error[0].value.startswith("Kontot är tillfälligt låst efter 5 misslyckade inloggningar")
-    sign_in(at, "karin", "rätt-lösenord")  # the right password does not open a locked account
-    assert at.error[0].value.startswith("Kontot är tillfälligt låst") and "user" not in at.session_state
+    sign_in(at, "karin", "rätt-lösenord")  # from this address, even the right password waits its turn
+    assert at.error[0].value.startswith("För många misslyckade inloggningar. Vänta 5 sekunder")
+    assert "user" not in at.session_state
+    # the same for a user name that does not exist: nothing tells which accounts exist
+    for _ in range(access.FREE_FAILURES):
+        sign_in(at, "finnsinte", "fel")
+        assert at.error[0].value == auth.LOGIN_FAILED
+    sign_in(at, "finnsinte", "fel")
+    assert at.error[0].value.startswith("För många misslyckade inloggningar. Vänta 5 sekunder")
+    # the real user at another address is not kept out
+    assert auth.authenticate("karin", "rätt-lösenord", db, address="10.1.2.3").username == "karin"
 
 
 def test_demo_accounts_vanish_when_the_demo_is_off(demo_db):

@@ -6,7 +6,6 @@ So the first admin can be created from the shell. Passwords come from an interac
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import sys
 
@@ -29,7 +28,7 @@ def register(subparsers, common) -> None:
     _password_args(add, sso_only=True)
     add.set_defaults(func=cmd_add)
 
-    pw = sub.add_parser("passwd", parents=[common], help="sätt nytt lösenord (häver också en spärr)")
+    pw = sub.add_parser("passwd", parents=[common], help="sätt nytt lösenord (kontots inloggningar avslutas)")
     pw.add_argument("username", metavar="NAMN")
     _password_args(pw)
     pw.set_defaults(func=cmd_passwd)
@@ -137,12 +136,9 @@ def cmd_list(args) -> int:
         print("Inga användare. Skapa den första administratören med: "
               "python -m naringsdash users add NAMN --role admin")
         return 0
-    now = dt.datetime.now()
     rows = [("Användare", "Roll", "Förvaltningar", "Namn", "E-post", "Inloggning")]
     for r in df.itertuples(index=False):
         how = "lösenord" if r.har_losenord else "endast SSO"
-        if r.locked_until is not None and r.locked_until == r.locked_until and r.locked_until > now:
-            how += f", låst till {r.locked_until:%Y-%m-%d %H:%M}"
         if r.demo:
             how += ", demokonto"
         rows.append((r.username, ROLE_LABELS.get(r.role, r.role), r.forvaltningar, r.display_name,

@@ -10,7 +10,7 @@ import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import auth, store
+from .. import audit, auth, store
 from ..config import Reference, load_reference
 from .codes import Issue, issue
 from .parse_worker import read_untrusted
@@ -62,11 +62,16 @@ def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None
     if not result.ok or parsed is None:
         return result
     kind = "aktiviteter" if parsed.has_activities else "indikatorer"
+    who = user or parsed.reported_by or default_user()
     with store.connect(db) as con:
         upload_id, identical = store.save_upload(
             con, kind=kind, forvaltning=parsed.forvaltning, period=parsed.period,
-            user=user or parsed.reported_by or default_user(), file_name=Path(result.file).name, data=data,
+            user=who, file_name=Path(result.file).name, data=data,
             activities=parsed.activities, indicators=parsed.indicators, uploaded_at=uploaded_at)
+        if not identical:
+            where = f"{parsed.forvaltning} {parsed.period}" if parsed.has_activities else kind
+            audit.record(con, who, "upload_saved", f"uppladdning {upload_id}",
+                         f"{where}, {Path(result.file).name}, {len(parsed.activities) + len(parsed.indicators)} rader")
     result.upload_id = str(upload_id)
     result.identical = identical
     if identical:

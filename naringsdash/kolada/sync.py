@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .. import store
+from .. import audit, store
 from ..config import Reference
 from ..store import queries
 from .catalogue import OWN_SERIES, Catalogue, KpiSpec, base_url, catalogue
@@ -186,6 +186,8 @@ def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None 
                 file_name=f"kolada-{fetched_at:%Y-%m-%d}.json", data=payload, activities=[], indicators=rows,
                 uploaded_at=fetched_at)
             _mark_checked(con, fetched_at)
+            if not identical:
+                audit.record(con, user, "upload_saved", f"uppladdning {upload_id}", f"kolada, {len(rows)} värden")
     except store.DatabaseBusy as exc:
         result.message = f"{exc} {UNCHANGED}"
         return result

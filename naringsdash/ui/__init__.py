@@ -4,12 +4,12 @@ Pages import this package and call, for example, ``ui.guard()``, ``ui.data()``, 
 ``ui.account.flash()``. Inside the wing, modules import their siblings directly, never this ``__init__``.
 
 ``nav`` (who may open which page, the menu), ``common`` (reference data, cached data, filters, tables, charts,
-key-figure cards), ``account`` (sign-in and uploads), ``admin``, ``analysis``, ``meeting`` and ``slides``
-(Mötesläge), ``report`` (the Rapport page).
+key-figure cards, error display, guarded downloads), ``account`` (sign-in and uploads), ``admin``, ``audit``,
+``analysis``, ``meeting`` and ``slides`` (Mötesläge), ``report`` (the Rapport page), ``plan`` (Handlingsplan).
 """
 
-from . import account, admin, analysis, common, meeting, nav, plan, report, slides
-from .common import (
+from . import account, admin, analysis, audit, common, meeting, nav, plan, report, slides
+from .common import (  # noqa: I001
                      LABELS,
                      RIKTNING,
                      Data,
@@ -20,6 +20,7 @@ from .common import (
                      downloads,
                      filters,
                      frame,
+                     guarded,
                      key_figures,
                      md,
                      metric,
@@ -37,6 +38,7 @@ from .common import (
 from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard, may_open, navigation
 
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
-           "admin", "analysis", "chart", "common", "current_user", "data", "delta", "downloads", "filters", "frame",
-           "guard", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation", "no_data", "plan", "nothing_matches", "number",
-           "period_caption", "progress_metrics", "reference", "report", "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]
+           "admin", "analysis", "audit", "chart", "common", "current_user", "data", "delta", "downloads", "filters",
+           "frame", "guard", "guarded", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation",
+           "no_data", "nothing_matches", "number", "period_caption", "plan", "progress_metrics", "reference", "report",
+           "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]

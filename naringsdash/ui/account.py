@@ -8,11 +8,14 @@ a package function that checks the named action again right before it writes (``
 
 from __future__ import annotations
 
+import ipaddress
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from .. import auth, config, ingest, schema, store
+from .. import audit, auth, config, ingest, schema, store
 from ..ingest.codes import EMPTY
 from . import common as ui
 
@@ -20,6 +23,7 @@ USER = "user"  # st.session_state[USER]: the signed-in auth.User
 _DENIED = "_sso_nekad"  # an SSO e-mail that maps to no user (okanda_sso = "ingen")
 _FLASH = "_meddelande"
 _CHECKED = "_kontrollerad"
+_CHECKED_RUN = "_konto_kontrollerat"  # (this run, the user): the account was checked in this run
 
 
 # --- Start-up and who is signed in -----------------------------------------------------
@@ -33,6 +37,57 @@ def _demo_accounts(db: str, demo_on: bool) -> list[str]:
 def demo_accounts() -> None:
     """Demo accounts exist exactly in demo mode: checked once per process and database (and demo setting)."""
     _demo_accounts(str(config.db_path()), bool(auth.demo_credentials(ui.reference())))
+
+
+ENDED = ("Du har loggats ut: kontot har tagits bort, fått nytt lösenord eller ändrats sedan du loggade in. "
+         "Logga in igen.")
+
+
+def revalidate() -> auth.User | None:
+    """The session's signed-in user as the account is stored now (a changed role or förvaltningar is taken
+    over at once); a session whose account is gone or has a new password is signed out, with a message."""
+    user = signed_in()
+    if user is None:
+        return None
+    run = _this_run()
+    kept = st.session_state.get(_CHECKED_RUN)
+    if run is not None and kept is not None and kept[0] is run and kept[1] is user:
+        return user  # already checked in this run (app.py's menu, then the page's guard)
+    try:
+        now = auth.session_user(user)
+    except store.DatabaseBusy as exc:
+        st.error(str(exc), icon=":material/hourglass_top:")
+        st.stop()
+    if now is None:
+        sign_out(keep_sso=True)
+        try:
+            audit.log(user.username, "session_ended", user.username, "inloggningen gäller inte längre")
+        except store.DatabaseBusy:  # the sign-out matters, the log row can be missing
+            pass
+        st.warning(ENDED, icon=":material/logout:")
+        return None
+    if now != user:  # a new role, förvaltningar, name or e-mail
+        st.session_state[USER] = now
+    st.session_state[_CHECKED_RUN] = (run, st.session_state[USER])
+    return st.session_state[USER]
+
+
+def _this_run() -> object | None:
+    """An object that is new for every run of the script (Streamlit gives each run fresh cursors), so one check
+    of the account serves the whole run; None when there is no run (then every call checks)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "cursors", None) if ctx is not None else None
+
+
+def client_address() -> str | None:
+    """The visitor's address as Streamlit sees it (None on the server's own machine and in tests)."""
+    try:
+        address = st.context.ip_address
+        return str(ipaddress.ip_address(address)) if isinstance(address, str) else None
+    except Exception:  # no client context (a test runner), not an address
+        return None
 
 
 def signed_in() -> auth.User | None:
@@ -65,7 +120,10 @@ def sso_user() -> auth.User | None:
     if user is None:
         st.session_state[_DENIED] = email
         return None
+    user = replace(user, via="sso")
     st.session_state[USER] = user
+    where = client_address()
+    audit.log(user.username, "login_ok", user.username, f"adress {where or 'okänd'}, kommunens konto ({email})")
     return user
 
 
@@ -99,8 +157,8 @@ def sso_denied() -> str | None:
 def sign_in(username: str, password: str) -> str | None:
     """Sign in with a local account: None when signed in, else the Swedish message for the form."""
     try:
-        user = auth.authenticate(username, password)
-    except (auth.AccountLocked, store.DatabaseBusy) as exc:
+        user = auth.authenticate(username, password, address=client_address())
+    except (auth.LoginThrottled, store.DatabaseBusy) as exc:
         return str(exc)
     if user is None:
         return auth.LOGIN_FAILED
@@ -108,9 +166,10 @@ def sign_in(username: str, password: str) -> str | None:
     return None
 
 
-def sign_out() -> None:
-    """Forget the session's user (and end the single sign-on, which starts a new session)."""
-    sso = _sso_logged_in()
+def sign_out(keep_sso: bool = False) -> None:
+    """Forget the session's user (and end the single sign-on, which starts a new session, unless
+    ``keep_sso``: an account that ended is mapped again from the e-mail, or denied)."""
+    sso = _sso_logged_in() and not keep_sso
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if sso:

@@ -7,18 +7,18 @@ so the rules (and their Swedish messages) are the same. User text is shown in ta
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from .. import auth, config, kolada
+from .. import audit, auth, config, kolada
 from ..store import queries
 from . import account as ui_auth
 from . import common as ui
 
 USER_LABELS = {"username": "Användarnamn", "display_name": "Namn", "email": "E-post", "roll": "Roll",
-               "forvaltningar": "Förvaltningar", "har_losenord": "Lösenord",
-               "failed_attempts": "Misslyckade försök", "locked_until": "Låst till", "demo": "Demokonto",
+               "forvaltningar": "Förvaltningar", "har_losenord": "Lösenord", "demo": "Demokonto",
                "created_at": "Skapad"}
 MAX_NAME = 120
 
@@ -60,7 +60,8 @@ def users(user: auth.User, db=None) -> None:
                                      help="Lämna tomt för ett konto som bara loggar in med kommunens konto.")
             if st.form_submit_button("Lägg till"):
                 try:
-                    added = auth.add_user(name, role, password or None, forv, label, email, db=db)
+                    added = auth.add_user(name, role, password or None, forv, label, email, db=db,
+                                          actor=user.username)
                 except auth.UserError as exc:
                     _refused(exc)
                 else:
@@ -82,12 +83,13 @@ def users(user: auth.User, db=None) -> None:
         if st.form_submit_button("Spara ändringarna"):
             try:
                 changed = auth.update_user(pick, db, role=role, display_name=label, email=email,
-                                           forvaltningar=forv if role == "rapportor" else ())
+                                           forvaltningar=forv if role == "rapportor" else (), actor=user.username)
             except auth.UserError as exc:
                 _refused(exc)
             else:
-                if getattr(ui_auth.signed_in(), "username", None) == pick:
-                    st.session_state[ui_auth.USER] = changed
+                me = ui_auth.signed_in()
+                if getattr(me, "username", None) == pick:
+                    st.session_state[ui_auth.USER] = replace(changed, via=me.via, generation=me.generation)
                 _done(f"Användaren {ui.md(pick)} är ändrad.")
     with st.form(f"losenord_{pick}", clear_on_submit=True):
         first = st.text_input("Nytt lösenord", type="password", autocomplete="new-password", key=f"pw1_{pick}")
@@ -98,11 +100,14 @@ def users(user: auth.User, db=None) -> None:
                 st.error("Lösenorden är inte lika.", icon=":material/error:")
             else:
                 try:
-                    auth.set_password(pick, first, db)
+                    generation = auth.set_password(pick, first, db, actor=user.username)
                 except auth.UserError as exc:
                     _refused(exc)
                 else:
-                    _done(f"Nytt lösenord för {ui.md(pick)}. En eventuell spärr är hävd.")
+                    me = ui_auth.signed_in()
+                    if getattr(me, "username", None) == pick:  # this session stays; the account's others end
+                        st.session_state[ui_auth.USER] = replace(me, generation=generation)
+                    _done(f"Nytt lösenord för {ui.md(pick)}. Kontots andra inloggningar är avslutade.")
     with st.form(f"ta_bort_{pick}"):
         sure = st.checkbox(f"Ja, ta bort användaren {ui.md(pick)}", key=f"bekrafta_{pick}")
         if st.form_submit_button("Ta bort"):
@@ -110,7 +115,7 @@ def users(user: auth.User, db=None) -> None:
                 st.warning("Kryssa i rutan för att bekräfta.", icon=":material/warning:")
             else:
                 try:
-                    auth.remove_user(pick, db)
+                    auth.remove_user(pick, db, actor=user.username)
                 except auth.UserError as exc:
                     _refused(exc)
                 else:
@@ -152,7 +157,9 @@ def reference(user: auth.User) -> None:
             ref.forvaltningar = {c: n.strip() for c, n in forv.items()}
             ref.malomraden = {nr: n.strip() for nr, n in mal.items()}
             ref.settings.update(kommun=kommun.strip(), anonyma_lasare=anon, demo=demo, okanda_sso=unknown)
+            before = config.load_reference()
             ref = config.save_reference(ref)
+            audit.reference_saved(user.username, before, ref)
             auth.ensure_demo_accounts(ref=ref)
             _done("Referensdatan är sparad.")
 

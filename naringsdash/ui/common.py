@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from .. import config, demo, export, wording
+from .. import auth, config, demo, export, wording
 from ..errors import ConfigError, UserError
 from ..store import queries
 from ..wording import LABELS, RIKTNING, format_number  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
@@ -60,6 +60,21 @@ def user_errors():
         if type(exc).__name__ in ("StopException", "RerunException"):  # Streamlit's control flow
             raise
         show_error(exc)
+
+
+def guarded(produce, action: str = "view", forvaltning: str | None = None):
+    """The ``data`` callable for a download button: when clicked (which may be long after the page ran, and
+    runs without a page run) it first checks that the session may still ``action`` (the account as stored now,
+    or the setting ``anonyma_lasare`` for a visitor), and only then produces the bytes."""
+    user = st.session_state.get("user")
+    user = user if isinstance(user, auth.User) else None
+
+    def data():
+        if not auth.allowed_now(user, action, forvaltning):
+            raise auth.PermissionDenied(action)
+        return produce()
+
+    return data
 
 
 _log = logging.getLogger("naringsdash")
@@ -353,10 +368,11 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
 def downloads(df: pd.DataFrame, columns: list[str], name: str, title: str) -> None:
     """Excel and CSV of the table on screen (Swedish headers); formulas neutralised by export.*; built on click."""
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button("Ladda ner Excel", data=lambda: export.xlsx_bytes({title: frame(df, columns)}, title=title),
+    left.download_button("Ladda ner Excel",
+                         data=guarded(lambda: export.xlsx_bytes({title: frame(df, columns)}, title=title)),
                          file_name=f"{name}.xlsx", icon=":material/download:", on_click="ignore",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    right.download_button("Ladda ner CSV", data=lambda: export.people_csv(frame(df, columns)),
+    right.download_button("Ladda ner CSV", data=guarded(lambda: export.people_csv(frame(df, columns))),
                           file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
 
 

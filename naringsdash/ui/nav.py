@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from .. import auth
-from .account import sso_user
+from .account import revalidate, sso_user
 from .common import reference
 
 # --- Who, and which pages -------------------------------------------------------
@@ -53,9 +53,10 @@ ACCOUNT_PAGES: list[PageSpec] = [
 
 
 def current_user() -> auth.User | None:
-    """The logged-in user (set by the login page), else the anonymous läsare when the settings allow it."""
-    user = st.session_state.get("user")
-    if isinstance(user, auth.User):
+    """The logged-in user (set by the login page) as the account is stored now, else the anonymous läsare when
+    the settings allow it. A session whose account was removed or got a new password is signed out here."""
+    user = revalidate()
+    if user is not None:
         return user
     return sso_user() or auth.anonymous_user(reference())
 

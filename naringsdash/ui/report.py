@@ -118,6 +118,7 @@ def download(d: ui.Data, period: str, fmt: str) -> None:
         bar.empty()
         _put(key, data)
         st.success(f"{label} för {name} är klar.", icon=":material/check_circle:")
-    st.download_button(f"Ladda ner {label}", data=data, file_name=report.file_name(period, fmt),
+    built = data  # the bytes are handed over only after the account is checked again at the click
+    st.download_button(f"Ladda ner {label}", data=ui.guarded(lambda: built), file_name=report.file_name(period, fmt),
                        mime=report.MEDIA_TYPES[fmt], icon=":material/download:", type="primary", on_click="ignore",
                        key=f"rapport_ladda_{fmt}")

@@ -1,7 +1,7 @@
--- One user by user name, with password hash and lockout state (login and user administration).
+-- One user by user name, with password hash and password generation (login and user administration).
 WITH final AS (
-    SELECT username, display_name, email, role, forvaltningar, password_hash, failed_attempts, locked_until,
-           coalesce(demo, false) AS demo
+    SELECT username, display_name, email, role, forvaltningar, password_hash,
+           coalesce(password_generation, 0) AS password_generation, coalesce(demo, false) AS demo
     FROM users
     WHERE username = $username
 )

@@ -3,8 +3,6 @@ WITH final AS (
     SELECT username, coalesce(display_name, '') AS display_name, coalesce(email, '') AS email, role,
            coalesce(array_to_string(forvaltningar, ', '), '') AS forvaltningar,
            password_hash IS NOT NULL AS har_losenord,
-           coalesce(failed_attempts, 0) AS failed_attempts,
-           locked_until,
            coalesce(demo, false) AS demo,
            created_at
     FROM users

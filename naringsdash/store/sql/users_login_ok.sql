@@ -1,3 +1,3 @@
--- A successful login clears the failure count; a hash made with older parameters is replaced.
-UPDATE users SET failed_attempts = 0, locked_until = NULL, password_hash = coalesce($new_hash, password_hash)
+-- A successful login: a hash made with older parameters is replaced (the password generation stays).
+UPDATE users SET password_hash = coalesce($new_hash, password_hash)
 WHERE username = $username

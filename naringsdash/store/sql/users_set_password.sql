@@ -1,3 +1,4 @@
--- A new password hash; a new password also lifts any lockout.
-UPDATE users SET password_hash = $password_hash, failed_attempts = 0, locked_until = NULL
+-- A new password hash and the next password generation (every session signed in with the old one ends).
+UPDATE users SET password_hash = $password_hash, password_generation = coalesce(password_generation, 0) + 1
 WHERE username = $username
+RETURNING password_generation
