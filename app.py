@@ -7,5 +7,6 @@ from naringsdash import ui, ui_auth, ui_meeting
 st.set_page_config(page_title="Näringsdash", page_icon=":material/insights:", layout="wide")
 ui.seed_demo_if_empty()
 ui_auth.demo_accounts()
+ui_auth.signed_out_note()  # back from st.logout: both the Näringsdash and the kommun's session have ended
 kiosk = ui_meeting.kiosk()  # ?kiosk=1 (Mötesläge on a shared screen): no menu, sidebar or header
 ui.navigation(ui.current_user(), position="hidden" if kiosk else "top").run()

@@ -176,7 +176,7 @@ def authenticate(username: str, password: str, db=None, now: dt.datetime | None 
     with store.connect(db) as con:
         row = _get(con, name)
     # The slow KDF runs with the database released, so it never holds up another process.
-    if row is None or not row["password_hash"] or (row["demo"] and not demo_on):
+    if row is None or not row["password_hash"] or (row["demo"] and not demo_on) or row.get("avstangd"):
         verify_password(password, _dummy_hash())
         return None
     if row["locked_until"] is not None and row["locked_until"] > now:
@@ -296,8 +296,12 @@ def get_user(username: str, db=None) -> User | None:
 def stored_user(user: User | None, db=None) -> User | None:
     """The user as the users table has it now (the role or förvaltningar may have changed since a session
     signed in, or the account was removed); None for nobody, the anonymous läsare and unknown SSO addresses.
-    Writes check permissions against this, not against the copy kept in a session."""
-    return get_user(user.username, db) if user is not None else None
+    Writes check permissions against this, not against the copy kept in a session. A disabled account is nobody."""
+    if user is None:
+        return None
+    with store.connect(db) as con:
+        row = _get(con, normalize_username(user.username))
+    return _user(row) if row and not row.get("avstangd") else None
 
 
 def add_user(username: str, role: str, password: str | None = None, forvaltningar=(), display_name: str = "",
@@ -312,6 +316,8 @@ def add_user(username: str, role: str, password: str | None = None, forvaltninga
         if _get(con, name) is not None:
             raise UserError(f"Användaren {name} finns redan.")
         _check_email_free(con, mail, name)
+        if mail:  # an account with a removed account's address: single sign-on lets it in again
+            con.execute(store.sql("sso_removed_clear"), {"email": mail})
         con.execute(store.sql("users_insert"), {
             "username": name, "display_name": (display_name or "").strip() or None, "email": mail, "role": role,
             "forvaltningar": codes, "password_hash": pw_hash, "created_at": dt.datetime.now(), "demo": demo})
@@ -339,6 +345,8 @@ def update_user(username: str, db=None, *, role: str | None = None, forvaltninga
         if row["role"] == "admin" and new_role != "admin":
             _check_not_last_admin(con, name)
         _check_email_free(con, mail, name)
+        if mail and mail != row["email"]:
+            con.execute(store.sql("sso_removed_clear"), {"email": mail})
         con.execute(store.sql("users_update"), {"username": name, "role": new_role, "forvaltningar": codes,
                                                  "display_name": label or None, "email": mail})
     return User(name, new_role, tuple(codes), label, mail or "")
@@ -363,6 +371,9 @@ def remove_user(username: str, db=None) -> None:
         if row["role"] == "admin":
             _check_not_last_admin(con, name)
         con.execute(store.sql("users_delete"), {"username": name})
+        if row["email"]:  # single sign-on must not let the removed account back in
+            con.execute(store.sql("sso_removed_add"), {"email": row["email"], "username": name,
+                                                       "removed_at": dt.datetime.now()})
 
 
 def list_users(db=None) -> pd.DataFrame:

@@ -8,11 +8,14 @@ user = ui_auth.recheck(ui.guard("manage_users"), "manage_users")
 db = str(config.db_path())
 st.title("Admin")
 ui_auth.flash()
-users, reference, indicators, kolada = st.tabs(["Användare", "Referensdata", "Indikatorfil", "Kolada"])
+users, reference, sso_tab, indicators, kolada = st.tabs(["Användare", "Referensdata", "Kommunens konto",
+                                                         "Indikatorfil", "Kolada"])
 with users:
     ui_admin.users(user, db)
 with reference:
     ui_admin.reference(user)
+with sso_tab:
+    ui_admin.single_sign_on(user, db)
 with indicators:
     ui_admin.indicators(user, db)
 with kolada:

@@ -6,6 +6,8 @@ WITH final AS (
            coalesce(failed_attempts, 0) AS failed_attempts,
            locked_until,
            coalesce(demo, false) AS demo,
+           coalesce(lokal_roll, true) AS lokal_roll,
+           coalesce(avstangd, false) AS avstangd,
            created_at
     FROM users
 )
