@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     args.db = str(config.db_path(getattr(args, "db", None)))
     try:
         return args.func(args)
-    except store.DatabaseBusy as exc:
+    except (store.DatabaseBusy, config.ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except UsageError as exc:

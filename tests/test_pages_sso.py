@@ -68,3 +68,12 @@ def test_admin_sets_local_role_and_disables(db):
     button(at, "Spara ändringarna").click().run()
     assert plain(at.error[0].value) == "Det måste finnas minst en administratör kvar."
     assert users(db)["ada"].avstangd is False
+
+
+def test_a_bad_directory_role_in_the_reference_file_is_a_clear_message(db):
+    path = config.config_path()
+    path.write_text(path.read_text(encoding="utf-8") + '\n[[katalogroll]]\ngrupp = "g"\nroll = "chef"\n',
+                    encoding="utf-8")
+    at = start()
+    no_exception(at)
+    assert "okänd roll 'chef'" in plain(at.error[0].value) and "[[katalogroll]] nr 1" in plain(at.error[0].value)
