@@ -186,7 +186,8 @@ def authenticate(username: str, password: str, db=None, now: dt.datetime | None 
                 audit.record(con, name, "login_throttled", name, f"{where}, vänta {wait:.0f} s", now)
             raise LoginThrottled(wait)
         row = _get(con, name)
-    usable = row is not None and row["password_hash"] and not (row["demo"] and not demo_on)
+    usable = (row is not None and row["password_hash"] and not (row["demo"] and not demo_on)
+              and not row.get("avstangd"))
     # The slow KDF runs with the database released, so it never holds up another process.
     ok = verify_password(password, row["password_hash"] if usable else _dummy_hash()) and usable
     new_hash = hash_password(password) if ok and needs_rehash(row["password_hash"]) else None
@@ -307,12 +308,12 @@ def stored_user(user: User | None, db=None) -> User | None:
     """The user as the users table has it now (the role or förvaltningar may have changed since a session
     signed in, or the account was removed); None for nobody, the anonymous läsare and unknown SSO addresses,
     and for a session that signed in with a password the account no longer has (a new password since).
-    Writes check permissions against this, not against the copy kept in a session."""
+    Writes check permissions against this, not against the copy kept in a session. A disabled account is nobody."""
     if user is None:
         return None
     with store.connect(db) as con:
         row = _get(con, normalize_username(user.username))
-    if row is None or (user.via == "losenord" and row["password_generation"] != user.generation):
+    if row is None or row.get("avstangd") or (user.via == "losenord" and row["password_generation"] != user.generation):
         return None
     if row["demo"] and not load_reference().options.demo:
         return None
@@ -356,6 +357,8 @@ def add_user(username: str, role: str, password: str | None = None, forvaltninga
         if _get(con, name) is not None:
             raise UserError(f"Användaren {name} finns redan.")
         _check_email_free(con, mail, name)
+        if mail:  # an account with a removed account's address: single sign-on lets it in again
+            con.execute(store.sql("sso_removed_clear"), {"email": mail})
         con.execute(store.sql("users_insert"), {
             "username": name, "display_name": (display_name or "").strip() or None, "email": mail, "role": role,
             "forvaltningar": codes, "password_hash": pw_hash, "created_at": dt.datetime.now(), "demo": demo})
@@ -385,6 +388,8 @@ def update_user(username: str, db=None, *, role: str | None = None, forvaltninga
         if row["role"] == "admin" and new_role != "admin":
             _check_not_last_admin(con, name)
         _check_email_free(con, mail, name)
+        if mail and mail != row["email"]:
+            con.execute(store.sql("sso_removed_clear"), {"email": mail})
         con.execute(store.sql("users_update"), {"username": name, "role": new_role, "forvaltningar": codes,
                                                  "display_name": label or None, "email": mail})
         before = _describe(row["role"], row["forvaltningar"] or [], row["email"])
@@ -421,6 +426,9 @@ def remove_user(username: str, db=None, *, actor: str | None = None) -> None:
             _check_not_last_admin(con, name)
         con.execute(store.sql("users_delete"), {"username": name})
         audit.record(con, actor, "user_removed", name, _describe(row["role"], row["forvaltningar"] or [], row["email"]))
+        if row["email"]:  # single sign-on must not let the removed account back in
+            con.execute(store.sql("sso_removed_add"), {"email": row["email"], "username": name,
+                                                       "removed_at": dt.datetime.now()})
 
 
 def _describe(role: str, codes, email: str | None, password: bool | None = None) -> str:

@@ -106,6 +106,24 @@ def parse_settings(raw: dict) -> Settings:
     return Settings(**out)  # type: ignore[arg-type]
 
 
+SSO_CLAIMS = {"grupp": "groups", "approll": "roles"}  # key in [[katalogroll]] → the OpenID Connect claim
+_ROLES = ("lasare", "rapportor", "admin")  # = auth.ROLES (auth imports this module)
+
+
+@dataclass(frozen=True)
+class DirectoryRole:
+    """A group or app role in the kommun's directory (the ``groups``/``roles`` claim) → a role and förvaltningar."""
+
+    claim: str  # "groups" or "roles"
+    value: str  # a group's object id (Entra ID) or name, or an app role's value
+    role: str  # lasare | rapportor | admin
+    forvaltningar: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return next(k for k, c in SSO_CLAIMS.items() if c == self.claim)
+
+
 @dataclass
 class Reference:
     """Reference data and settings as read from the configuration file."""
@@ -114,6 +132,7 @@ class Reference:
     malomraden: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_MALOMRADEN))
     settings: dict[str, object] = field(default_factory=dict)  # the raw [installningar] (and [kolada]) tables
     options: Settings = field(default_factory=Settings)  # the typed settings: read these
+    katalogroller: list[DirectoryRole] = field(default_factory=list)  # [[katalogroll]]: directory group → role
 
     def forvaltning_code(self, value: object) -> str | None:
         """Code for a förvaltning given as code or name (any case, diacritics optional)."""
@@ -175,7 +194,46 @@ def load_reference(path: str | os.PathLike | None = None) -> Reference:
     for key in ("kolada",):
         if key in raw:
             ref.settings[key] = raw[key]
+    ref.katalogroller = [directory_role(x, ref, where=f"{p}: [[katalogroll]] nr {i}")
+                         for i, x in enumerate(raw.get("katalogroll", []), start=1)]
     return ref
+
+
+def directory_role(item: object, ref: Reference, where: str = "[[katalogroll]]") -> DirectoryRole:
+    """One ``[[katalogroll]]`` block, checked strictly: exactly one of ``grupp``/``approll``, a known ``roll``, and
+    ``forvaltningar`` from the reference data (at least one for a rapportör, none for the other roles)."""
+    if not isinstance(item, dict):
+        raise ConfigError(f"{where}: ska vara en tabell med grupp eller approll, roll och forvaltningar.")
+    unknown = sorted(set(item) - {*SSO_CLAIMS, "roll", "forvaltningar"})
+    if unknown:
+        raise ConfigError(f"{where}: okänd nyckel {unknown[0]!r}; tillåtna är grupp, approll, roll, forvaltningar.")
+    keys = [k for k in SSO_CLAIMS if k in item]
+    if len(keys) != 1:
+        raise ConfigError(f"{where}: ange antingen grupp (katalogens grupp) eller approll (appens roll), inte "
+                          f"{'båda' if keys else 'ingen av dem'}.")
+    value = str(item[keys[0]]).strip()
+    if not value:
+        raise ConfigError(f"{where}: {keys[0]} är tom.")
+    role = str(item.get("roll", "")).strip().lower().replace("ä", "a").replace("ö", "o")
+    if role not in _ROLES:
+        raise ConfigError(f"{where}: okänd roll {str(item.get('roll', ''))!r}; välj lasare, rapportor eller admin.")
+    raw = item.get("forvaltningar", [])
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: forvaltningar ska vara en lista, t.ex. [\"KLF\"].")
+    codes = []
+    for part in raw:
+        code = ref.forvaltning_code(part)
+        if code is None:
+            raise ConfigError(f"{where}: okänd förvaltning {str(part)!r}; finns: {', '.join(ref.forvaltningar)}.")
+        if code not in codes:
+            codes.append(code)
+    if role == "rapportor" and not codes:
+        raise ConfigError(f"{where}: en rapportör måste knytas till minst en förvaltning.")
+    if role != "rapportor" and codes:
+        raise ConfigError(f"{where}: bara rapportörer knyts till förvaltningar.")
+    return DirectoryRole(SSO_CLAIMS[keys[0]], value, role, tuple(c for c in ref.forvaltningar if c in codes))
 
 
 def _set_array_of_tables(doc, name: str, rows: list[dict]) -> None:
@@ -229,6 +287,9 @@ def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> Ref
     _set_table(doc, "installningar", installningar)
     _set_array_of_tables(doc, "forvaltning", [{"kod": c, "namn": n} for c, n in ref.forvaltningar.items()])
     _set_array_of_tables(doc, "malomrade", [{"nr": int(nr), "namn": n} for nr, n in sorted(ref.malomraden.items())])
+    roles = [{m.key: m.value, "roll": m.role, "forvaltningar": list(m.forvaltningar)} for m in ref.katalogroller]
+    if roles or "katalogroll" in doc:
+        _set_array_of_tables(doc, "katalogroll", roles)
     for key in ("kolada",):
         if isinstance(ref.settings.get(key), dict):
             _set_table(doc, key, ref.settings[key])  # type: ignore[arg-type]

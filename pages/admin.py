@@ -8,12 +8,14 @@ user = ui.account.recheck(ui.guard("manage_users"), "manage_users")
 db = str(config.db_path())
 st.title("Admin")
 ui.account.flash()
-users, reference, indicators, kolada, log = st.tabs(["Användare", "Referensdata", "Indikatorfil", "Kolada",
-                                                     "Granskningslogg"])
+users, reference, sso_tab, indicators, kolada, log = st.tabs(["Användare", "Referensdata", "Kommunens konto",
+                                                              "Indikatorfil", "Kolada", "Granskningslogg"])
 with users, ui.user_errors():
     ui.admin.users(user, db)
 with reference, ui.user_errors():
     ui.admin.reference(user)
+with sso_tab, ui.user_errors():
+    ui.admin.single_sign_on(user, db)
 with indicators, ui.user_errors():
     ui.admin.indicators(user, db)
 with kolada, ui.user_errors():

@@ -15,17 +15,21 @@ if user is not None:
         if page.action is not None and auth.can(user, page.action):
             st.page_link(page.file, label=page.title, icon=page.icon)
     if st.button("Logga ut", icon=":material/logout:"):
-        ui.account.sign_out()
+        if ui.account.sign_out():  # single sign-on: st.logout is taking the browser to the provider and back
+            st.success(ui.account.SIGNED_OUT + " Du loggas nu också ut från kommunens konto …",
+                       icon=":material/logout:")
+            st.stop()
+        ui.account.flash("success", ui.account.SIGNED_OUT)
         st.rerun()
     st.stop()
 
 st.title("Logga in")
+ui.account.flash()
 if ui.current_user() is None:
     st.warning("Du behöver logga in för att se Näringsdash.", icon=":material/lock:")
 denied = ui.account.sso_denied()
 if denied:
-    st.error(f"Kontot {ui.md(denied)} har ingen behörighet till Näringsdash. Kontakta näringslivsavdelningen.",
-             icon=":material/block:")
+    st.error(ui.md(denied), icon=":material/block:")
     if st.button("Logga ut från kommunens konto"):
         ui.account.sign_out()
 if ui.account.sso_configured() and not denied:

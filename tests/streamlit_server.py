@@ -25,15 +25,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db: Path, config: Path, timeout_s: float = 60) -> Iterator[str]:
-    """Start the app on a free port against this database and reference file; yield its base URL."""
-    port = free_port()
+def serve(db: Path, config: Path, timeout_s: float = 60, *, port: int | None = None,
+          secrets: Path | None = None) -> Iterator[str]:
+    """Start the app on a free port (or ``port``) against this database and reference file; yield its base URL.
+    ``secrets``: the app's secrets file (e.g. ``[auth]`` for single sign-on) instead of ``.streamlit/secrets.toml``."""
+    port = port or free_port()
     env = {**os.environ, "NARINGSDASH_DB": str(db), "NARINGSDASH_CONFIG": str(config)}
     log = open(db.parent / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none"] + (["--secrets.files", str(secrets)] if secrets else []),
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

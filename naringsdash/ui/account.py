@@ -15,12 +15,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from .. import audit, auth, config, ingest, schema, store
+from .. import audit, auth, config, ingest, schema, sso, store
 from ..ingest.codes import EMPTY
 from . import common as ui
 
 USER = "user"  # st.session_state[USER]: the signed-in auth.User
-_DENIED = "_sso_nekad"  # an SSO e-mail that maps to no user (okanda_sso = "ingen")
+_DENIED = "_sso_nekad"  # why single sign-on gave no access (unknown, removed or disabled account)
 _FLASH = "_meddelande"
 _CHECKED = "_kontrollerad"
 _CHECKED_RUN = "_konto_kontrollerat"  # (this run, the user): the account was checked in this run
@@ -109,21 +109,23 @@ def _sso_logged_in() -> bool:
 
 
 def sso_user() -> auth.User | None:
-    """Back from ``st.login``: the user the verified e-mail maps to, kept in the session; else None."""
-    if not _sso_logged_in():
+    """Back from ``st.login`` (and at each new session while the identity cookie lasts): the user the verified
+    claims give after ``sso.sign_in`` (e-mail, directory groups, local role, removed or disabled accounts),
+    kept in the session; else None."""
+    if not _sso_logged_in() or st.session_state.get(_DENIED):
         return None
-    claims = st.user.to_dict()
-    email = auth.sso_email(claims)
-    if email is None or st.session_state.get(_DENIED) == email:
+    try:
+        result = sso.sign_in(st.user.to_dict())
+    except (config.ConfigError, store.DatabaseBusy) as exc:
+        st.session_state[_DENIED] = str(exc)
         return None
-    user = auth.user_for_email(email, name=str(claims.get("name") or ""))
-    if user is None:
-        st.session_state[_DENIED] = email
+    if result.user is None:
+        st.session_state[_DENIED] = result.message
         return None
-    user = replace(user, via="sso")
+    user = replace(result.user, via="sso")
     st.session_state[USER] = user
     where = client_address()
-    audit.log(user.username, "login_ok", user.username, f"adress {where or 'okänd'}, kommunens konto ({email})")
+    audit.log(user.username, "login_ok", user.username, f"adress {where or 'okänd'}, kommunens konto ({user.email})")
     return user
 
 
@@ -150,7 +152,8 @@ def sso_login() -> None:
 
 
 def sso_denied() -> str | None:
-    """The e-mail of a single sign-on that gives no access (unknown address, ``okanda_sso = "ingen"``)."""
+    """Why a single sign-on gives no access (unknown address with ``okanda_sso = "ingen"``, a removed or
+    disabled account), as a Swedish sentence; else None."""
     return st.session_state.get(_DENIED) if _sso_logged_in() else None
 
 
@@ -166,14 +169,62 @@ def sign_in(username: str, password: str) -> str | None:
     return None
 
 
-def sign_out(keep_sso: bool = False) -> None:
-    """Forget the session's user (and end the single sign-on, which starts a new session, unless
-    ``keep_sso``: an account that ended is mapped again from the e-mail, or denied)."""
-    sso = _sso_logged_in() and not keep_sso
+SIGNED_OUT = "Du är utloggad från Näringsdash."
+SIGNED_OUT_SSO = ("Du är utloggad från Näringsdash och från kommunens konto. Logga in igen med kommunens konto "
+                  "eller ett lokalt konto.")
+
+
+def sign_out(keep_sso: bool = False) -> bool:
+    """End the Näringsdash session (forget the session's user) and, after a single sign-on, the ``st.login``
+    session too (``st.logout``: the identity cookie goes and the provider is asked to end its session; this
+    starts a new session), unless ``keep_sso`` (an account that ended is mapped again from the e-mail, or
+    denied). True when the single sign-on is being ended (the browser is on its way)."""
+    sso_on = _sso_logged_in() and not keep_sso
     for key in list(st.session_state.keys()):
         del st.session_state[key]
-    if sso:
+    if sso_on:
+        _remember_sign_out()
         st.logout()
+    return sso_on
+
+
+# After st.logout the browser comes back in a new session, so the "you are signed out" note is kept here,
+# for a few minutes, under a hash of the browser's XSRF token (a cookie that outlives the session).
+_SIGNED_OUT_BROWSERS: dict[str, float] = {}
+_SIGNED_OUT_FOR_S = 300
+
+
+def _browser_key() -> str | None:
+    try:
+        from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+
+        token, _ = decode_xsrf_token_string(st.context.cookies.get("_streamlit_xsrf") or "")
+    except Exception:  # another Streamlit version or no cookie: no note, nothing else changes
+        return None
+    return store.sha256(token) if token else None
+
+
+def _remember_sign_out() -> None:
+    import time
+
+    key = _browser_key()
+    now = time.monotonic()
+    for old in [k for k, t in _SIGNED_OUT_BROWSERS.items() if now - t > _SIGNED_OUT_FOR_S]:
+        _SIGNED_OUT_BROWSERS.pop(old, None)
+    if key:
+        _SIGNED_OUT_BROWSERS[key] = now
+
+
+def signed_out_note() -> None:
+    """Once, on the first page after ``st.logout`` brought the browser back: say that both sessions ended."""
+    import time
+
+    if not _SIGNED_OUT_BROWSERS or _sso_logged_in():
+        return
+    key = _browser_key()
+    at = _SIGNED_OUT_BROWSERS.pop(key, None) if key else None
+    if at is not None and time.monotonic() - at < _SIGNED_OUT_FOR_S:
+        st.success(SIGNED_OUT_SSO, icon=":material/logout:")
 
 
 def role_text(user: auth.User) -> str:

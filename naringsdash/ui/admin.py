@@ -12,13 +12,14 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from .. import audit, auth, config, kolada
+from .. import audit, auth, config, kolada, sso
 from ..store import queries
 from . import account as ui_auth
 from . import common as ui
 
 USER_LABELS = {"username": "Användarnamn", "display_name": "Namn", "email": "E-post", "roll": "Roll",
-               "forvaltningar": "Förvaltningar", "har_losenord": "Lösenord", "demo": "Demokonto",
+               "forvaltningar": "Förvaltningar", "har_losenord": "Lösenord",
+               "lokal_roll": "Lokal roll", "avstangd": "Avstängd", "demo": "Demokonto",
                "created_at": "Skapad"}
 MAX_NAME = 120
 
@@ -80,10 +81,17 @@ def users(user: auth.User, db=None) -> None:
                               format_func=forv_label, key=f"forv_{pick}", placeholder="Inga förvaltningar")
         label = st.text_input("Namn som visas", value=row["display_name"] or "", key=f"namn_{pick}")
         email = st.text_input("E-post", value=row["email"] or "", key=f"epost_{pick}")
+        local = st.checkbox("Lokal roll: rollen ovan gäller, katalogens grupper ändrar den inte",
+                            value=bool(row["lokal_roll"]), key=f"lokal_{pick}",
+                            help="Utan kryss följer rollen kommunens katalog (Katalogroller under fliken Kommunens "
+                                 "konto) vid varje inloggning med kommunens konto.")
+        off = st.checkbox("Avstängd: kan inte logga in, varken med lösenord eller kommunens konto",
+                          value=bool(row["avstangd"]), key=f"avstangd_{pick}")
         if st.form_submit_button("Spara ändringarna"):
             try:
                 changed = auth.update_user(pick, db, role=role, display_name=label, email=email,
                                            forvaltningar=forv if role == "rapportor" else (), actor=user.username)
+                sso.set_flags(pick, db, lokal_roll=local, avstangd=off)
             except auth.UserError as exc:
                 _refused(exc)
             else:
@@ -123,6 +131,64 @@ def users(user: auth.User, db=None) -> None:
                         ui_auth.sign_out()
                         st.rerun()
                     _done(f"Användaren {ui.md(pick)} är borttagen.")
+
+
+# --- Single sign-on: directory roles and removed accounts ---------------------------------------------------
+
+
+def single_sign_on(user: auth.User, db=None) -> None:
+    """``[[katalogroll]]``: a directory group or app role → role and förvaltningar (written with
+    config.save_reference after the same strict check as the file), and the blocked addresses of removed accounts."""
+    auth.require(user, "edit_reference")
+    ref = config.load_reference()
+    st.subheader("Katalogroller")
+    st.caption("En grupp (claim groups, i Entra ID gruppens Object ID) eller en approll (claim roles) i kommunens "
+               "katalog ger en roll i Näringsdash. Rollen följer katalogen vid varje inloggning, utom för "
+               "användare med lokal roll.")
+    rows = pd.DataFrame([(m.key, m.value, auth.ROLE_LABELS[m.role], ", ".join(m.forvaltningar))
+                         for m in ref.katalogroller], columns=["Typ", "Grupp eller approll", "Roll", "Förvaltningar"])
+    st.dataframe(rows, hide_index=True, key="katalogroller")
+    with st.form("ny_katalogroll", clear_on_submit=True):
+        left, right = st.columns([1, 3])
+        kind = left.selectbox("Typ", list(config.SSO_CLAIMS), key="kr_typ",
+                              format_func={"grupp": "Grupp", "approll": "Approll"}.get)
+        value = right.text_input("Gruppens Object ID eller approllens värde", key="kr_varde", max_chars=MAX_NAME)
+        role = st.selectbox("Roll", auth.ROLES, format_func=auth.ROLE_LABELS.get, key="kr_roll")
+        forv = st.multiselect("Förvaltningar (bara rapportörer)", list(ref.forvaltningar), key="kr_forv",
+                              placeholder="Inga förvaltningar")
+        if st.form_submit_button("Lägg till katalogroll"):
+            try:
+                new = config.directory_role({kind: value, "roll": role, "forvaltningar": forv}, ref,
+                                            where="Katalogrollen")
+            except config.ConfigError as exc:
+                _refused(exc)
+            else:
+                ref.katalogroller = [m for m in ref.katalogroller if (m.claim, m.value) != (new.claim, new.value)]
+                ref.katalogroller.append(new)
+                config.save_reference(ref)
+                _done(f"Katalogrollen {ui.md(new.value)} ger nu {auth.ROLE_LABELS[new.role]}.")
+    if ref.katalogroller:
+        with st.form("ta_bort_katalogroll"):
+            pick = st.selectbox("Katalogroll", range(len(ref.katalogroller)), key="kr_ta_bort",
+                                format_func=lambda i: f"{ref.katalogroller[i].key} {ref.katalogroller[i].value}")
+            if st.form_submit_button("Ta bort katalogrollen"):
+                gone = ref.katalogroller.pop(pick)
+                config.save_reference(ref)
+                _done(f"Katalogrollen {ui.md(gone.value)} är borttagen.")
+    st.subheader("Borttagna konton")
+    st.caption("E-postadresserna till borttagna användare kommer inte in med kommunens konto, inte ens som läsare. "
+               "Spärren hävs när en användare med adressen läggs till igen, eller här.")
+    removed = sso.removed_addresses(db)
+    if removed.empty:
+        st.caption("Inga spärrade adresser.")
+        return
+    ui.table(removed, ["email", "username", "removed_at"],
+             labels={"email": "E-post", "username": "Användarnamn", "removed_at": "Borttagen"}, key="borttagna")
+    with st.form("hav_sparr"):
+        address = st.selectbox("Adress", removed["email"].tolist(), key="sparr_adress")
+        if st.form_submit_button("Häv spärren"):
+            sso.lift_block(address, db)
+            _done(f"Spärren för {ui.md(address)} är hävd.")
 
 
 # --- Reference data ---------------------------------------------------------------------------------

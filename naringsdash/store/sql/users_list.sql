@@ -4,6 +4,8 @@ WITH final AS (
            coalesce(array_to_string(forvaltningar, ', '), '') AS forvaltningar,
            password_hash IS NOT NULL AS har_losenord,
            coalesce(demo, false) AS demo,
+           coalesce(lokal_roll, true) AS lokal_roll,
+           coalesce(avstangd, false) AS avstangd,
            created_at
     FROM users
 )
