@@ -10,11 +10,11 @@ key-figure cards), ``account`` (sign-in and uploads), ``admin``, ``analysis``, `
 
 from . import account, admin, analysis, common, meeting, nav, report, slides
 from .common import (LABELS, RIKTNING, Data, Selection, chart, data, delta, downloads, filters, frame, key_figures, md, metric,
-                     no_data, nothing_matches, number, period_caption, progress_metrics, reference, seed_demo_if_empty,
+                     no_data, nothing_matches, number, period_banner, period_caption, progress_metrics, reference, seed_demo_if_empty,
                      show_error, table, user_errors)
 from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard, may_open, navigation
 
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
            "admin", "analysis", "chart", "common", "current_user", "data", "delta", "downloads", "filters", "frame",
            "guard", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation", "no_data", "nothing_matches", "number",
-           "period_caption", "progress_metrics", "reference", "report", "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]
+           "period_banner", "period_caption", "progress_metrics", "reference", "report", "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]

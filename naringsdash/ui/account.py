@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from .. import auth, config, ingest, schema, store
+from .. import auth, config, ingest, schema, store, wording
 from ..ingest.codes import EMPTY
 from . import common as ui
 
@@ -239,10 +239,24 @@ def diff_counts(diff: pd.DataFrame) -> dict[str, int]:
             "statusbyten": len(moved)}
 
 
+def preview_summary(diff: pd.DataFrame, period: str) -> str:
+    """One sentence on what the upload changes and against which version ("Jämfört med 2026 Delår (T2): 2 byter
+    status (KLF-13 Försenad → Klar, …), 1 ny, 0 borttagna")."""
+    base = diff.attrs.get("base")
+    counts = diff_counts(diff)
+    moved = diff[(diff["andring"] == "ändrad") & (diff["status_fore"] != diff["status"])]
+    moves = list(zip(moved["aktivitet_id"], moved["status_fore"], moved["status"]))
+    label = ("nuvarande version för " + config.period_label(period)) if base == period else \
+        config.period_label(base) if base else "ingen tidigare version"
+    return wording.diff_summary(label, moves, counts["ny"], counts["borttagen"])
+
+
 def show_preview(result: ingest.ImportResult, diff: pd.DataFrame) -> None:
-    """What Spara would store, and how it differs from the current version."""
+    """What Spara would store, and how it differs from the current version (or, when the period has none yet,
+    from the förvaltning's previous period, named)."""
     parsed = result.parsed
     counts = diff_counts(diff)
+    base = diff.attrs.get("base")
     st.success(f"Filen är godkänd: {result.rows} aktiviteter för {parsed.forvaltning}, "
                f"{config.period_label(parsed.period)}. Ingenting är sparat ännu: granska och tryck Spara.",
                icon=":material/task_alt:")
@@ -252,15 +266,20 @@ def show_preview(result: ingest.ImportResult, diff: pd.DataFrame) -> None:
                                       ("Borttagna", counts["borttagen"]), ("Oförändrade", counts["oförändrad"]),
                                       ("Byter status", counts["statusbyten"]))):
         col.metric(label, ui.number(n), border=True)
-    st.subheader("Skillnad mot nuvarande version")
+    against = "nuvarande version" if base in (None, parsed.period) else config.period_label(base)
+    st.subheader(f"Skillnad mot {against}")
+    st.markdown(ui.md(preview_summary(diff, parsed.period)) + ".")
     changed = diff[diff["andring"] != "oförändrad"]
-    if counts["ny"] == len(diff):
-        st.caption("Det finns ingen tidigare version för förvaltningen och perioden: alla aktiviteter är nya.")
+    if base is None:
+        st.caption("Det finns ingen tidigare version för förvaltningen: alla aktiviteter är nya.")
+    elif base != parsed.period:
+        st.caption(f"Perioden har ingen version ännu, så filen jämförs med förvaltningens senaste uppföljning "
+                   f"({config.period_label(base)}). Kommentarerna jämförs inte: varje period har sin egen.")
     if changed.empty:
-        st.info("Inga skillnader mot nuvarande version.", icon=":material/check:")
+        st.info(f"Inga skillnader mot {against}.", icon=":material/check:")
     else:
         if counts["borttagen"]:
-            st.warning(f"{counts['borttagen']} aktiviteter finns i nuvarande version men inte i filen; de är inte "
+            st.warning(f"{counts['borttagen']} aktiviteter finns i {against} men inte i filen; de är inte "
                        "med i uppföljningen när filen sparas.", icon=":material/warning:")
         ui.table(changed, ["andring", "aktivitet_id", "aktivitet", "status_fore", "status", "andel_klar_fore",
                            "andel_klar", "andrade_falt"], labels=DIFF_LABELS, key="skillnad")
