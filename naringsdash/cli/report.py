@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import config
+from .. import config, periods
 from ..report import FORMATS, ReportError, build
-from ..store import queries
 from .args import UsageError, _arg, _period
 
 
 def cmd_report(args) -> int:
-    period = args.period or queries.latest_period(args.db)
+    # Without --period: the newest complete period (issue 10), not a period still being reported.
+    period = args.period or periods.newest_complete_period(args.db)
     if period is None:
         print("Det finns ingen uppföljning i databasen att rapportera.", file=sys.stderr)
         return 1
@@ -39,7 +39,7 @@ def cmd_report(args) -> int:
 def register(subparsers, common) -> None:
     """The ``report`` command."""
     rep = subparsers.add_parser("report", parents=[common], help="rapport till kommunstyrelsen (pdf, xlsx, docx)")
-    rep.add_argument("--period", type=_arg(_period), help="standard: den senaste perioden med data")
+    rep.add_argument("--period", type=_arg(_period), help="standard: den senaste kompletta perioden")
     rep.add_argument("--format", choices=FORMATS, help="standard: filändelsen i --out")
     rep.add_argument("--out", required=True, help="filen som skrivs")
     rep.set_defaults(func=cmd_report)

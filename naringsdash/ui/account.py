@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from .. import auth, config, ingest, schema, store, wording
+from .. import auth, config, ingest, schema, session_token, store, wording
 from ..ingest.codes import EMPTY
 from . import common as ui
 
@@ -97,7 +97,8 @@ def sso_denied() -> str | None:
 
 
 def sign_in(username: str, password: str) -> str | None:
-    """Sign in with a local account: None when signed in, else the Swedish message for the form."""
+    """Sign in with a local account: None when signed in, else the Swedish message for the form.
+    The session cookie (a signed token, ``session_token``) is written on the next run, so a reload keeps the user."""
     try:
         user = auth.authenticate(username, password)
     except (auth.AccountLocked, store.DatabaseBusy) as exc:
@@ -105,16 +106,110 @@ def sign_in(username: str, password: str) -> str | None:
     if user is None:
         return auth.LOGIN_FAILED
     st.session_state[USER] = user
+    token = session_token.issue(user.username, session_token.secret(), ui.reference().options.inloggning_timmar)
+    if token:
+        st.session_state[_COOKIE_OUT] = ("set", token)
+        st.session_state[_FP] = session_token.verify(token, session_token.secret())[1]
+    st.session_state.pop(_DROPPED, None)
     return None
 
 
-def sign_out() -> None:
-    """Forget the session's user (and end the single sign-on, which starts a new session)."""
+def sign_out(message: str | None = None) -> None:
+    """Forget the session's user, drop the session cookie (and end the single sign-on, which starts a new
+    session). ``message``: why, shown once on the next run."""
     sso = _sso_logged_in()
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state[_COOKIE_OUT] = ("drop", "")
+    st.session_state[_DROPPED] = True  # this session's request still carries the old cookie: never read it again
+    if message:
+        flash("warning", message)
     if sso:
         st.logout()
+
+
+# --- The session cookie: a reload keeps the user signed in -------------------------------------------------------
+
+_COOKIE_OUT = "_kaka_ut"      # ("set", token) or ("drop", ""): written to the browser on the next run
+_DROPPED = "_kaka_slopad"     # signed out in this session: the cookie the session started with no longer counts
+_FP = "_inloggning_fp"        # the signed-in user's fingerprint (password hash, role), checked on every run
+_CHECKED_AT = "_inloggning_kontrollerad"
+
+
+def restore_session() -> auth.User | None:
+    """A new session (a reload, a new tab) with a valid session cookie: the user it stands for, signed in again.
+    The token is checked against the users table (password, role, förvaltningar, the user still there)."""
+    if st.session_state.get(_DROPPED):
+        return None
+    try:
+        token = st.context.cookies.get(session_token.COOKIE)
+    except Exception:  # noqa: BLE001 (no browser request: AppTest, bare mode)
+        token = None
+    if not token:
+        return None
+    user = session_token.user_for(token, session_token.secret())
+    if user is None:
+        st.session_state[_COOKIE_OUT] = ("drop", "")  # expired, tampered with, or the account changed
+        st.session_state[_DROPPED] = True
+        return None
+    st.session_state[USER] = user
+    st.session_state[_FP] = session_token.verify(token, session_token.secret())[1]
+    return user
+
+
+def still_valid(user: auth.User) -> auth.User | None:
+    """Every page run: a user signed in with a password is checked against the users table; a changed password
+    or role, or a removed account, signs the session out (and drops the cookie)."""
+    fp = st.session_state.get(_FP)
+    if fp is None:
+        return user
+    import time
+
+    last = st.session_state.get(_CHECKED_AT)
+    if last is not None and time.monotonic() - last < 1.0:  # once per run, not once per call
+        return user
+    if session_token.current_fingerprint(user.username) != fp:
+        sign_out("Du har loggats ut eftersom ditt konto har ändrats (lösenord eller behörighet). Logga in igen.")
+        return None
+    st.session_state[_CHECKED_AT] = time.monotonic()
+    return user
+
+
+_COOKIE_JS = """<script>
+(function () {{
+  var secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = "{name}=" + {value} + "; Path=/; Max-Age=" + {age} + "; SameSite=Strict" + secure;
+}})();
+</script>"""
+
+
+def session_cookie() -> None:
+    """Write or drop the session cookie in the browser when a sign-in or sign-out asked for it (app.py, every run).
+
+    Streamlit cannot set a cookie from the server, so a small script in the page does (``st.html`` with
+    JavaScript): SameSite=Strict, Secure when the page is served over https, not HttpOnly (see the README)."""
+    pending = st.session_state.pop(_COOKIE_OUT, None)
+    if pending is None:
+        return
+    import json
+
+    kind, token = pending
+    hours = ui.reference().options.inloggning_timmar
+    age = int(hours * 3600) if kind == "set" else 0
+    st.html(_COOKIE_JS.format(name=session_token.COOKIE, value=json.dumps(token), age=age),
+            unsafe_allow_javascript=True)
+
+
+def login_form(key: str = "logga_in") -> None:
+    """The local-account login form; a successful login reruns the page that was asked for (the URL is kept)."""
+    with st.form(key):
+        username = st.text_input("Användarnamn", key="anvandarnamn", autocomplete="username")
+        password = st.text_input("Lösenord", type="password", key="losenord", autocomplete="current-password")
+        if st.form_submit_button("Logga in", icon=":material/login:"):
+            message = sign_in(username, password)
+            if message is None:
+                st.rerun()
+            st.error(message, icon=":material/error:")
 
 
 def role_text(user: auth.User) -> str:
