@@ -151,7 +151,7 @@ class Comparison:
     period: str
     previous: str
     common: tuple[str, ...]
-    total: int                    # förvaltningar in this period's selection
+    total: int                    # förvaltningar in the selection (all in the reference data when none is chosen)
     now: pd.Series | None
     before: pd.Series | None
     now_common: pd.Series | None
@@ -186,8 +186,8 @@ def compare(period: str, db=None, forvaltningar=(), malomraden=(), ref: Referenc
     all_states = all_states if all_states is not None else states(db, ref)
     prev = previous_period(period)
     now_all = _summary_row(queries.summary(db, forvaltningar, malomraden, today), period)
-    selected = [c for c in (all_states[period].reported if period in all_states else ())
-                if not forvaltningar or c in forvaltningar]
+    s = all_states.get(period)
+    selected = [c for c in ((s.reported + s.missing) if s else ()) if not forvaltningar or c in forvaltningar]
     common = common_forvaltningar(period, all_states, forvaltningar)
     if not common:
         return Comparison(period, prev, (), len(selected), now_all, None, None)

@@ -248,7 +248,8 @@ def comparison_note(previous_label: str, common: int, total: int) -> str:
     """What the arrows compare: "pilarna visar förändringen sedan 2026 Delår (T2)" and, like for like, for whom."""
     text = f"pilarna visar förändringen sedan {previous_label}"
     if common < total:
-        text += f" för de {format_number(common)} förvaltningar som finns i båda perioderna"
+        text += (" för den förvaltning som finns i båda perioderna" if common == 1 else
+                 f" för de {format_number(common)} förvaltningar som finns i båda perioderna")
     return text
 
 

@@ -111,7 +111,7 @@ def test_like_for_like_deltas_by_hand(db, tmp_path):
                                  period=period)
         assert res.ok, [str(e) for e in res.errors]
     c = periods.compare("2025-T2", db, today=dt.date(2025, 9, 1))
-    assert c.common == ("KLF",) and c.total == 1 and not c.like_for_like
+    assert c.common == ("KLF",) and c.total == 7 and c.like_for_like
     assert (c.now["antal"], c.now["klara"], c.now["andel_klara"]) == (3, 2, 66.7)
     assert (c.before["antal"], c.before["klara"], c.before["andel_klara"]) == (2, 1, 50.0)
     cards = {label: (value, change) for label, value, change, _ in wording.key_figures(c.now, c.before, c.now_common)}
@@ -193,7 +193,7 @@ def test_oversikt_of_the_partial_period_has_the_banner_and_no_false_decrease(one
         assert not str(metric(at, label).delta or "").startswith("-"), (label, metric(at, label).delta)
     assert metric(at, "Har rapporterat").value == "1 av 7" and not metric(at, "Har rapporterat").delta
     caption = " ".join(c.value for c in at.caption)
-    assert "för de 1 förvaltningar som finns i båda perioderna" not in caption  # KLF is all of the selection
+    assert "pilarna visar förändringen sedan 2026 Delår (T2) för den förvaltning som finns i båda perioderna" in caption
     trend = at.dataframe[-1].value
     assert trend["Period"].iloc[-1] == "2026-T3" and trend["Komplett"].iloc[-1] == "Nej"
 
@@ -278,3 +278,57 @@ def test_the_previous_comment_column_is_ignored_silently(tmp_path):
                       headers=HEADERS + ["Förra periodens kommentar (läses inte in)"])
     res = check(path)
     assert res.ok and res.warnings == []
+
+
+# --- First start: demo seeding that was cut off half way ---------------------------------------------------------
+
+
+def test_seeding_killed_half_way_is_completed_on_the_next_start(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from naringsdash import demo
+
+    db = tmp_path / "forsta.duckdb"
+    env = {**os.environ, "NARINGSDASH_DB": str(db)}
+    proc = subprocess.Popen([sys.executable, "-m", "naringsdash", "demo"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if db.exists():
+                try:
+                    if len(queries.uploads(db)) >= 10:
+                        break
+                except Exception:  # noqa: BLE001 (the file is being created)
+                    pass
+            time.sleep(0.05)
+        assert proc.poll() is None, "the demo command finished before it could be interrupted"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    n = len(queries.uploads(db))
+    assert demo.seed_state(db) == "started" and 10 <= n < len(demo.files())
+    # The next start (the app, demo setting on) says so and completes the seeding.
+    os.environ["NARINGSDASH_DB"] = str(db)  # monkeypatched per test by conftest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("förra inläsningen hade avbrutits" in i.value for i in at.info)
+    assert demo.seed_state(db) == "done" and len(queries.uploads(db)) == len(demo.files())
+    assert len(queries.periods(db)) == 8
+
+
+def test_a_half_seeded_database_says_so_when_demo_is_off(db):
+    from naringsdash import demo
+
+    demo._mark(db, "started")
+    ref = config.load_reference()
+    ref.settings["demo"] = False
+    config.save_reference(ref)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert any("Demodatan lästes bara in delvis" in w.value for w in at.warning)

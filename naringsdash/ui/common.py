@@ -71,17 +71,29 @@ _seed_lock = threading.Lock()
 
 def seed_demo_if_empty() -> None:
     """First start: load the demo data (with a progress bar) when the database is empty and the setting ``demo``
-    is on; checked once per database file and process."""
+    is on; checked once per database file and process. Seeding that was cut off half way (a closed tab, a reload,
+    a killed process: ``demo.seed_state`` is still "started") is completed on the next start, which says so;
+    with the demo setting off, a half-seeded database is reported on every page."""
     db = str(config.db_path())
-    if db in _seeded or not reference().options.demo:
+    if db in _seeded:
+        return
+    if not reference().options.demo:
+        if demo.seed_state(db) == "started":
+            st.warning("Demodatan lästes bara in delvis (inläsningen avbröts). Slå på inställningen demo och starta "
+                       "om, eller kör `python -m naringsdash demo`, så läses resten in.", icon=":material/warning:")
         return
     with _seed_lock:
         if db in _seeded:
             return
-        if not queries.periods(db) and queries.indicators(db).empty:
-            bar = st.progress(0.0, text="Läser in demodata …")
-            demo.load(db, progress=lambda fraction, text: bar.progress(fraction, text=text))
+        state = demo.seed_state(db)
+        if state == "started" or (state is None and not queries.periods(db) and queries.indicators(db).empty):
+            text = "Läser in resten av demodatan (förra inläsningen avbröts) …" if state == "started" else \
+                "Läser in demodata …"
+            bar = st.progress(0.0, text=text)
+            demo.load(db, progress=lambda fraction, line: bar.progress(fraction, text=line))
             bar.empty()
+            if state == "started":
+                st.info("Demodatan är nu helt inläst; förra inläsningen hade avbrutits.", icon=":material/check:")
         _seeded.add(db)
 
 
