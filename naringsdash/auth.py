@@ -39,7 +39,6 @@ ACTIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "edit_reference": frozenset({"admin"}),
     "kolada_sync": frozenset({"admin"}),
-    "close_period": frozenset({"admin"}),                          # close a period for reporting (periods.py)
 }
 PER_FORVALTNING = frozenset({"upload", "download_template", "view_history", "download_original"})
 

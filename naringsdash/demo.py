@@ -227,8 +227,8 @@ def files(folder: Path = DEMO_DIR) -> list[Path]:
 def load(db=None, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportResult]:
     """Import every demo workbook (idempotent: identical files make no new versions); demo accounts per setting.
     ``progress(fraction, text)`` is called after each file."""
+    auth.ensure_demo_accounts(db)  # reads the settings first: refused settings never create a database
     _mark(db, "started")  # until "done": a half-seeded database (a killed process, a closed tab) says so and resumes
-    auth.ensure_demo_accounts(db)
     results = []
     paths = files(folder)
     for i, path in enumerate(paths):

@@ -111,9 +111,9 @@ def banner(s: PeriodState, ref: Reference | None = None) -> str | None:
 
 def set_closed(period: str, closed: bool, user: auth.User | None, reason: str = "", db=None,
                now: dt.datetime | None = None, kind: str = REPORTING) -> int:
-    """Close a period for reporting (or open it again) as a new logged row; admin only (``close_period``).
+    """Close a period for reporting (or open it again) as a new logged row; admin only (``edit_reference``).
     The user is checked as stored now; raises auth.PermissionDenied or PeriodError (Swedish message)."""
-    auth.require(auth.stored_user(user, db), "close_period")
+    auth.require(auth.stored_user(user, db), "edit_reference")
     p = parse_period(period)
     if p is None:
         raise PeriodError(f"Okänd period: {period!r}.")

@@ -245,7 +245,7 @@ def close_period(user: auth.User, d: ui.Data, period: str) -> None:
     it again; every change is logged with who, when and why (``periods.set_closed``)."""
     from .. import periods, wording
 
-    if not auth.can(user, "close_period"):
+    if not auth.can(user, "edit_reference"):
         return
     state = d.state(period)
     st.header("Stäng perioden för inrapportering")
