@@ -332,3 +332,15 @@ def test_a_half_seeded_database_says_so_when_demo_is_off(db):
     config.save_reference(ref)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert any("Demodatan lästes bara in delvis" in w.value for w in at.warning)
+
+
+def test_report_on_the_command_line_defaults_to_the_newest_complete_period(one_of_seven, tmp_path, monkeypatch):
+    from naringsdash.cli import main as cli_main, report as cli_report
+
+    asked = []
+    monkeypatch.setattr(cli_report, "build", lambda period, fmt, db, timings=None: asked.append(period) or b"x")
+    assert cli_main.main(["report", "--out", str(tmp_path / "r.xlsx"), "--db", str(one_of_seven)]) == 0
+    assert cli_main.main(["report", "--period", "2026-T3", "--out", str(tmp_path / "r.xlsx"),
+                          "--db", str(one_of_seven)]) == 0
+    assert asked == ["2026-T2", "2026-T3"]
+    assert queries.latest_period(one_of_seven) == "2026-T3"  # `export` keeps the latest with data
