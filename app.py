@@ -9,5 +9,6 @@ ui.reference()  # refused settings or mappings ([[katalogroll]]) stop here with 
 ui.seed_demo_if_empty()
 ui.account.demo_accounts()
 ui.account.signed_out_note()  # back from st.logout: both the Näringsdash and the kommun's session have ended
+ui.account.session_cookie()  # a sign-in or sign-out writes or drops the session cookie (a reload keeps the user)
 kiosk = ui.meeting.kiosk()  # ?kiosk=1 (Mötesläge on a shared screen): no menu, sidebar or header
 ui.navigation(ui.current_user(), position="hidden" if kiosk else "top").run()

@@ -62,6 +62,7 @@ class Settings:
     anonyma_lasare: bool = False  # anonymous visitors may read the dashboard
     demo: bool = False  # demo accounts exist, and an empty database is seeded with the demo data
     okanda_sso: str = "lasare"  # an SSO e-mail with no user: "lasare" (read-only) or "ingen" (refused)
+    inloggning_timmar: int = 8  # how long a sign-in lasts across reloads (hours, 1–720; a workday by default)
 
     @property
     def own_series(self) -> str:
@@ -95,6 +96,10 @@ def parse_settings(raw: dict) -> Settings:
         if kind == "bool":
             if not isinstance(value, bool):
                 raise _setting_type_error(key, "bool", value)
+        elif kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 720:
+                raise ConfigError(f"Inställningen {key} i referensdata ska vara ett heltal mellan 1 och 720 "
+                                  f"(utan citattecken), inte {value!r}.")
         elif not isinstance(value, str):
             raise _setting_type_error(key, "str", value)
         out[key] = value.strip() if isinstance(value, str) else value

@@ -228,7 +228,8 @@ def files(folder: Path = DEMO_DIR) -> list[Path]:
 def load(db=None, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportResult]:
     """Import every demo workbook (idempotent: identical files make no new versions); demo accounts per setting.
     ``progress(fraction, text)`` is called after each file."""
-    auth.ensure_demo_accounts(db)
+    auth.ensure_demo_accounts(db)  # reads the settings first: refused settings never create a database
+    _mark(db, "started")  # until "done": a half-seeded database (a killed process, a closed tab) says so and resumes
     results = []
     paths = files(folder)
     for i, path in enumerate(paths):
@@ -241,7 +242,27 @@ def load(db=None, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportR
         results.append(ingest.import_file(path, db=db, uploaded_at=uploaded_at))
     _analyses(db, {path.stem.split("_")[0] for path in files(folder)})
     results += plan_demo.load(db, folder / "handlingsplan")  # the handlingsplaner 2025 and 2026
+    _mark(db, "done")
     return results
+
+
+SEED_KEY = "demo_seed"
+
+
+def _mark(db, state: str) -> None:
+    from . import store
+
+    with store.connect(db) as con:
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [SEED_KEY, state])
+
+
+def seed_state(db=None) -> str | None:
+    """How far seeding the demo data came: "started" (interrupted, or still running), "done", or None (never)."""
+    from . import store
+
+    with store.connect(db) as con:
+        row = store.first(con.execute("SELECT value FROM meta WHERE key = ?", [SEED_KEY]))
+    return row[0] if row else None
 
 
 # The styrgrupp's assessments for the latest demo periods: målområde → (traffic light, text).

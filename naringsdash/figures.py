@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .config import period_label
-from .wording import format_number
+from .wording import INCOMPLETE, format_number
 
 # Status → colour (Okabe–Ito), bar pattern and the progress() column that counts it, in stacking order.
 STATUSES = ("Klar", "Pågår", "Ej påbörjad", "Försenad", "Avbruten")
@@ -105,13 +105,34 @@ def progress_bars(progress: pd.DataFrame, names: dict[int, str]) -> go.Figure:
 
 
 def share_trend(summary: pd.DataFrame) -> go.Figure:
-    """Share Klar per period, oldest first."""
-    trace = {"type": "scatter", "x": summary["period"].tolist(), "y": summary["andel_klara"].astype(float).tolist(),
-             "mode": "lines+markers+text", "line": {"color": PRIMARY, "width": 4}, "marker": {"size": 12},
-             "text": [f"{format_number(v)} %" for v in summary["andel_klara"]], "textposition": "top center",
-             "customdata": [period_label(p) for p in summary["period"]], "name": "Andel klara",
-             "hovertemplate": "%{customdata}<br>Andel klara: %{y:.1f} %<extra></extra>"}
-    return figure([trace], height=380, legend=False,
+    """Share Klar per period, oldest first. With a ``komplett`` column (``periods.trend``), a period that is still
+    being reported is drawn differently: a hollow marker, a dashed segment to it and the label "ofullständig"."""
+    periods = summary["period"].tolist()
+    values = summary["andel_klara"].astype(float).tolist()
+    complete = summary["komplett"].astype(bool).tolist() if "komplett" in summary else [True] * len(periods)
+    texts = [f"{format_number(v)} %" if ok else f"{format_number(v)} %<br>{INCOMPLETE}"
+             for v, ok in zip(values, complete)]
+    hover = [period_label(p) + ("" if ok else f" ({INCOMPLETE})") for p, ok in zip(periods, complete)]
+    # A segment is solid only between two complete periods; the dashed line underneath shows elsewhere.
+    solid = [v if ok else None for v, ok in zip(values, complete)]
+    traces = []
+    if not all(complete):
+        traces.append({"type": "scatter", "x": periods, "y": values, "mode": "lines", "name": f"Andel klara ({INCOMPLETE})",
+                       "line": {"color": PRIMARY, "width": 3, "dash": "dash"}, "hoverinfo": "skip"})
+    traces.append({"type": "scatter", "x": periods, "y": solid, "mode": "lines+markers+text",
+                   "line": {"color": PRIMARY, "width": 4}, "marker": {"size": 12}, "connectgaps": False,
+                   "text": [t if ok else "" for t, ok in zip(texts, complete)], "textposition": "top center",
+                   "customdata": hover, "name": "Andel klara",
+                   "hovertemplate": "%{customdata}<br>Andel klara: %{y:.1f} %<extra></extra>"})
+    if not all(complete):
+        idx = [i for i, ok in enumerate(complete) if not ok]
+        traces.append({"type": "scatter", "x": [periods[i] for i in idx], "y": [values[i] for i in idx],
+                       "mode": "markers+text", "name": INCOMPLETE,
+                       "marker": {"size": 14, "symbol": "circle-open", "color": PRIMARY, "line": {"width": 3}},
+                       "text": [texts[i] for i in idx], "textposition": "top center",
+                       "customdata": [hover[i] for i in idx],
+                       "hovertemplate": "%{customdata}<br>Andel klara: %{y:.1f} %<extra></extra>"})
+    return figure(traces, height=380, legend=False,
                   xaxis={"title": {"text": "Period"}, "type": "category"},
                   yaxis={"title": {"text": "Andel klara (%)"}, "range": [0, 105], "ticksuffix": " %"})
 

@@ -58,6 +58,14 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
            "Läget, hinder, nästa steg."),
 )
 ACTIVITY_KEYS = tuple(c.key for c in ACTIVITY_COLUMNS)
+# The template's read-only column beside Kommentar: last period's comment, to read. The importer skips any column
+# whose header starts like this, silently (no "unknown column" warning).
+PREVIOUS_COMMENT_HEADER = "Förra periodens kommentar (läses inte in)"
+
+
+def is_read_only_header(header: object) -> bool:
+    """A template column the importer ignores on purpose (last period's comment)."""
+    return isinstance(header, str) and norm(header).startswith(norm("Förra periodens kommentar"))
 REQUIRED_KEYS = tuple(c.key for c in ACTIVITY_COLUMNS if c.required)
 
 STATUSES: dict[str, tuple[str, ...]] = {

@@ -194,14 +194,18 @@ def target(malvarde: object, malar: object = None, unit: object = None) -> str:
 
 # --- Key figures -------------------------------------------------------------------------------------------
 
-def key_figures(now, before=None) -> list[tuple[str, str, str, bool]]:
+def key_figures(now, before=None, now_common=None) -> list[tuple[str, str, str, bool]]:
     """The period's (or a målområde's) key figures: (label, value, change, lower is better).
 
     ``now`` and ``before`` are progress/summary rows with antal, andel_klara, forsenade, snitt_andel_klar.
-    The same four cards on Översikt, the målområde view, the slides and the report.
+    Like for like (``periods.compare``): ``before`` holds only the förvaltningar found in both periods, and
+    ``now_common`` is this period restricted to them; the changes are ``now_common − before`` while the values
+    shown are ``now``. The same four cards on Översikt, the målområde view, the slides and the report.
     """
+    base = now if now_common is None else now_common
+
     def diff(col: str) -> object:
-        return None if before is None else now[col] - before[col]
+        return None if before is None else base[col] - before[col]
 
     return [
         ("Aktiviteter", number(now["antal"]), change(diff("antal")), False),
@@ -216,3 +220,54 @@ KEY_FIGURE_HELP = {
     "Andel klara": "Andel av periodens aktiviteter med status Klar.",
     "Snitt andel klart": "Medelvärdet av kolumnen Andel klart (%) över periodens aktiviteter.",
 }
+
+
+# --- Periods that are still being reported (periods.py) ------------------------------------------------------
+
+INCOMPLETE = "ofullständig"
+
+
+def names_list(names) -> str:
+    """"A, B och C" (Swedish list)."""
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def period_banner(label: str, reported: int, total: int, missing_names) -> str:
+    """The banner over every page, slide and report page of a period that is not complete."""
+    missing = list(missing_names)
+    head = f"{label} pågår: {format_number(reported)} av {format_number(total)} förvaltningar har rapporterat"
+    if missing:
+        head += f" (saknas: {names_list(missing)})"
+    return head + ". Jämförelser gäller bara de förvaltningar som finns i båda perioderna."
+
+
+def comparison_note(previous_label: str, common: int, total: int) -> str:
+    """What the arrows compare: "pilarna visar förändringen sedan 2026 Delår (T2)" and, like for like, for whom."""
+    text = f"pilarna visar förändringen sedan {previous_label}"
+    if common < total:
+        text += (" för den förvaltning som finns i båda perioderna" if common == 1 else
+                 f" för de {format_number(common)} förvaltningar som finns i båda perioderna")
+    return text
+
+
+def closed_note(label: str, user: object, when: object, reason: object = None) -> str:
+    """"2026 Helår (T3) är stängd för inrapportering av admin 2027-01-20 10:15 (skäl)."."""
+    text = f"{label} är stängd för inrapportering av {user or 'okänd'} {date(when)}"
+    return text + (f" ({reason})." if reason else ".")
+
+
+def diff_summary(base_label: str, moves, new: int, removed: int, shown: int = 5) -> str:
+    """The upload preview in one sentence: "Jämfört med 2026 Delår (T2): 2 byter status (KLF-13 Försenad → Klar,
+    KLF-04 Pågår → Klar), 1 ny, 0 borttagna". ``moves`` is a list of (id, status before, status after)."""
+    moves = list(moves)
+    text = f"Jämfört med {base_label}: {format_number(len(moves))} byter status"
+    if moves:
+        listed = ", ".join(f"{i} {a or EMPTY_STATUS} → {b or EMPTY_STATUS}" for i, a, b in moves[:shown])
+        text += f" ({listed}{', …' if len(moves) > shown else ''})"
+    return text + f", {format_number(new)} {'ny' if new == 1 else 'nya'}, {format_number(removed)} {'borttagen' if removed == 1 else 'borttagna'}"
+
+
+EMPTY_STATUS = "(tom)"

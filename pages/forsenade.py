@@ -13,6 +13,7 @@ sel = ui.filters(data)
 st.title("Försenade aktiviteter")
 if sel.period is None:
     ui.no_data()
+ui.period_banner(data, sel.period)
 as_of = config.as_of_date(sel.period, data.today)
 st.caption(f"{config.period_label(sel.period)} · En aktivitet är försenad när dess status är Försenad, eller "
            f"när slutdatum har passerat per {as_of} och den varken är Klar eller Avbruten.")

@@ -4,12 +4,13 @@ import streamlit as st
 
 from naringsdash import config, ui
 
-ui.guard()
+user = ui.guard()
 data = ui.data()
 sel = ui.filters(data, malomrade=None)
 st.title("Inrapportering")
 if sel.period is None:
     ui.no_data()
+ui.period_banner(data, sel.period)
 st.caption(f"{config.period_label(sel.period)} · uppföljningar per förvaltning")
 
 ref = ui.reference()
@@ -38,4 +39,6 @@ st.header("Per förvaltning")
 ui.table(rep, ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at", "user_name", "file_name", "versioner",
                "antal", "andel_klara", "snitt_andel_klar", "forsenade"])
 st.caption("Målområdesfiltret gäller inte här: inrapporteringen avser förvaltningens hela uppföljning.")
+ui.account.flash()
+ui.admin.close_period(user, data, sel.period)
 ui.plan.coverage_section(data, sel)

@@ -37,14 +37,7 @@ if ui.account.sso_configured() and not denied:
         ui.account.sso_login()
     st.caption("Eller med ett lokalt konto:")
 
-with st.form("logga_in"):
-    username = st.text_input("Användarnamn", key="anvandarnamn", autocomplete="username")
-    password = st.text_input("Lösenord", type="password", key="losenord", autocomplete="current-password")
-    if st.form_submit_button("Logga in", icon=":material/login:"):
-        message = ui.account.sign_in(username, password)
-        if message is None:
-            st.rerun()
-        st.error(message, icon=":material/error:")
+ui.account.login_form()
 
 demo = auth.demo_credentials(ui.reference())
 if demo:

@@ -12,21 +12,27 @@ nr = sel.malomraden[0]
 st.title(f"Målområde {nr}. {ui.md(ui.reference().malomrade_name(nr))}")
 if sel.period is None:
     ui.no_data()
-now, before = data.progress(sel), data.progress(sel, sel.previous)
+ui.period_banner(data, sel.period)
+# Like for like: the previous period holds only the förvaltningar found in both periods.
+now, before, now_common, common = data.progress_compared(sel)
 if now.empty:
     ui.nothing_matches()
     st.stop()
 now = now.iloc[0]
 before = before.iloc[0] if not before.empty else None
+now_common = now_common.iloc[0] if before is not None and not now_common.empty else None
 prev_label = config.period_label(sel.previous) if before is not None else None
-ui.period_caption(data, sel, compared=before is not None)
-ui.progress_metrics(now, before)
+cmp = data.comparison(sel)
+ui.period_caption(data, sel, compared=cmp if before is not None else False)
+ui.progress_metrics(now, before, now_common)
 
 ui.analysis.section(data, sel)
 
 st.header("Statusfördelning")
 if prev_label:
-    st.caption(f"Ljusa staplar: {prev_label}. Mörka staplar: {config.period_label(sel.period)}.")
+    st.caption(f"Ljusa staplar: {prev_label}. Mörka staplar: {config.period_label(sel.period)}."
+               + (f" Jämförelsen gäller de {len(common)} förvaltningar som finns i båda perioderna."
+                  if cmp.like_for_like else ""))
 mix = pd.DataFrame({"status": list(figures.STATUSES),
                     "nu": [int(now[figures.STATUS_COLUMNS[s]]) for s in figures.STATUSES],
                     "fore": [int(before[figures.STATUS_COLUMNS[s]]) if before is not None else None

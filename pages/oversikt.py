@@ -10,25 +10,25 @@ sel = ui.filters(data)
 st.title("Översikt")
 if sel.period is None:
     ui.no_data()
-summary = data.summary(sel)
-now = summary[summary["period"] == sel.period]
-if now.empty:
+ui.period_banner(data, sel.period)
+summary = data.trend(sel)  # never past the chosen period; incomplete periods marked
+cmp = data.comparison(sel)  # like for like: only förvaltningar found in both periods enter the arrows
+if cmp.now is None:
     ui.nothing_matches()
     st.stop()
-now = now.iloc[0]
-before = summary[summary["period"] == sel.previous]
-before = before.iloc[0] if not before.empty else None
-ui.period_caption(data, sel, compared=before is not None)
+now, before = cmp.now, cmp.before
+ui.period_caption(data, sel, compared=cmp)
 koder = list(sel.forvaltningar or ui.reference().forvaltningar)
 reported = data.reporting(sel.period)
 reported_now = int(reported[reported["forvaltning"].isin(koder)]["rapporterat"].sum())
 reported_before = data.reporting(sel.previous)
 reported_before = int(reported_before[reported_before["forvaltning"].isin(koder)]["rapporterat"].sum())
+# A period still being reported has no arrow here: fewer förvaltningar so far is missing data, not a decrease.
+complete = data.state(sel.period).complete
 
-
-ui.key_figures(now, before, leave_out=("Snitt andel klart",), extra=[
+ui.key_figures(now, before, now_common=cmp.now_common, leave_out=("Snitt andel klart",), extra=[
     ("Har rapporterat", f"{reported_now} av {len(koder)}",
-     ui.delta(reported_now - reported_before) if before is not None else None,
+     ui.delta(reported_now - reported_before) if before is not None and complete else None,
      "Förvaltningar som lämnat uppföljning för perioden.")])
 if now["forsenade"]:
     st.page_link("pages/forsenade.py", label=f"Visa de {ui.number(now['forsenade'])} försenade aktiviteterna",
@@ -46,9 +46,11 @@ ui.chart(figures.progress_bars(progress, names), progress,
              f"({ui.number(best['andel_klara'], 1, ' %')}).")
 
 st.header("Andel klara över tid")
+if not summary["komplett"].all():
+    st.caption("Streckad linje och ofylld punkt: perioden är ofullständig (alla förvaltningar har inte rapporterat).")
 ui.chart(figures.share_trend(summary), summary,
-         ["period", "antal", "klara", "andel_klara", "forsenade", "rapporterat", "snitt_andel_klar"],
-         labels={"rapporterat": "Förvaltningar med aktiviteter"},
+         ["period", "antal", "klara", "andel_klara", "forsenade", "rapporterat", "snitt_andel_klar", "komplett"],
+         labels={"rapporterat": "Förvaltningar med aktiviteter", "komplett": "Komplett"},
          alt=f"Linjediagram: andel klara aktiviteter per period, från {ui.number(summary['andel_klara'].iloc[0], 1)} "
              f"% ({summary['period'].iloc[0]}) till {ui.number(summary['andel_klara'].iloc[-1], 1)} % "
              f"({summary['period'].iloc[-1]}).")

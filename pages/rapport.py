@@ -10,6 +10,7 @@ sel = ui.filters(data, forvaltning=False, malomrade=None)
 st.title("Rapport till kommunstyrelsen")
 if sel.period is None:
     ui.no_data()
+ui.period_banner(data, sel.period)
 st.caption(f"{report.TITLE} · {config.period_label(sel.period)} · läget per "
            f"{config.as_of_date(sel.period, data.today)}")
 st.markdown("Rapporten har en sammanfattning, ett avsnitt per målområde (status, framsteg, analys och försenade "

@@ -122,8 +122,8 @@ def test_fresh_server_every_url_shows_an_anonymous_visitor_nothing_protected(bro
                                  '[data-testid="stDownloadButton"]', '[data-testid="stTabs"]',
                                  '[data-testid="stSidebarNav"]'):
                     assert p.locator(selector).count() == 0, (page.file, selector)
-                if page.file == "pages/admin.py":  # the refusal offers the way in: a link to the login page
-                    assert p.locator('[data-testid="stPageLink"]').get_by_text("Logga in").count() == 1
+                # The refusal offers the way in: the login form, right there (it then opens the page asked for).
+                assert p.get_by_label("Lösenord").count() == 1, page.file
             # After "/" the menu (app.py's) has only the login page; a direct link now falls back to it.
             nav = p.locator('[data-testid="stTopNav"]')
             assert nav.count() == 0 or nav.inner_text().strip() in ("", "Logga in")
@@ -135,7 +135,7 @@ def test_fresh_server_every_url_shows_an_anonymous_visitor_nothing_protected(bro
             ctx.close()
 
 
-def test_the_guards_link_opens_the_login_page(browser, tmp_path_factory, _demo_db_master):
+def test_the_guards_login_form_opens_the_page_asked_for(browser, tmp_path_factory, _demo_db_master):
     tmp = tmp_path_factory.mktemp("fresh-link")
     db, cfg = _setup(tmp, _demo_db_master, anonyma_lasare=False)
     with serve(db, cfg) as base:
@@ -144,13 +144,12 @@ def test_the_guards_link_opens_the_login_page(browser, tmp_path_factory, _demo_d
             p = ctx.new_page()
             p.goto(f"{base}/ladda_upp")
             wait_for_app(p)
-            p.locator('[data-testid="stPageLink"]').get_by_text("Logga in").click()
-            wait_for_app(p)
             assert p.get_by_role("heading", level=1).first.inner_text() == "Logga in"
             p.get_by_label("Användarnamn").fill("admin")
             p.get_by_label("Lösenord").fill("admin-demo")
             p.get_by_role("button", name="Logga in").click()
             wait_for_app(p)
+            assert p.get_by_role("heading", level=1).first.inner_text() == "Ladda upp uppföljning"
             menu(p, "Admin")
             assert p.get_by_role("heading", level=1).first.inner_text() == "Admin"
             assert p.locator(ERROR).count() == 0

@@ -394,10 +394,10 @@ def test_template_follows_the_plan_and_carries_the_status_forward(tmp_path, db):
             for g in got] == [("P-1", "Försenad", 30, "Röd", "Nils", None),
                               ("P-2", "Ej påbörjad", None, None, None, None)]
     assert got[1]["Aktivitet"] == "Planaktivitet 2" and got[1]["Slutdatum"].date() == dt.date(2027, 12, 31)
-    # A period without a plan for its year: exactly as before (the latest upload, no status).
+    # A period without a plan for its year: the latest upload, its status carried forward (contract §4).
     before = load_workbook(io.BytesIO(template_bytes("KLF", "2026-T3", db=db)))["Aktiviteter"]
     assert [before.cell(row=r, column=1).value for r in range(2, 5)] == ["P-1", "OLD-7", None]
-    assert all(before.cell(row=r, column=header.index("Status") + 1).value is None for r in range(2, 4))
+    assert all(before.cell(row=r, column=header.index("Status") + 1).value for r in range(2, 4))
     uploaded = tmp_path / "mall.xlsx"  # uploaded unchanged, it is accepted
     uploaded.write_bytes(template_bytes("KLF", "2027-T1", db=db))
     res = ingest.import_file(uploaded, db=db)

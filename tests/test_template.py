@@ -19,7 +19,8 @@ def test_empty_template_layout(tmp_path, db):
     wb = load_workbook(io.BytesIO(template_bytes("KLF", "2025-T2", db=db)))
     assert wb.sheetnames[:1] == ["Aktiviteter"] and {"Info", "Instruktioner"} <= set(wb.sheetnames)
     ws = wb["Aktiviteter"]
-    assert [c.value for c in ws[1]] == [c.header for c in schema.ACTIVITY_COLUMNS]
+    # The schema's columns, then last period's comment to read (the importer ignores it).
+    assert [c.value for c in ws[1]] == [c.header for c in schema.ACTIVITY_COLUMNS] + [schema.PREVIOUS_COMMENT_HEADER]
     assert ws.freeze_panes == "A2"
     assert ws.max_row == 1 or all(c.value is None for c in ws[2])
     lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in ws.data_validations.dataValidation
@@ -50,7 +51,9 @@ def test_round_trip_template_fill_import_export(tmp_path, db):
     assert prefilled == [["A-01", "Aktivitet 1", "2. Etablering och mark"], ["A-02", "Aktivitet 2", "3. Kompetensförsörjning"],
                          ["A-03", "Aktivitet 3", "4. Entreprenörskap och innovation"]]
     assert ws.cell(row=2, column=col["Slutdatum"]).value.date() == dt.date(2025, 12, 31)
-    assert ws.cell(row=2, column=col["Status"]).value is None  # the follow-up itself is the reporter's job
+    # Carried forward from 2025-T1: the reporter changes only what changed; a new comment for the new period.
+    assert ws.cell(row=2, column=col["Status"]).value == "Pågår" and ws.cell(row=2, column=col["Kommentar"]).value is None
+    assert ws.cell(row=2, column=col[schema.PREVIOUS_COMMENT_HEADER]).value == "'=HYPERLINK(\"x\")"
     for r, status, pct in ((2, "Klar", 100), (3, "Pågår", 60), (4, "Försenad", 20)):
         ws.cell(row=r, column=col["Status"], value=status)
         ws.cell(row=r, column=col["Andel klart (%)"], value=pct)

@@ -12,9 +12,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from .. import config
+from .. import config, periods
 from ..report import FORMATS, ReportError, build
-from ..store import queries
 from .args import UsageError, _arg, _period
 
 
@@ -23,7 +22,8 @@ def _progress(fraction: float, what: str) -> None:
 
 
 def cmd_report(args) -> int:
-    period = args.period or queries.latest_period(args.db)
+    # Without --period: the newest complete period (issue 10), not a period still being reported.
+    period = args.period or periods.newest_complete_period(args.db)
     if period is None:
         print("Det finns ingen uppföljning i databasen att rapportera.", file=sys.stderr)
         return 1
@@ -60,7 +60,7 @@ def _date(value: str) -> dt.date:
 def register(subparsers, common) -> None:
     """The ``report`` command (hook called by ``cli.build_parser``)."""
     rep = subparsers.add_parser("report", parents=[common], help="rapport till kommunstyrelsen (pdf, xlsx, docx)")
-    rep.add_argument("--period", type=_arg(_period), help="standard: den senaste perioden med data")
+    rep.add_argument("--period", type=_arg(_period), help="standard: den senaste kompletta perioden")
     rep.add_argument("--format", choices=FORMATS, help="standard: filändelsen i --out")
     rep.add_argument("--out", required=True, help="filen som skrivs")
     rep.add_argument("--progress", action="store_true", help="skriv förloppet på standard ut (för appen)")

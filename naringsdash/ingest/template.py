@@ -16,15 +16,40 @@ from ..export import safe_cell
 from ..store import queries
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+READ_ONLY_FILL = PatternFill("solid", fgColor="595959")  # last period's comment: to read, not read in
+READ_ONLY_CELL_FILL = PatternFill("solid", fgColor="EDEDED")
 REQUIRED_FILL = PatternFill("solid", fgColor="7A2E0E")
 EXTRA_ROWS = 300
 
 
-def _instructions(ref: Reference, forvaltning: str, period: str) -> list[str]:
+def _review(source: str | None, period: str) -> list[str]:
+    """What the rapportör reviews in a template carried forward from an earlier period."""
+    if source is None:
+        return []
+    if source == period:
+        return [f"Mallen är ifylld med förvaltningens nuvarande uppföljning för {period_label(period)}, "
+                "kommentarerna inräknade. Ändra det som ska rättas och ladda upp igen; det blir en ny version.", ""]
+    return [
+        f"Mallen är ifylld med förvaltningens uppföljning från {period_label(source)}: aktiviteterna med Status, "
+        "Andel klart (%) och Bedömning som de var då.",
+        "Gå igenom varje rad och ändra bara det som har ändrats sedan dess:",
+        "• Status: har aktiviteten blivit klar, försenad, påbörjad eller avbruten?",
+        "• Andel klart (%): hur långt har arbetet kommit per periodens slut?",
+        "• Bedömning: stämmer Grön, Gul eller Röd fortfarande?",
+        "• Slutdatum: har tidplanen ändrats?",
+        "• Kommentar: skriv en ny kommentar för den här perioden (kolumnen är tom).",
+        f"Kolumnen \"{schema.PREVIOUS_COMMENT_HEADER}\" visar förra periodens kommentar att läsa; den läses inte in.",
+        "Lägg till nya aktiviteter längst ner och ta bort rader för aktiviteter som inte längre ska följas upp.",
+        "",
+    ]
+
+
+def _instructions(ref: Reference, forvaltning: str, period: str, source: str | None = None) -> list[str]:
     lines = [
         f"Uppföljning av handlingsplanen för näringslivsarbetet – {ref.forvaltning_name(forvaltning)}, "
         f"{period_label(period)} (t.o.m. {period_end(period).isoformat()})",
         "",
+        *_review(source, period),
         "Så fyller du i mallen:",
         "1. Fyll i en rad per aktivitet i bladet Aktiviteter. Rubrikerna i rött måste fyllas i.",
         "2. Behåll Aktivitets-ID från förra perioden så att aktiviteten kan följas över tid.",
@@ -47,18 +72,30 @@ def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None
     """An empty or pre-filled follow-up workbook for one förvaltning and period."""
     ref = ref or load_reference()
     planned = _planned(forvaltning, period, db, ref) if prefill else None
-    rows = queries.latest_activities(forvaltning, db) if prefill and planned is None else None
+    rows = queries.latest_activities(forvaltning, db, upto=period) if prefill else None
+    source = str(rows["period"].iloc[0]) if rows is not None and not rows.empty else None
+    carried = source is not None and source != period  # from an earlier period: a new comment is to be written
+    previous = ({str(r["aktivitet_id"]): r["kommentar"] for r in rows.to_dict("records")}
+                if carried and rows is not None else {})
+    if planned is not None:  # the plan of the period's year decides the rows; last period's state is carried in
+        rows = None
     wb = Workbook()
     ws = wb.active
     ws.title = schema.ACTIVITY_SHEET
     cols = schema.ACTIVITY_COLUMNS
-    ws.append([c.header for c in cols])
+    ws.append([c.header for c in cols] + [schema.PREVIOUS_COMMENT_HEADER])
     for j, c in enumerate(cols, start=1):
         cell = ws.cell(row=1, column=j)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = REQUIRED_FILL if c.required else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(j)].width = c.width
+    ro = len(cols) + 1  # the read-only column with last period's comment
+    cell = ws.cell(row=1, column=ro)
+    cell.font = Font(bold=True, color="FFFFFF")
+    cell.fill = READ_ONLY_FILL
+    cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.column_dimensions[get_column_letter(ro)].width = 50
     ws.row_dimensions[1].height = 32
     ws.freeze_panes = "A2"
 
@@ -71,11 +108,20 @@ def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None
                 "malomrade": f"{int(rec['malomrade'])}. {ref.malomrade_name(int(rec['malomrade']))}",
                 "forvaltning": forvaltning, "ansvarig": rec["ansvarig"],
                 "startdatum": _date(rec["startdatum"]), "slutdatum": _date(rec["slutdatum"]),
+                # carried forward: this period starts from last period's state, the rapportör changes what changed
+                "status": _text(rec["status"]), "andel_klar": _int(rec["andel_klar"]),
+                "bedomning": _text(rec["bedomning"]), "kommentar": None if carried else _text(rec["kommentar"]),
             }
-            ws.append([safe_cell(values.get(c.key)) for c in cols])
+            old = rec["kommentar"] if carried else None
+            ws.append([safe_cell(values.get(c.key)) for c in cols] + [safe_cell(_text(old))])
+            ws.cell(row=ws.max_row, column=ro).fill = READ_ONLY_CELL_FILL
+            ws.cell(row=ws.max_row, column=ro).alignment = Alignment(wrap_text=True, vertical="top")
     for values in planned or []:  # the plan of the period's year, when there is one
         n += 1
-        ws.append([safe_cell(values.get(c.key)) for c in cols])
+        old = previous.get(str(values.get("aktivitet_id")))
+        ws.append([safe_cell(values.get(c.key)) for c in cols] + [safe_cell(_text(old))])
+        ws.cell(row=ws.max_row, column=ro).fill = READ_ONLY_CELL_FILL
+        ws.cell(row=ws.max_row, column=ro).alignment = Alignment(wrap_text=True, vertical="top")
     last = n + EXTRA_ROWS + 1
     for j, c in enumerate(cols, start=1):
         letter = get_column_letter(j)
@@ -124,7 +170,7 @@ def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None
         cell.font = Font(bold=True)
 
     instr = wb.create_sheet(schema.INSTRUCTIONS_SHEET)
-    for line in _instructions(ref, forvaltning, period):
+    for line in _instructions(ref, forvaltning, period, source):
         instr.append([line])
     instr["A1"].font = Font(bold=True, size=14)
     instr.column_dimensions["A"].width = 120
@@ -138,6 +184,21 @@ def _planned(forvaltning: str, period: str, db, ref: Reference) -> list[dict] | 
     """The template's rows from the handlingsplan of the period's year (None without one: rows as before)."""
     with store.connect(db) as con:
         return plan.template_values(con, forvaltning, period, ref)
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def _int(value: object) -> int | None:
+    try:
+        import pandas as pd
+
+        return None if value is None or pd.isna(value) else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _date(value: object) -> dt.date | None:

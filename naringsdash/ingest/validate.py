@@ -165,7 +165,7 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, o
         else:
             cols[c.key] = (j, text)
     for j, v in enumerate(header_row):
-        if j not in mapping and not is_empty(v):
+        if j not in mapping and not is_empty(v) and not schema.is_read_only_header(v):
             out.warnings.append(issue("unknown_column", sheet, header_idx + 1, to_text(v)))
 
     body = rows[header_idx + 1:]

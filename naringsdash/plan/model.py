@@ -340,7 +340,7 @@ def template_values(con, forvaltning: str, period: str, ref: Reference) -> list[
     if year is None:
         return None
     latest = {r["aktivitet_id"]: r for r in records(con.execute(store.sql("latest_activities"),
-                                                                {"forvaltning": forvaltning}).df())}
+                                                                {"forvaltning": forvaltning, "upto": period}).df())}
     out = []
     for a in records(activities(con, year, forvaltning)):
         before = latest.get(a["aktivitet_id"], {})

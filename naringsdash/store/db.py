@@ -25,7 +25,7 @@ from ..errors import UserError
 
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS = ["schema_v1.sql", "v2_scoped_activities.sql", "migration_plan.sql", "migration_access.sql",
-              "migration_audit.sql", "schema_sso.sql"]  # index + 1 = schema version; append only
+              "migration_audit.sql", "schema_sso.sql", "v3_period_status.sql"]  # index + 1 = schema version; append only
 BUSY_WAIT_S = 10.0
 
 
@@ -208,16 +208,31 @@ def _insert_rows(con, table: str, cols: tuple[str, ...], rows: list[tuple]) -> N
         con.unregister("_incoming")
 
 
+def diff_base(con, forvaltning: str, period: str) -> str | None:
+    """The period an upload for (förvaltning, period) is compared with: the period itself when it has a current
+    version, else the förvaltning's newest earlier period with one, else None (everything is new)."""
+    row = first(con.execute("SELECT max(period) FROM current_uploads WHERE forvaltning = ? AND period <= ?",
+                            [forvaltning, period]))
+    return row[0] if row else None
+
+
 def upload_diff(con, forvaltning: str, period: str, activities: list[dict]):
-    """New, changed and removed activities of a would-be upload against the current version (a DataFrame)."""
+    """New, changed and removed activities of a would-be upload against the current version of the period, or
+    the förvaltning's previous period when this one has none yet (a DataFrame; ``.attrs["base"]`` names the
+    period compared with, None when there is none)."""
     import pyarrow as pa
+
+    base = diff_base(con, forvaltning, period)
 
     tbl = _arrow(ACTIVITY_COLS, _activity_rows(None, forvaltning, period, activities))
     tbl = tbl.cast(pa.schema([pa.field(c, getattr(pa, _ARROW_TYPES[t])())
                               for c, t in schema.stored_activity_types().items()]))
     con.register("_incoming", tbl)
     try:
-        return con.execute(sql("upload_diff"), {"forvaltning": forvaltning, "period": period}).df()
+        df = con.execute(sql("upload_diff"), {"forvaltning": forvaltning, "base": base,
+                                               "same_period": base == period}).df()
+        df.attrs["base"] = base
+        return df
     finally:
         con.unregister("_incoming")
 

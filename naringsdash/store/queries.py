@@ -88,9 +88,10 @@ def uploads(db=None, forvaltningar=None) -> pd.DataFrame:
     return _run("uploads", db, forvaltningar=[str(f) for f in (forvaltningar or [])])
 
 
-def latest_activities(forvaltning: str, db=None) -> pd.DataFrame:
-    """The förvaltning's activities from its latest upload; pre-fills the template."""
-    return _run("latest_activities", db, forvaltning=forvaltning)
+def latest_activities(forvaltning: str, db=None, upto: str | None = None) -> pd.DataFrame:
+    """The förvaltning's activities from its latest upload (for a period up to ``upto``); pre-fills the template.
+    The ``period`` column says which period they come from."""
+    return _run("latest_activities", db, forvaltning=forvaltning, upto=upto)
 
 
 def _rows(name: str, db=None, **params) -> tuple[list[str], list[tuple]]:

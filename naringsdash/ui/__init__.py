@@ -27,6 +27,7 @@ from .common import (  # noqa: I001
                      no_data,
                      nothing_matches,
                      number,
+                     period_banner,
                      period_caption,
                      progress_metrics,
                      reference,
@@ -40,5 +41,5 @@ from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
            "admin", "analysis", "audit", "chart", "common", "current_user", "data", "delta", "downloads", "filters",
            "frame", "guard", "guarded", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation",
-           "no_data", "nothing_matches", "number", "period_caption", "plan", "progress_metrics", "reference", "report",
+           "no_data", "nothing_matches", "number", "period_banner", "period_caption", "plan", "progress_metrics", "reference", "report",
            "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from .. import audit, auth, config, ingest, schema, sso, store
+from .. import audit, auth, config, ingest, schema, session_token, sso, store, wording
 from ..ingest.codes import EMPTY
 from . import common as ui
 
@@ -158,7 +158,8 @@ def sso_denied() -> str | None:
 
 
 def sign_in(username: str, password: str) -> str | None:
-    """Sign in with a local account: None when signed in, else the Swedish message for the form."""
+    """Sign in with a local account: None when signed in, else the Swedish message for the form.
+    The session cookie (a signed token, ``session_token``) is written on the next run, so a reload keeps the user."""
     try:
         user = auth.authenticate(username, password, address=client_address())
     except (auth.LoginThrottled, store.DatabaseBusy) as exc:
@@ -166,6 +167,11 @@ def sign_in(username: str, password: str) -> str | None:
     if user is None:
         return auth.LOGIN_FAILED
     st.session_state[USER] = user
+    token = session_token.issue(user.username, session_token.secret(), ui.reference().options.inloggning_timmar)
+    if token:
+        st.session_state[_COOKIE_OUT] = ("set", token)
+        st.session_state[_FP] = session_token.verify(token, session_token.secret())[1]
+    st.session_state.pop(_DROPPED, None)
     return None
 
 
@@ -174,14 +180,19 @@ SIGNED_OUT_SSO = ("Du är utloggad från Näringsdash och från kommunens konto.
                   "eller ett lokalt konto.")
 
 
-def sign_out(keep_sso: bool = False) -> bool:
-    """End the Näringsdash session (forget the session's user) and, after a single sign-on, the ``st.login``
-    session too (``st.logout``: the identity cookie goes and the provider is asked to end its session; this
-    starts a new session), unless ``keep_sso`` (an account that ended is mapped again from the e-mail, or
-    denied). True when the single sign-on is being ended (the browser is on its way)."""
+def sign_out(keep_sso: bool = False, message: str | None = None) -> bool:
+    """End the Näringsdash session: forget the session's user and drop the session cookie; after a single
+    sign-on also the ``st.login`` session (``st.logout``: the identity cookie goes and the provider is asked to
+    end its session; this starts a new session), unless ``keep_sso`` (an account that ended is mapped again
+    from the e-mail, or denied). ``message``: why, shown once on the next run. True when the single sign-on is
+    being ended (the browser is on its way)."""
     sso_on = _sso_logged_in() and not keep_sso
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state[_COOKIE_OUT] = ("drop", "")
+    st.session_state[_DROPPED] = True  # this session's request still carries the old cookie: never read it again
+    if message:
+        flash("warning", message)
     if sso_on:
         _remember_sign_out()
         st.logout()
@@ -225,6 +236,90 @@ def signed_out_note() -> None:
     at = _SIGNED_OUT_BROWSERS.pop(key, None) if key else None
     if at is not None and time.monotonic() - at < _SIGNED_OUT_FOR_S:
         st.success(SIGNED_OUT_SSO, icon=":material/logout:")
+
+
+# --- The session cookie: a reload keeps the user signed in -------------------------------------------------------
+
+_COOKIE_OUT = "_kaka_ut"      # ("set", token) or ("drop", ""): written to the browser on the next run
+_DROPPED = "_kaka_slopad"     # signed out in this session: the cookie the session started with no longer counts
+_FP = "_inloggning_fp"        # the signed-in user's fingerprint (password hash, role), checked on every run
+_CHECKED_AT = "_inloggning_kontrollerad"
+
+
+def restore_session() -> auth.User | None:
+    """A new session (a reload, a new tab) with a valid session cookie: the user it stands for, signed in again.
+    The token is checked against the users table (password, role, förvaltningar, the user still there)."""
+    if st.session_state.get(_DROPPED):
+        return None
+    try:
+        token = st.context.cookies.get(session_token.COOKIE)
+    except Exception:  # noqa: BLE001 (no browser request: AppTest, bare mode)
+        token = None
+    if not token:
+        return None
+    user = session_token.user_for(token, session_token.secret())
+    if user is None:
+        st.session_state[_COOKIE_OUT] = ("drop", "")  # expired, tampered with, or the account changed
+        st.session_state[_DROPPED] = True
+        return None
+    st.session_state[USER] = user
+    st.session_state[_FP] = session_token.verify(token, session_token.secret())[1]
+    return user
+
+
+def still_valid(user: auth.User) -> auth.User | None:
+    """Every page run: a user signed in with a password is checked against the users table; a changed password
+    or role, or a removed account, signs the session out (and drops the cookie)."""
+    fp = st.session_state.get(_FP)
+    if fp is None:
+        return user
+    import time
+
+    last = st.session_state.get(_CHECKED_AT)
+    if last is not None and time.monotonic() - last < 1.0:  # once per run, not once per call
+        return user
+    if session_token.current_fingerprint(user.username) != fp:
+        sign_out("Du har loggats ut eftersom ditt konto har ändrats (lösenord eller behörighet). Logga in igen.")
+        return None
+    st.session_state[_CHECKED_AT] = time.monotonic()
+    return user
+
+
+_COOKIE_JS = """<script>
+(function () {{
+  var secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = "{name}=" + {value} + "; Path=/; Max-Age=" + {age} + "; SameSite=Strict" + secure;
+}})();
+</script>"""
+
+
+def session_cookie() -> None:
+    """Write or drop the session cookie in the browser when a sign-in or sign-out asked for it (app.py, every run).
+
+    Streamlit cannot set a cookie from the server, so a small script in the page does (``st.html`` with
+    JavaScript): SameSite=Strict, Secure when the page is served over https, not HttpOnly (see the README)."""
+    pending = st.session_state.pop(_COOKIE_OUT, None)
+    if pending is None:
+        return
+    import json
+
+    kind, token = pending
+    hours = ui.reference().options.inloggning_timmar
+    age = int(hours * 3600) if kind == "set" else 0
+    st.html(_COOKIE_JS.format(name=session_token.COOKIE, value=json.dumps(token), age=age),
+            unsafe_allow_javascript=True)
+
+
+def login_form(key: str = "logga_in") -> None:
+    """The local-account login form; a successful login reruns the page that was asked for (the URL is kept)."""
+    with st.form(key):
+        username = st.text_input("Användarnamn", key="anvandarnamn", autocomplete="username")
+        password = st.text_input("Lösenord", type="password", key="losenord", autocomplete="current-password")
+        if st.form_submit_button("Logga in", icon=":material/login:"):
+            message = sign_in(username, password)
+            if message is None:
+                st.rerun()
+            st.error(message, icon=":material/error:")
 
 
 def role_text(user: auth.User) -> str:
@@ -349,10 +444,24 @@ def diff_counts(diff: pd.DataFrame) -> dict[str, int]:
             "statusbyten": len(moved)}
 
 
+def preview_summary(diff: pd.DataFrame, period: str) -> str:
+    """One sentence on what the upload changes and against which version ("Jämfört med 2026 Delår (T2): 2 byter
+    status (KLF-13 Försenad → Klar, …), 1 ny, 0 borttagna")."""
+    base = diff.attrs.get("base")
+    counts = diff_counts(diff)
+    moved = diff[(diff["andring"] == "ändrad") & (diff["status_fore"] != diff["status"])]
+    moves = list(zip(moved["aktivitet_id"], moved["status_fore"], moved["status"]))
+    label = ("nuvarande version för " + config.period_label(period)) if base == period else \
+        config.period_label(base) if base else "ingen tidigare version"
+    return wording.diff_summary(label, moves, counts["ny"], counts["borttagen"])
+
+
 def show_preview(result: ingest.ImportResult, diff: pd.DataFrame) -> None:
-    """What Spara would store, and how it differs from the current version."""
+    """What Spara would store, and how it differs from the current version (or, when the period has none yet,
+    from the förvaltning's previous period, named)."""
     parsed = result.parsed
     counts = diff_counts(diff)
+    base = diff.attrs.get("base")
     st.success(f"Filen är godkänd: {result.rows} aktiviteter för {parsed.forvaltning}, "
                f"{config.period_label(parsed.period)}. Ingenting är sparat ännu: granska och tryck Spara.",
                icon=":material/task_alt:")
@@ -362,15 +471,20 @@ def show_preview(result: ingest.ImportResult, diff: pd.DataFrame) -> None:
                                       ("Borttagna", counts["borttagen"]), ("Oförändrade", counts["oförändrad"]),
                                       ("Byter status", counts["statusbyten"]))):
         col.metric(label, ui.number(n), border=True)
-    st.subheader("Skillnad mot nuvarande version")
+    against = "nuvarande version" if base in (None, parsed.period) else config.period_label(base)
+    st.subheader(f"Skillnad mot {against}")
+    st.markdown(ui.md(preview_summary(diff, parsed.period)) + ".")
     changed = diff[diff["andring"] != "oförändrad"]
-    if counts["ny"] == len(diff):
-        st.caption("Det finns ingen tidigare version för förvaltningen och perioden: alla aktiviteter är nya.")
+    if base is None:
+        st.caption("Det finns ingen tidigare version för förvaltningen: alla aktiviteter är nya.")
+    elif base != parsed.period:
+        st.caption(f"Perioden har ingen version ännu, så filen jämförs med förvaltningens senaste uppföljning "
+                   f"({config.period_label(base)}). Kommentarerna jämförs inte: varje period har sin egen.")
     if changed.empty:
-        st.info("Inga skillnader mot nuvarande version.", icon=":material/check:")
+        st.info(f"Inga skillnader mot {against}.", icon=":material/check:")
     else:
         if counts["borttagen"]:
-            st.warning(f"{counts['borttagen']} aktiviteter finns i nuvarande version men inte i filen; de är inte "
+            st.warning(f"{counts['borttagen']} aktiviteter finns i {against} men inte i filen; de är inte "
                        "med i uppföljningen när filen sparas.", icon=":material/warning:")
         ui.table(changed, ["andring", "aktivitet_id", "aktivitet", "status_fore", "status", "andel_klar_fore",
                            "andel_klar", "andrade_falt"], labels=DIFF_LABELS, key="skillnad")

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import auth, config, demo, export, wording
+from .. import periods as cycle
 from ..errors import ConfigError, UserError
 from ..store import queries
 from ..wording import LABELS, RIKTNING, format_number  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
@@ -84,17 +85,29 @@ _seed_lock = threading.Lock()
 
 def seed_demo_if_empty() -> None:
     """First start: load the demo data (with a progress bar) when the database is empty and the setting ``demo``
-    is on; checked once per database file and process."""
+    is on; checked once per database file and process. Seeding that was cut off half way (a closed tab, a reload,
+    a killed process: ``demo.seed_state`` is still "started") is completed on the next start, which says so;
+    with the demo setting off, a half-seeded database is reported on every page."""
     db = str(config.db_path())
-    if db in _seeded or not reference().options.demo:
+    if db in _seeded:
+        return
+    if not reference().options.demo:
+        if demo.seed_state(db) == "started":
+            st.warning("Demodatan lästes bara in delvis (inläsningen avbröts). Slå på inställningen demo och starta "
+                       "om, eller kör `python -m naringsdash demo`, så läses resten in.", icon=":material/warning:")
         return
     with _seed_lock:
         if db in _seeded:
             return
-        if not queries.periods(db) and queries.indicators(db).empty:
-            bar = st.progress(0.0, text="Läser in demodata …")
-            demo.load(db, progress=lambda fraction, text: bar.progress(fraction, text=text))
+        state = demo.seed_state(db)
+        if state == "started" or (state is None and not queries.periods(db) and queries.indicators(db).empty):
+            text = "Läser in resten av demodatan (förra inläsningen avbröts) …" if state == "started" else \
+                "Läser in demodata …"
+            bar = st.progress(0.0, text=text)
+            demo.load(db, progress=lambda fraction, line: bar.progress(fraction, text=line))
             bar.empty()
+            if state == "started":
+                st.info("Demodatan är nu helt inläst; förra inläsningen hade avbrutits.", icon=":material/check:")
         _seeded.add(db)
 
 
@@ -110,6 +123,16 @@ def _query(name: str, db: str, version: int, today: dt.date | None, args: tuple)
     if name == "reporting":  # the förvaltningar are part of the key; the query only needs their codes
         kwargs["ref"] = config.Reference(forvaltningar={c: c for c in kwargs.pop("koder")})
     return getattr(queries, name)(db=db, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cycle(name: str, db: str, version: int, today: dt.date | None, codes: tuple[str, ...], args: tuple) -> object:
+    """Run ``periods.<name>`` (completeness, like-for-like comparison, trend), cached like ``_query``; the reference
+    förvaltningar are part of the key."""
+    kwargs = dict(args)
+    if today is not None:
+        kwargs["today"] = today
+    return getattr(cycle, name)(db=db, ref=config.Reference(forvaltningar={c: c for c in codes}), **kwargs)
 
 
 @dataclass(frozen=True)
@@ -155,6 +178,32 @@ class Data:
 
     def kolada_fetched(self) -> pd.DataFrame:
         return self._q("kolada_fetched", dated=False)
+
+    # The tertial cycle (periods.py): completeness, like-for-like comparison, trend up to the period.
+
+    def _c(self, name: str, dated: bool = True, **kwargs):
+        args = tuple((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in sorted(kwargs.items()))
+        return _cycle(name, self.db, self.version, self.today if dated else None, tuple(reference().forvaltningar),
+                      args)
+
+    def states(self) -> dict[str, cycle.PeriodState]:
+        return self._c("states", dated=False)
+
+    def state(self, period: str) -> cycle.PeriodState:
+        return self.states().get(period) or self._c("state", dated=False, period=period)
+
+    def comparison(self, sel: Selection) -> cycle.Comparison:
+        """The selection's key figures against the previous period, like for like."""
+        return self._c("compare", period=sel.period, forvaltningar=sel.forvaltningar, malomraden=sel.malomraden)
+
+    def progress_compared(self, sel: Selection):
+        """Per målområde: (now, previous restricted, now restricted, common förvaltningar)."""
+        return self._c("compare_progress", period=sel.period, forvaltningar=sel.forvaltningar,
+                       malomraden=sel.malomraden)
+
+    def trend(self, sel: Selection) -> pd.DataFrame:
+        """Key figures per period up to the selected one, with ``komplett``."""
+        return self._c("trend", upto=sel.period, forvaltningar=sel.forvaltningar, malomraden=sel.malomraden)
 
 
 def data() -> Data:
@@ -230,7 +279,8 @@ def filters(d: Data, *, period: bool = True, forvaltning: bool = True, malomrade
     periods = d.periods()
     sel = _from_url(periods, ref) or st.session_state.get(_SEL) or {"period": None, "forvaltning": [],
                                                                        "malomrade": []}
-    sel = {**sel, "period": sel.get("period") if sel.get("period") in periods else (periods[0] if periods else None)}
+    # Unless the user chose a period, the newest complete one (the newest with data while none is complete).
+    sel = {**sel, "period": sel.get("period") if sel.get("period") in periods else cycle.newest_complete(d.states())}
     # One målområde at a time: the first of the selection, else the first one (the selection stays as it was).
     single = sel["malomrade"][0] if sel["malomrade"] else min(ref.malomraden)
     st.session_state[_SEL] = sel
@@ -288,11 +338,11 @@ def delta(value, decimals: int | None = None, unit: str = "") -> str | int | Non
     return "-" + text[1:] if text.startswith(wording.MINUS) else text
 
 
-def key_figures(now, before=None, *, extra: list[tuple[str, str, str | int | None, str | None]] = (),
+def key_figures(now, before=None, *, now_common=None, extra: list[tuple[str, str, str | int | None, str | None]] = (),
                 leave_out: tuple[str, ...] = ()) -> None:
     """The key figures of a period or målområde as cards (``wording.key_figures``), plus ``extra`` cards given as
     (label, value, change, help). The same cards on Översikt, the målområde view and the slides."""
-    figures = [f for f in wording.key_figures(now, before) if f[0] not in leave_out]
+    figures = [f for f in wording.key_figures(now, before, now_common) if f[0] not in leave_out]
     cols = st.columns(len(figures) + len(extra))
     for col, (label, value, change, lower) in zip(cols, figures):
         card = delta_text(change)
@@ -384,9 +434,10 @@ def chart(fig, df: pd.DataFrame, columns: list[str], *, alt: str, labels: dict[s
         table(df, columns, labels=labels)
 
 
-def progress_metrics(now, before) -> None:
-    """A målområde's key figures in four cards, each with its change since ``before`` (a progress row or None)."""
-    key_figures(now, before)
+def progress_metrics(now, before, now_common=None) -> None:
+    """A målområde's key figures in four cards, each with its change since ``before`` (a progress row or None;
+    like for like: ``now_common`` is this period restricted to the förvaltningar ``before`` holds)."""
+    key_figures(now, before, now_common=now_common)
 
 
 def metric(col, label: str, value: str, change: str | int | None = None, *, lower_is_better: bool = False,
@@ -396,9 +447,22 @@ def metric(col, label: str, value: str, change: str | int | None = None, *, lowe
                border=True)
 
 
-def period_caption(d: Data, sel: Selection, compared: bool = False) -> None:
-    """Which period, its as-of date, and what the arrows compare against."""
+def period_caption(d: Data, sel: Selection, compared: "bool | cycle.Comparison" = False) -> None:
+    """Which period, its as-of date, and what the arrows compare against (like for like: for which förvaltningar)."""
     text = f"{config.period_label(sel.period)} · läget per {config.as_of_date(sel.period, d.today)}"
-    if compared:
-        text += f" · pilarna visar förändringen sedan {config.period_label(sel.previous)}"
+    if isinstance(compared, cycle.Comparison):
+        if compared.before is not None:
+            text += " · " + compared.note()
+    elif compared:
+        text += " · " + wording.comparison_note(config.period_label(sel.previous), 1, 1)
     st.caption(text)
+
+
+def period_banner(d: Data, period: str | None) -> None:
+    """The banner of a period that is still being reported (nothing for a complete one): n of N, who is missing,
+    and that comparisons are like for like. On every page and slide that shows the period."""
+    if period is None:
+        return
+    text = cycle.banner(d.state(period), reference())
+    if text:
+        st.warning(md(text), icon=":material/pending:")

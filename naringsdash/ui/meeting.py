@@ -96,11 +96,12 @@ def _header(m: Meeting, slides: list[Slide], i: int) -> None:
     if m.kiosk:
         caption, leave = st.columns([12, 3], vertical_alignment="center")
         with caption:
-            ui.period_caption(m.d, m.sel)
+            ui.period_caption(m.d, m.sel, compared=m.comparison)
         leave.button("Avsluta kioskläge", icon=":material/close_fullscreen:", key="mote_avsluta", type="tertiary",
                      on_click=_leave_kiosk, width="stretch")
     else:
-        ui.period_caption(m.d, m.sel)
+        ui.period_caption(m.d, m.sel, compared=m.comparison)
+    ui.period_banner(m.d, m.sel.period)  # on every slide of a period that is still being reported
 
 
 def _tick(seconds: int, n: int) -> None:

@@ -68,6 +68,8 @@ class Meeting:
     changes: pd.DataFrame
     reporting: pd.DataFrame
     analyses: dict[int, pd.Series]
+    comparison: object = None            # periods.Comparison: the key figures against the previous period, like for like
+    now_common: pd.DataFrame | None = None  # per målområde: this period restricted to the förvaltningar in both
 
     def slides(self) -> list[Slide]:
         counts = self.overdue.groupby("malomrade").size().to_dict() if not self.overdue.empty else {}
@@ -81,8 +83,9 @@ def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool) -> Meeting:
     if sel.forvaltningar:
         rep = rep[rep["forvaltning"].isin(sel.forvaltningar)]
     rep = rep.assign(forvaltning_namn=[ref.forvaltning_name(c) for c in rep["forvaltning"]])
-    return Meeting(d, sel, kiosk_on, names, d.summary(sel), d.progress(sel), d.progress(sel, sel.previous),
-                   d.overdue(sel), d.indicator_changes(sel), rep, ui_analysis.current(d, sel.period))
+    now, before, now_common, _ = d.progress_compared(sel)  # like for like
+    return Meeting(d, sel, kiosk_on, names, d.trend(sel), now, before, d.overdue(sel), d.indicator_changes(sel), rep,
+                   ui_analysis.current(d, sel.period), d.comparison(sel), now_common)
 
 
 # --- Drawing ----------------------------------------------------------------------------
@@ -132,14 +135,12 @@ def _row(df: pd.DataFrame, nr: int) -> pd.Series | None:
 
 
 def _oversikt(m: Meeting) -> None:
-    now = m.summary[m.summary["period"] == m.sel.period]
-    before = m.summary[m.summary["period"] == m.sel.previous]
-    if now.empty:
+    cmp = m.comparison
+    if cmp.now is None:
         ui.nothing_matches()
         return
-    n, b = now.iloc[0], (before.iloc[0] if not before.empty else None)
     rep = m.reporting
-    ui.key_figures(n, b, leave_out=("Snitt andel klart",),
+    ui.key_figures(cmp.now, cmp.before, now_common=cmp.now_common, leave_out=("Snitt andel klart",),
                    extra=[("Har rapporterat", f"{int(rep['rapporterat'].sum())} av {len(rep)}", None, None)])
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -160,10 +161,11 @@ def _oversikt(m: Meeting) -> None:
 
 def _malomrade(m: Meeting, s: Slide) -> None:
     now, before = _row(m.progress, s.malomrade), _row(m.before, s.malomrade)
+    common = _row(m.now_common, s.malomrade) if m.now_common is not None else None
     if now is None:
         st.info("Målområdet har inga aktiviteter i uppföljningen för perioden.")
     else:
-        ui.progress_metrics(now, before)
+        ui.progress_metrics(now, before, common if before is not None else None)
     left, right = st.columns([1, 1], gap="large")
     with left:
         if now is not None:

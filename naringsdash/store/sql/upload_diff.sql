@@ -1,8 +1,10 @@
--- What an upload would change against the current version of its (förvaltning, period):
--- new, changed and removed activities, with status before and after and which fields changed.
+-- What an upload would change against the current version of its (förvaltning, period), or, when the period has
+-- no version yet, against the förvaltning's previous period ($base, chosen by the caller): new, changed and removed
+-- activities, with status before and after and which fields changed. Against a previous period the comment is
+-- not compared ($same_period false): every period has its own comment.
 -- _incoming is the validated rows of the upload, registered by the caller.
 WITH current AS (
-    SELECT * FROM current_activities WHERE forvaltning = $forvaltning AND period = $period
+    SELECT * FROM current_activities WHERE forvaltning = $forvaltning AND period = $base
 ),
 incoming AS (
     SELECT * FROM _incoming
@@ -15,10 +17,10 @@ joined AS (
            CASE WHEN c.aktivitet_id IS NULL THEN 'ny'
                 WHEN i.aktivitet_id IS NULL THEN 'borttagen'
                 WHEN (i.aktivitet, i.malomrade, i.ansvarig, i.startdatum, i.slutdatum, i.status, i.andel_klar,
-                      i.bedomning, i.kommentar)
+                      i.bedomning, CASE WHEN $same_period THEN i.kommentar END)
                      IS NOT DISTINCT FROM
                      (c.aktivitet, c.malomrade, c.ansvarig, c.startdatum, c.slutdatum, c.status, c.andel_klar,
-                      c.bedomning, c.kommentar) THEN 'oförändrad'
+                      c.bedomning, CASE WHEN $same_period THEN c.kommentar END) THEN 'oförändrad'
                 ELSE 'ändrad' END AS andring,
            concat_ws(', ',
                CASE WHEN i.aktivitet IS DISTINCT FROM c.aktivitet THEN 'Aktivitet' END,
@@ -29,7 +31,8 @@ joined AS (
                CASE WHEN i.status IS DISTINCT FROM c.status THEN 'Status' END,
                CASE WHEN i.andel_klar IS DISTINCT FROM c.andel_klar THEN 'Andel klart' END,
                CASE WHEN i.bedomning IS DISTINCT FROM c.bedomning THEN 'Bedömning' END,
-               CASE WHEN i.kommentar IS DISTINCT FROM c.kommentar THEN 'Kommentar' END) AS andrade_falt
+               CASE WHEN $same_period AND i.kommentar IS DISTINCT FROM c.kommentar THEN 'Kommentar' END)
+               AS andrade_falt
     FROM incoming i FULL OUTER JOIN current c ON i.aktivitet_id = c.aktivitet_id
 ),
 final AS (
