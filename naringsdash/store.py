@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -46,7 +47,9 @@ _migrate_lock = threading.Lock()
 def connect(db: str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one unit of work; waits for a lock held elsewhere, then raises DatabaseBusy."""
     path = config.db_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    created = not path.exists()
     deadline = time.monotonic() + wait_s
     delay = 0.02
     while True:
@@ -60,6 +63,8 @@ def connect(db: str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterat
                 raise DatabaseBusy(path) from exc
             time.sleep(delay)
             delay = min(delay * 1.5, 0.25)
+    if created:  # readable by the service account only: password hashes and every uploaded file
+        os.chmod(path, 0o600)
     try:
         with _migrate_lock:
             migrate(con)
@@ -88,9 +93,9 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring the schema up to date, one transaction per migration."""
-    for version, name in enumerate(MIGRATIONS, start=1):
+def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> None:
+    """Bring the schema up to date (or up to version ``upto``), one transaction per migration."""
+    for version, name in enumerate(MIGRATIONS[:upto], start=1):
         if schema_version(con) >= version:
             continue
         with transaction(con):
