@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import os
 import re
+import secrets
 import threading
 from dataclasses import dataclass
 
@@ -18,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from . import auth, config, demo, export, queries
+from . import auth, config, demo, export, queries, store
 from .labels import LABELS, RIKTNING  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
 from .text import format_number
 
@@ -357,6 +359,32 @@ def no_data() -> None:
 def nothing_matches() -> None:
     st.info("Inga aktiviteter matchar urvalet. Välj fler förvaltningar eller målområden i sidofältet "
             "(tomt urval betyder alla), eller en annan period.", icon=":material/filter_alt_off:")
+
+
+_log = logging.getLogger("naringsdash")
+
+
+def show_error(exc: BaseException) -> None:
+    """An error as a Swedish message for the visitor; the details (type, traceback) only in the server's log."""
+    if not _log.handlers and not logging.getLogger().handlers:  # `streamlit run` configures its own loggers only
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        _log.addHandler(handler)
+    if isinstance(exc, (store.DatabaseBusy, auth.PermissionDenied)):  # their own messages are Swedish and safe
+        _log.warning("%s: %s", type(exc).__name__, exc)
+        st.error(str(exc), icon=":material/hourglass_top:" if isinstance(exc, store.DatabaseBusy) else
+                 ":material/block:")
+        return
+    if os.environ.get("NARINGSDASH_RAISE_ERRORS"):  # development and the test suite: the traceback, loudly
+        raise exc
+    ref = secrets.token_hex(4)
+    _log.error("Fel som visades för besökaren (referens %s)", ref, exc_info=exc)
+    if isinstance(exc, PermissionError) or "permission denied" in str(exc).lower():
+        st.error("Näringsdash saknar behörighet till en fil på servern (databasen eller referensdatan). Kontakta "
+                 f"administratören och ange referens {ref}.", icon=":material/block:")
+    else:
+        st.error("Något gick fel och sidan kunde inte visas färdigt. Försök igen om en stund; om felet kvarstår, "
+                 f"kontakta administratören och ange referens {ref}.", icon=":material/error:")
 
 
 # --- Tables, downloads and charts ---------------------------------------------------
