@@ -31,6 +31,7 @@ import math
 import os
 import socket
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from . import store
+from . import netfetch, store
 from .config import Reference, load_reference
 from .text import format_number
 
@@ -52,6 +53,9 @@ USER_AGENT = "Naringsdash/1.0 (uppfoljning av naringslivsarbetet)"
 RIKTNINGAR = ("hogre", "lagre")
 
 Progress = Callable[[float, str], None]
+
+
+CANCELLED = "Hämtningen från Kolada avbröts."
 
 
 class KoladaError(Exception):
@@ -156,28 +160,43 @@ def _seconds(s: float) -> str:
 
 
 class Client:
-    """A small Kolada v3 client: time-outs, a few attempts with back-off, paging followed."""
+    """A small Kolada v3 client: time-outs, a few attempts with back-off, paging followed.
+
+    ``timeout`` limits each attempt as a whole (however slowly the server sends), so one request ends within
+    ``max_seconds()``; setting ``cancel`` ends it within a fraction of a second."""
 
     def __init__(self, url: str = DEFAULT_URL, *, timeout: float = 20.0, attempts: int = 3, backoff: float = 1.0,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, cancel: threading.Event | None = None):
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.sleep = sleep
+        self.cancel = cancel
         self.requests = 0
+
+    def _pause(self, attempt: int) -> float:
+        return min(self.backoff * 2 ** (attempt - 1), 30.0)
+
+    def max_seconds(self) -> float:
+        """The longest one request can take: every attempt's time-out and the pauses between them."""
+        return self.attempts * self.timeout + sum(self._pause(a) for a in range(1, self.attempts))
 
     def get_json(self, url: str) -> dict:
         """One GET with retries on network errors, time-outs, 429 and 5xx; KoladaError when all fail."""
         last = ""
         for attempt in range(self.attempts):
-            if attempt:
-                self.sleep(min(self.backoff * 2 ** (attempt - 1), 30.0))
+            if attempt and self.cancel is not None and self.cancel.wait(self._pause(attempt)):
+                raise KoladaError(CANCELLED)
+            if attempt and self.cancel is None:
+                self.sleep(self._pause(attempt))
             self.requests += 1
             req = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                with netfetch.urlopen(req, self.timeout, self.cancel) as resp:
                     body = resp.read(MAX_BYTES + 1)
+            except netfetch.Cancelled:
+                raise KoladaError(CANCELLED) from None
             except urllib.error.HTTPError as exc:
                 exc.close()
                 if exc.code == 429 or exc.code >= 500:
@@ -380,10 +399,11 @@ def default_years(cat: Catalogue, today: dt.date | None = None) -> list[int]:
 
 def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None = None, *,
          ref: Reference | None = None, url: str | None = None, user: str = "Kolada",
-         client: Client | None = None) -> SyncResult:
+         client: Client | None = None, cancel: threading.Event | None = None) -> SyncResult:
     """Fetch the catalogue's KPIs from Kolada and store them as one upload; on any failure nothing is written.
 
-    ``progress(fraction, text)`` is called as the work goes on (0.0 … 1.0), e.g. for a progress bar.
+    ``progress(fraction, text)`` is called as the work goes on (0.0 … 1.0), e.g. for a progress bar. Setting
+    ``cancel`` (from another thread) ends the fetch within a fraction of a second, nothing written.
     """
     report = progress or (lambda fraction, text: None)
     try:
@@ -395,7 +415,8 @@ def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None 
     if not years:
         result.message = f"Inga år att hämta. {UNCHANGED}"
         return result
-    client = client or Client(base_url(cat, url), timeout=cat.timeout_s, attempts=cat.forsok, backoff=cat.vanta_s)
+    client = client or Client(base_url(cat, url), timeout=cat.timeout_s, attempts=cat.forsok, backoff=cat.vanta_s,
+                              cancel=cancel)
     fetched_at = dt.datetime.now().replace(microsecond=0)
     try:
         report(0.0, "Hämtar nyckeltalens beskrivningar från Kolada …")
@@ -415,6 +436,9 @@ def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None 
         report(1.0, "Klart: Kolada gav inga värden.")
         result.ok = True
         result.message = f"Kolada gav inga värden för {years[0]}–{years[-1]}. {UNCHANGED}"
+        return result
+    if cancel is not None and cancel.is_set():
+        result.message = f"{CANCELLED} {UNCHANGED}"
         return result
     report(0.9, "Sparar …")
     payload = _payload(meta, data, rows, years, cat)
