@@ -247,15 +247,19 @@ def restore(source: str | os.PathLike, db: str | os.PathLike | None = None,
         finally:
             con.close()
         os.chmod(work, 0o600)
-        try:
-            os.link(work, target)  # no-clobber: fails if the target appeared meanwhile
-        except FileExistsError:
-            raise BackupError(f"Filen {target} finns redan. Inget återställdes.") from None
         if config_out is not None:
             fd = os.open(config_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write((src / REFERENCE).read_bytes())
             result.config = Path(config_out)
+        try:
+            os.link(work, target)  # no-clobber: fails if the target appeared meanwhile
+        except BaseException:
+            if result.config is not None:
+                result.config.unlink(missing_ok=True)
+            if target.exists():
+                raise BackupError(f"Filen {target} finns redan. Inget återställdes.") from None
+            raise
     except duckdb.Error as exc:
         raise BackupError(f"Säkerhetskopian kunde inte läsas in: {exc}. Inget återställdes.") from None
     finally:

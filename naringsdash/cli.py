@@ -127,6 +127,9 @@ def cmd_backup(args) -> int:
     except backup.BackupError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"Säkerhetskopian kunde inte skrivas: {exc.strerror} ({exc.filename}).", file=sys.stderr)
+        return 1
     print(f"Säkerhetskopia skriven: {res.path} (schemaversion {res.schema_version}, "
           f"{len(res.tables)} tabeller, {sum(res.tables.values())} rader).")
     for p in res.removed:
@@ -141,6 +144,9 @@ def cmd_restore(args) -> int:
         res = backup.restore(args.dir, db=args.db, config_out=args.config_out)
     except backup.BackupError as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Återställningen misslyckades: {exc.strerror} ({exc.filename}). Inget återställdes.", file=sys.stderr)
         return 1
     print(f"Återställd från {res.source} till {res.db} (schemaversion {res.schema_version}, "
           f"{sum(res.tables.values())} rader i {len(res.tables)} tabeller).")
