@@ -1,6 +1,6 @@
 # Näringsdash: the two commands.
 #   make app    install what the app needs and start it (the first start seeds the demo data)
-#   make test   install what the tests need (Chromium from Debian included) and run the whole suite
+#   make test   install what the tests need (Chromium and nginx from Debian included) and run the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,7 +21,7 @@ app: $(VENV)/.app reportlibs
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core nginx >/dev/null; }
 
 # The report's PDF (WeasyPrint) needs Pango, the Word charts (CairoSVG) cairo, both fonts that cover Swedish.
 reportlibs:

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from streamlit import config as streamlit_config
 
 from naringsdash import config, demo, ingest, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 FIX = ROOT / "tests" / "fixtures"
+# Unexpected errors reach Streamlit as tracebacks in tests (ui.show_error re-raises), shown in full (deployment: "none"),
+# also in the servers started here.
+os.environ.setdefault("NARINGSDASH_RAISE_ERRORS", "1")
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")  # `streamlit run` reads it; AppTest does not:
+streamlit_config.set_option("client.showErrorDetails", "full")
 
 HEADERS = [c.header for c in schema.ACTIVITY_COLUMNS]  # the canonical headers, in the template's order
 

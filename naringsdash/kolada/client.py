@@ -9,6 +9,7 @@ import http.client
 import itertools
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +18,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from .. import errors
 from ..wording import format_number
+from . import netfetch
 
 DEFAULT_URL = "https://api.kolada.se/v3"
 ENV_URL = "NARINGSDASH_KOLADA_URL"
@@ -26,6 +28,8 @@ MAX_BYTES = 50 * 1024 * 1024
 USER_AGENT = "Naringsdash/1.0 (uppfoljning av naringslivsarbetet)"
 
 Progress = Callable[[float, str], None]
+
+CANCELLED = "Hämtningen från Kolada avbröts."
 
 
 class KoladaError(errors.UserError):
@@ -37,28 +41,43 @@ def _seconds(s: float) -> str:
 
 
 class Client:
-    """A small Kolada v3 client: time-outs, a few attempts with back-off, paging followed."""
+    """A small Kolada v3 client: time-outs, a few attempts with back-off, paging followed.
+
+    ``timeout`` limits each attempt as a whole (however slowly the server sends), so one request ends within
+    ``max_seconds()``; setting ``cancel`` ends it within a fraction of a second."""
 
     def __init__(self, url: str = DEFAULT_URL, *, timeout: float = 20.0, attempts: int = 3, backoff: float = 1.0,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, cancel: threading.Event | None = None):
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.sleep = sleep
+        self.cancel = cancel
         self.requests = 0
+
+    def _pause(self, attempt: int) -> float:
+        return min(self.backoff * 2 ** (attempt - 1), 30.0)
+
+    def max_seconds(self) -> float:
+        """The longest one request can take: every attempt's time-out and the pauses between them."""
+        return self.attempts * self.timeout + sum(self._pause(a) for a in range(1, self.attempts))
 
     def get_json(self, url: str) -> dict:
         """One GET with retries on network errors, time-outs, 429 and 5xx; KoladaError when all fail."""
         last = ""
         for attempt in range(self.attempts):
-            if attempt:
-                self.sleep(min(self.backoff * 2 ** (attempt - 1), 30.0))
+            if attempt and self.cancel is not None and self.cancel.wait(self._pause(attempt)):
+                raise KoladaError(CANCELLED)
+            if attempt and self.cancel is None:
+                self.sleep(self._pause(attempt))
             self.requests += 1
             req = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                with netfetch.urlopen(req, self.timeout, self.cancel) as resp:
                     body = resp.read(MAX_BYTES + 1)
+            except netfetch.Cancelled:
+                raise KoladaError(CANCELLED) from None
             except urllib.error.HTTPError as exc:
                 exc.close()
                 if exc.code == 429 or exc.code >= 500:

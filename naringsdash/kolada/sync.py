@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -32,7 +33,7 @@ from .. import audit, store
 from ..config import Reference
 from ..store import queries
 from .catalogue import OWN_SERIES, Catalogue, KpiSpec, base_url, catalogue
-from .client import Client, KoladaError, Progress
+from .client import CANCELLED, Client, KoladaError, Progress
 
 # --- From Kolada's answer to indicator rows -----------------------------------------------------------
 
@@ -141,10 +142,11 @@ def default_years(cat: Catalogue, today: dt.date | None = None) -> list[int]:
 
 def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None = None, *,
          ref: Reference | None = None, url: str | None = None, user: str = "Kolada",
-         client: Client | None = None) -> SyncResult:
+         client: Client | None = None, cancel: threading.Event | None = None) -> SyncResult:
     """Fetch the catalogue's KPIs from Kolada and store them as one upload; on any failure nothing is written.
 
-    ``progress(fraction, text)`` is called as the work goes on (0.0 … 1.0), e.g. for a progress bar.
+    ``progress(fraction, text)`` is called as the work goes on (0.0 … 1.0), e.g. for a progress bar. Setting
+    ``cancel`` (from another thread) ends the fetch within a fraction of a second, nothing written.
     """
     report = progress or (lambda fraction, text: None)
     try:
@@ -156,7 +158,8 @@ def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None 
     if not years:
         result.message = f"Inga år att hämta. {UNCHANGED}"
         return result
-    client = client or Client(base_url(cat, url), timeout=cat.timeout_s, attempts=cat.forsok, backoff=cat.vanta_s)
+    client = client or Client(base_url(cat, url), timeout=cat.timeout_s, attempts=cat.forsok, backoff=cat.vanta_s,
+                              cancel=cancel)
     fetched_at = dt.datetime.now().replace(microsecond=0)
     try:
         report(0.0, "Hämtar nyckeltalens beskrivningar från Kolada …")
@@ -176,6 +179,9 @@ def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None 
         report(1.0, "Klart: Kolada gav inga värden.")
         result.ok = True
         result.message = f"Kolada gav inga värden för {years[0]}–{years[-1]}. {UNCHANGED}"
+        return result
+    if cancel is not None and cancel.is_set():
+        result.message = f"{CANCELLED} {UNCHANGED}"
         return result
     report(0.9, "Sparar …")
     payload = _payload(meta, data, rows, years, cat)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -33,7 +34,8 @@ class DatabaseBusy(UserError):
     """Another process holds the database file for longer than we wait."""
 
     def __init__(self, path: Path):
-        super().__init__(f"Databasen är upptagen av en annan process ({path}). Försök igen om en stund.")
+        super().__init__("Databasen är upptagen av en annan process. Försök igen om en stund.")
+        self.path = path  # for the server's log; never shown to a visitor
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ _migrate_lock = threading.Lock()
 def connect(db: Store | str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one unit of work; waits for a lock held elsewhere, then raises DatabaseBusy."""
     path = db.path if isinstance(db, Store) else config.db_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    created = not path.exists()
     deadline = time.monotonic() + wait_s
     delay = 0.02
     while True:
@@ -108,6 +112,8 @@ def connect(db: Store | str | Path | None = None, wait_s: float = BUSY_WAIT_S) -
                 raise DatabaseBusy(path) from exc
             time.sleep(delay)
             delay = min(delay * 1.5, 0.25)
+    if created:  # readable by the service account only: password hashes and every uploaded file
+        os.chmod(path, 0o600)
     try:
         with _migrate_lock:
             migrate(con)
@@ -136,9 +142,9 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring the schema up to date, one transaction per migration."""
-    for version, name in enumerate(MIGRATIONS, start=1):
+def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> None:
+    """Bring the schema up to date (or up to version ``upto``), one transaction per migration."""
+    for version, name in enumerate(MIGRATIONS[:upto], start=1):
         if schema_version(con) >= version:
             continue
         with transaction(con):

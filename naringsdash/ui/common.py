@@ -11,14 +11,16 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import os
 import re
+import secrets
 import threading
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from .. import auth, config, demo, export, wording
+from .. import auth, config, demo, export, store, wording
 from .. import periods as cycle
 from ..errors import ConfigError, UserError
 from ..store import queries
@@ -39,17 +41,6 @@ def reference() -> config.Reference:
         st.error("Näringsdash kan inte starta: " + md(str(exc)), icon=":material/error:")
         st.stop()
         raise  # st.stop() raises; this line is for type checkers
-
-
-def show_error(exc: BaseException) -> None:
-    """The one way a page shows a failure: a UserError's Swedish message as it is; anything else as a
-    generic Swedish message, with the details in the server log (never a traceback to a visitor)."""
-    if isinstance(exc, UserError):
-        st.error(md(str(exc)), icon=":material/error:")
-    else:
-        _log.exception("Oväntat fel på sidan", exc_info=exc)
-        st.error("Något gick fel. Försök igen; om felet består, kontakta näringslivsavdelningen. "
-                 "Detaljerna finns i serverns logg.", icon=":material/error:")
 
 
 @contextlib.contextmanager
@@ -371,6 +362,32 @@ def no_data() -> None:
 def nothing_matches() -> None:
     st.info("Inga aktiviteter matchar urvalet. Välj fler förvaltningar eller målområden i sidofältet "
             "(tomt urval betyder alla), eller en annan period.", icon=":material/filter_alt_off:")
+
+
+_log = logging.getLogger("naringsdash")
+
+
+def show_error(exc: BaseException) -> None:
+    """An error as a Swedish message for the visitor; the details (type, traceback) only in the server's log."""
+    if not _log.handlers and not logging.getLogger().handlers:  # `streamlit run` configures its own loggers only
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        _log.addHandler(handler)
+    if isinstance(exc, UserError):  # written for the user: Swedish, no paths (a busy database, a refusal …)
+        _log.warning("%s: %s", type(exc).__name__, exc)
+        st.error(md(str(exc)), icon=":material/hourglass_top:" if isinstance(exc, store.DatabaseBusy) else
+                 ":material/block:" if isinstance(exc, auth.PermissionDenied) else ":material/error:")
+        return
+    if os.environ.get("NARINGSDASH_RAISE_ERRORS"):  # development and the test suite: the traceback, loudly
+        raise exc
+    ref = secrets.token_hex(4)
+    _log.error("Fel som visades för besökaren (referens %s)", ref, exc_info=exc)
+    if isinstance(exc, PermissionError) or "permission denied" in str(exc).lower():
+        st.error("Näringsdash saknar behörighet till en fil på servern (databasen eller referensdatan). Kontakta "
+                 f"administratören och ange referens {ref}.", icon=":material/block:")
+    else:
+        st.error("Något gick fel och sidan kunde inte visas färdigt. Försök igen om en stund; om felet kvarstår, "
+                 f"kontakta administratören och ange referens {ref}.", icon=":material/error:")
 
 
 # --- Tables, downloads and charts ---------------------------------------------------
