@@ -62,6 +62,10 @@ class Settings:
     anonyma_lasare: bool = False  # anonymous visitors may read the dashboard
     demo: bool = False  # demo accounts exist, and an empty database is seeded with the demo data
     okanda_sso: str = "lasare"  # an SSO e-mail with no user: "lasare" (read-only) or "ingen" (refused)
+    deadline_dagar: int = 15  # default deadline: this many days after the period's end (the admin may set another)
+    paminnelse_dagar_fore: int = 5  # the first reminder goes out this many days before the deadline
+    paminnelse_dagar_efter: int = 3  # the last reminder goes out this many days after the deadline
+    oppen_data_licens: str = "CC0-1.0"  # the open-data package's licence (an SPDX id, e.g. CC0-1.0 or CC-BY-4.0)
 
     @property
     def own_series(self) -> str:
@@ -75,7 +79,14 @@ class Settings:
         return name or "Kommunen"
 
 
+INT_SETTING_RANGE = (0, 365)
+
+
 def _setting_type_error(key: str, expected: str, value: object) -> ConfigError:
+    if expected == "int":
+        low, high = INT_SETTING_RANGE
+        return ConfigError(f"Inställningen {key} i referensdata ska vara ett heltal {low}–{high} (dagar, utan "
+                           f"citattecken), inte {value!r}.")
     hint = " (skriv true eller false utan citattecken)" if expected == "bool" else ""
     return ConfigError(f"Inställningen {key} i referensdata ska vara {'true eller false' if expected == 'bool' else 'text'}"
                        f"{hint}, inte {value!r}.")
@@ -95,6 +106,10 @@ def parse_settings(raw: dict) -> Settings:
         if kind == "bool":
             if not isinstance(value, bool):
                 raise _setting_type_error(key, "bool", value)
+        elif kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or not (
+                    INT_SETTING_RANGE[0] <= value <= INT_SETTING_RANGE[1]):
+                raise _setting_type_error(key, "int", value)
         elif not isinstance(value, str):
             raise _setting_type_error(key, "str", value)
         out[key] = value.strip() if isinstance(value, str) else value
@@ -103,6 +118,9 @@ def parse_settings(raw: dict) -> Settings:
         if choice not in SSO_UNKNOWN_CHOICES:
             raise ConfigError(f"Inställningen okanda_sso ska vara \"lasare\" eller \"ingen\", inte {out['okanda_sso']!r}.")
         out["okanda_sso"] = choice
+    if "oppen_data_licens" in out and not re.fullmatch(r"[A-Za-z0-9.+-]{2,40}", str(out["oppen_data_licens"])):
+        raise ConfigError("Inställningen oppen_data_licens ska vara en licens-id som CC0-1.0 eller CC-BY-4.0, "
+                          f"inte {out['oppen_data_licens']!r}.")
     return Settings(**out)  # type: ignore[arg-type]
 
 

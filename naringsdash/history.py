@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import auth, store
+from . import auth, closing, store
 from .config import Reference, load_reference
 from .store import queries
 
@@ -70,6 +70,7 @@ def original(user: auth.User, upload_id: int, db=None) -> tuple[str, bytes]:
 
 def restore(user: auth.User, upload_id: int, db=None) -> int:
     """Make an earlier version current again as the newest version (checked: ``restore``, admin)."""
-    _upload(user, upload_id, "restore", db)
+    row = _upload(user, upload_id, "restore", db)
     with store.connect(db) as con:
+        closing.require_open(con, row["period"] if isinstance(row["period"], str) else None)
         return store.restore_upload(con, int(upload_id), user.username)

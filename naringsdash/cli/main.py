@@ -10,7 +10,7 @@ from .. import config, export, ingest, store
 from ..errors import UserError
 from ..ingest.codes import issue
 from ..store import queries
-from . import kolada, plan, report, users
+from . import closing, kolada, plan, report, users
 from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period
 
 
@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     dem = sub.add_parser("demo", parents=[common], help="läs in demodata (idempotent)")
     dem.set_defaults(func=cmd_demo)
 
-    for register in (users.register, report.register, kolada.register, plan.register):
+    for register in (users.register, report.register, kolada.register, plan.register, closing.register):
         register(sub, common)
     return p
 

@@ -24,7 +24,8 @@ from .. import config, schema
 from ..errors import UserError
 
 SQL_DIR = Path(__file__).parent / "sql"
-MIGRATIONS = ["schema_v1.sql", "v2_scoped_activities.sql", "migration_plan.sql"]  # index + 1 = schema version
+MIGRATIONS = ["schema_v1.sql", "v2_scoped_activities.sql", "migration_plan.sql",  # index + 1 = schema version
+              "period_closing.sql"]
 BUSY_WAIT_S = 10.0
 
 
