@@ -13,7 +13,7 @@ from naringsdash import auth, closing, ingest, reminders, store
 from naringsdash.cli import main as cli
 from naringsdash.errors import ConfigError
 
-from conftest import activity, write_xlsx
+from conftest import ROOT, activity, write_xlsx
 from streamlit_server import free_port
 
 BEFORE, DAY, AFTER = dt.date(2025, 9, 10), dt.date(2025, 9, 15), dt.date(2025, 9, 18)  # 2025-T2: deadline 15 Sep
@@ -158,3 +158,14 @@ def test_smtp_settings_are_checked(tmp_path, body, match):
         path.write_text(body, encoding="utf-8")
     with pytest.raises(ConfigError, match=match):
         reminders.smtp_settings(path)
+
+
+def test_the_example_secrets_parse_and_every_smtp_key_is_documented():
+    example = ROOT / ".streamlit" / "secrets.toml.example"
+    settings = reminders.smtp_settings(example)
+    assert (settings.host, settings.port, settings.security) == ("smtp.kommun.se", 587, "starttls")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for key in ("host", "from", "port", "security", "username", "timeout", "app_url"):
+        assert f"`{key}`" in readme
+    for key in ("deadline_dagar", "paminnelse_dagar_fore", "paminnelse_dagar_efter", "oppen_data_licens"):
+        assert f"{key}" in readme and key in (ROOT / "data" / "referens.toml").read_text(encoding="utf-8")
