@@ -30,6 +30,10 @@ ACTIONS = {  # action → Swedish label (admin page, command line)
     "reference_changed": "Referensdata ändrad",
     "analysis_saved": "Analys sparad",
     "period_closed": "Period stängd",
+    "period_reopened": "Period öppnad igen",
+    "report_approved": "Rapport fastställd",
+    "deadline_set": "Sista dag satt",
+    "reminder_sent": "Påminnelse skickad",
 }
 LABELS = {"at": "Tid", "actor": "Vem", "action_label": "Händelse", "target": "Gällde", "detail": "Detaljer"}
 MAX_TEXT = 500  # actor, target and detail are cut to this many characters

@@ -42,6 +42,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "edit_reference": frozenset({"admin"}),
     "kolada_sync": frozenset({"admin"}),
+    "manage_periods": frozenset({"admin"}),                         # deadlines, close, reopen
+    "approve_report": frozenset({"admin"}),                         # fastställa the report of a closed period
 }
 PER_FORVALTNING = frozenset({"upload", "download_template", "view_history", "download_original"})
 

@@ -63,6 +63,10 @@ class Settings:
     demo: bool = False  # demo accounts exist, and an empty database is seeded with the demo data
     okanda_sso: str = "lasare"  # an SSO e-mail with no user: "lasare" (read-only) or "ingen" (refused)
     inloggning_timmar: int = 8  # how long a sign-in lasts across reloads (hours, 1–720; a workday by default)
+    deadline_dagar: int = 15  # default deadline: this many days after the period's end (the admin may set another)
+    paminnelse_dagar_fore: int = 5  # the first reminder goes out this many days before the deadline
+    paminnelse_dagar_efter: int = 3  # the last reminder goes out this many days after the deadline
+    oppen_data_licens: str = "CC0-1.0"  # the open-data package's licence (an SPDX id, e.g. CC0-1.0 or CC-BY-4.0)
 
     @property
     def own_series(self) -> str:
@@ -76,7 +80,15 @@ class Settings:
         return name or "Kommunen"
 
 
+INT_SETTING_RANGE = (0, 365)
+INT_SETTING_RANGES = {"inloggning_timmar": (1, 720)}  # a sign-in lasts 1 hour to 30 days
+
+
 def _setting_type_error(key: str, expected: str, value: object) -> ConfigError:
+    if expected == "int":
+        low, high = INT_SETTING_RANGES.get(key, INT_SETTING_RANGE)
+        return ConfigError(f"Inställningen {key} i referensdata ska vara ett heltal {low}–{high} (dagar, utan "
+                           f"citattecken), inte {value!r}.")
     hint = " (skriv true eller false utan citattecken)" if expected == "bool" else ""
     return ConfigError(f"Inställningen {key} i referensdata ska vara {'true eller false' if expected == 'bool' else 'text'}"
                        f"{hint}, inte {value!r}.")
@@ -97,9 +109,9 @@ def parse_settings(raw: dict) -> Settings:
             if not isinstance(value, bool):
                 raise _setting_type_error(key, "bool", value)
         elif kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 720:
-                raise ConfigError(f"Inställningen {key} i referensdata ska vara ett heltal mellan 1 och 720 "
-                                  f"(utan citattecken), inte {value!r}.")
+            low, high = INT_SETTING_RANGES.get(key, INT_SETTING_RANGE)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise _setting_type_error(key, "int", value)
         elif not isinstance(value, str):
             raise _setting_type_error(key, "str", value)
         out[key] = value.strip() if isinstance(value, str) else value
@@ -108,6 +120,9 @@ def parse_settings(raw: dict) -> Settings:
         if choice not in SSO_UNKNOWN_CHOICES:
             raise ConfigError(f"Inställningen okanda_sso ska vara \"lasare\" eller \"ingen\", inte {out['okanda_sso']!r}.")
         out["okanda_sso"] = choice
+    if "oppen_data_licens" in out and not re.fullmatch(r"[A-Za-z0-9.+-]{2,40}", str(out["oppen_data_licens"])):
+        raise ConfigError("Inställningen oppen_data_licens ska vara en licens-id som CC0-1.0 eller CC-BY-4.0, "
+                          f"inte {out['oppen_data_licens']!r}.")
     return Settings(**out)  # type: ignore[arg-type]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import audit, auth, store
+from . import audit, auth, closing, store
 from .config import Reference, load_reference
 from .store import queries
 
@@ -72,6 +72,7 @@ def restore(user: auth.User, upload_id: int, db=None) -> int:
     """Make an earlier version current again as the newest version (checked: ``restore``, admin)."""
     row = _upload(user, upload_id, "restore", db)
     with store.connect(db) as con:
+        closing.require_open(con, row["period"] if isinstance(row["period"], str) else None)
         new_id = store.restore_upload(con, int(upload_id), user.username)
         audit.record(con, user.username, "restore", f"uppladdning {int(upload_id)}",
                      f"{row['forvaltning']} {row['period']}, ny version {new_id}")

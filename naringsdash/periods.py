@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import auth, errors, store, wording
+from . import auth, closing, errors, store, wording
 from .config import Reference, load_reference, parse_period, period_label, previous_period
 from .store import queries
 
@@ -52,8 +52,10 @@ class PeriodState:
 
 
 def _marks(con, kind: str = REPORTING) -> dict[str, tuple]:
-    rows = con.execute(store.sql("period_status_current"), {"kind": kind}).fetchall()
-    return {r[0]: r[1:] for r in rows}
+    """The closings in force (``closing``: the one record of closed periods), as (closed, by, when, reason)."""
+    rows = con.execute("SELECT period, closed_by, closed_at, reason FROM period_closures WHERE reopened_at IS NULL "
+                       "QUALIFY row_number() OVER (PARTITION BY period ORDER BY id DESC) = 1").fetchall()
+    return {r[0]: (True, r[1], r[2], r[3]) for r in rows}
 
 
 def _state(period: str, reporters: set[str], mark: tuple | None, ref: Reference) -> PeriodState:
@@ -120,20 +122,24 @@ def set_closed(period: str, closed: bool, user: auth.User | None, reason: str = 
     text = " ".join(str(reason or "").split())
     if len(text) > MAX_REASON:
         raise PeriodError(f"Skälet får vara högst {MAX_REASON} tecken.")
-    with store.connect(db) as con, store.transaction(con):
-        new_id = store.first(con.execute(store.sql("period_status_insert"), {
-            "period": p, "kind": kind, "closed": bool(closed), "user_name": user.label if user else None,
-            "changed_at": now or dt.datetime.now().replace(microsecond=0), "reason": text or None}))[0]
-        store.bump_data_version(con)
-    return int(new_id)
+    who = user.label if user else "okänd"
+    with store.connect(db) as con:
+        if closed:
+            return closing.close(con, p, who, text or None).id
+        closing.reopen(con, p, who, text or None)
+        return 0
 
 
 def history(period: str | None = None, db=None, kind: str = REPORTING) -> pd.DataFrame:
     """Every marking (newest first): period, closed, user_name, changed_at, reason."""
     with store.connect(db) as con:
-        df = con.execute("SELECT period, closed, user_name, changed_at, reason FROM period_status WHERE kind = ? "
-                         "ORDER BY id DESC", [kind]).df()
-    return df if period is None else df[df["period"] == period]
+        log = closing.closure_log(con, period)
+    rows = []
+    for r in log.itertuples():
+        if r.reopened_at is not None and r.reopened_at == r.reopened_at:
+            rows.append((r.period, False, r.reopened_by, r.reopened_at, r.reopen_reason))
+        rows.append((r.period, True, r.closed_by, r.closed_at, r.reason))
+    return pd.DataFrame(rows, columns=["period", "closed", "user_name", "changed_at", "reason"])
 
 
 # --- Like-for-like comparison and trend -----------------------------------------------------------------------

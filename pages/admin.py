@@ -8,8 +8,8 @@ user = ui.account.recheck(ui.guard("manage_users"), "manage_users")
 db = str(config.db_path())
 st.title("Admin")
 ui.account.flash()
-users, reference, sso_tab, indicators, kolada, log = st.tabs(["Användare", "Referensdata", "Kommunens konto",
-                                                              "Indikatorfil", "Kolada", "Granskningslogg"])
+users, reference, sso_tab, indicators, kolada, periods, log = st.tabs(
+    ["Användare", "Referensdata", "Kommunens konto", "Indikatorfil", "Kolada", "Perioder", "Granskningslogg"])
 with users, ui.user_errors():
     ui.admin.users(user, db)
 with reference, ui.user_errors():
@@ -20,5 +20,7 @@ with indicators, ui.user_errors():
     ui.admin.indicators(user, db)
 with kolada, ui.user_errors():
     ui.admin.kolada_sync(user, db)
+with periods, ui.user_errors():
+    ui.closing.periods(user, db)
 with log, ui.user_errors():
     ui.audit.section(user, db)

@@ -39,6 +39,7 @@ st.header("Per förvaltning")
 ui.table(rep, ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at", "user_name", "file_name", "versioner",
                "antal", "andel_klara", "snitt_andel_klar", "forsenade"])
 st.caption("Målområdesfiltret gäller inte här: inrapporteringen avser förvaltningens hela uppföljning.")
+ui.closing.calendar_section(data, sel)
 ui.account.flash()
 ui.admin.close_period(user, data, sel.period)
 ui.plan.coverage_section(data, sel)

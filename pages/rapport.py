@@ -17,6 +17,11 @@ st.markdown("Rapporten har en sammanfattning, ett avsnitt per målområde (statu
             "aktiviteter), indikatorerna med mål och utveckling, och inrapporteringen. Den visar samma siffror som "
             "Översikten och gäller hela kommunen: förvaltnings- och målområdesfiltren används inte här. "
             "PDF-filen är arkivbeständig (PDF/A) och tillgänglig för skärmläsare, med Excel-underlaget bifogat.")
-for col, fmt in zip(st.columns(3, gap="large"), ui.report.FORMATS):
-    with col:
-        ui.report.download(data, sel.period, fmt)
+approved = ui.closing.approved_section(data, sel.period)  # a fastställd report is handed out exactly as stored
+if approved is not True:
+    if approved is False:
+        st.header("Aktuellt underlag")
+    for col, fmt in zip(st.columns(3, gap="large"), ui.report.FORMATS):
+        with col:
+            ui.report.download(data, sel.period, fmt)
+ui.closing.open_data_section(data, sel.period)

@@ -180,7 +180,7 @@ def test_admin_page_reads_filters_and_downloads(demo_db, monkeypatch):
     at.session_state["user"] = auth.User("ada", "admin")
     at.run()
     at.switch_page("pages/admin.py").run()
-    assert not at.exception and at.tabs[5].label == "Granskningslogg"
+    assert not at.exception and at.tabs[6].label == "Granskningslogg"
     at.multiselect(key="logg_handelse").set_value(["login_failed"]).run()
     shown = next(d.value for d in at.dataframe if "Händelse" in d.value.columns)
     assert shown["Vem"].tolist() == ["bo"] and shown["Händelse"].tolist() == ["Misslyckad inloggning"]

@@ -85,7 +85,7 @@ def test_an_admin_closes_a_period_for_reporting_and_it_counts_as_complete(one_of
     s = periods.state("2026-T3", one_of_seven)
     assert s.complete and s.closed and (s.closed_by, s.reason) == ("chef", "Bokslutet kan inte vänta")
     assert periods.banner(s) is None and periods.newest_complete_period(one_of_seven) == "2026-T3"
-    periods.set_closed("2026-T3", False, admin, "", one_of_seven)
+    periods.set_closed("2026-T3", False, admin, "SBF skickar in i veckan", one_of_seven)
     assert not periods.state("2026-T3", one_of_seven).complete
     assert periods.history("2026-T3", one_of_seven)["closed"].tolist() == [False, True]  # logged, newest first
 

@@ -10,7 +10,7 @@ from .. import config, export, ingest, store
 from ..errors import UserError
 from ..ingest.codes import issue
 from ..store import queries
-from . import audit, kolada, plan, report, users
+from . import audit, closing, kolada, plan, report, users
 from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, print_outcome
 
 
@@ -161,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--config", dest="config_out", metavar="FIL", help="skriv även referensdatan till en ny fil")
     res.set_defaults(func=cmd_restore)
 
-    for register in (users.register, report.register, kolada.register, plan.register, audit.register):
+    for register in (users.register, report.register, kolada.register, plan.register, audit.register,
+                     closing.register):
         register(sub, common)
     return p
 

@@ -23,6 +23,8 @@ CATALOGUE: dict[str, str] = {
     "missing_period": "Period saknas: ange den vid uppladdningen (--period) eller i bladet Info.",
     "bad_period": "Okänd period{where}: väntade {expected}.",
     "period_mismatch": "Perioden{where} ({found}) stämmer inte med den angivna perioden ({expected}).",
+    "period_closed": "Perioden {period} är stängd för inrapportering; inget sparades. En administratör kan öppna "
+                     "den igen (med en motivering).",
     "forvaltning_mismatch": "Förvaltningen{where} ({found}) stämmer inte med uppladdningens förvaltning ({expected}).",
     # The header row
     "missing_column": "Kolumnen {header!r} saknas i rubrikraden.",

@@ -10,7 +10,7 @@ import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import audit, auth, store
+from .. import audit, auth, closing, config, store
 from ..config import Reference, load_reference
 from .codes import Issue, issue
 from .parse_worker import read_untrusted
@@ -64,6 +64,10 @@ def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None
     kind = "aktiviteter" if parsed.has_activities else "indikatorer"
     who = user or parsed.reported_by or default_user()
     with store.connect(db) as con:
+        if parsed.has_activities and closing.is_closed(con, parsed.period):  # issue 16: a closed period
+            result.ok, result.rows = False, 0
+            result.errors.append(issue("period_closed", period=config.period_label(parsed.period)))
+            return result
         upload_id, identical = store.save_upload(
             con, kind=kind, forvaltning=parsed.forvaltning, period=parsed.period,
             user=who, file_name=Path(result.file).name, data=data,

@@ -8,7 +8,7 @@ key-figure cards, error display, guarded downloads), ``account`` (sign-in and up
 ``analysis``, ``meeting`` and ``slides`` (Mötesläge), ``report`` (the Rapport page), ``plan`` (Handlingsplan).
 """
 
-from . import account, admin, analysis, audit, common, meeting, nav, plan, report, slides
+from . import account, admin, analysis, audit, closing, common, meeting, nav, plan, report, slides
 from .common import (  # noqa: I001
                      LABELS,
                      RIKTNING,
@@ -39,7 +39,7 @@ from .common import (  # noqa: I001
 from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard, may_open, navigation
 
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
-           "admin", "analysis", "audit", "chart", "common", "current_user", "data", "delta", "downloads", "filters",
+           "admin", "analysis", "audit", "chart", "closing", "common", "current_user", "data", "delta", "downloads", "filters",
            "frame", "guard", "guarded", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation",
            "no_data", "nothing_matches", "number", "period_banner", "period_caption", "plan", "progress_metrics", "reference", "report",
            "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]

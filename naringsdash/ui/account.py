@@ -505,6 +505,9 @@ def save(user: auth.User, result: ingest.ImportResult, data: bytes, *, uploader:
     except store.DatabaseBusy as exc:
         st.error(str(exc), icon=":material/hourglass_top:")
         return
+    if not saved.ok:  # refused when saving: the period was closed for reporting meanwhile (issue 16)
+        st.error(ui.md(" ".join(e.message for e in saved.errors)), icon=":material/lock:")
+        return
     if saved.identical:
         flash("info", f"Filen är identisk med nuvarande version (uppladdning {saved.upload_id}); ingen ny version "
                       "skapades.")
