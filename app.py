@@ -8,4 +8,6 @@ st.set_page_config(page_title="Näringsdash", page_icon=":material/insights:", l
 ui.seed_demo_if_empty()
 ui.account.demo_accounts()
 kiosk = ui.meeting.kiosk()  # ?kiosk=1 (Mötesläge on a shared screen): no menu, sidebar or header
-ui.navigation(ui.current_user(), position="hidden" if kiosk else "top").run()
+page = ui.navigation(ui.current_user(), position="hidden" if kiosk else "top")
+with ui.page_run(page):  # a dashboard page's cache misses share one connection, closed when the run ends
+    page.run()

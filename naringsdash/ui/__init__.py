@@ -26,6 +26,7 @@ from .common import (
                      no_data,
                      nothing_matches,
                      number,
+                     page_run,
                      period_caption,
                      progress_metrics,
                      reference,
@@ -38,5 +39,5 @@ from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard
 
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
            "admin", "analysis", "chart", "common", "current_user", "data", "delta", "downloads", "filters", "frame",
-           "guard", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation", "no_data", "nothing_matches", "number",
+           "guard", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation", "no_data", "nothing_matches", "number", "page_run",
            "period_caption", "progress_metrics", "reference", "report", "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]

@@ -8,10 +8,13 @@ session), tables with Swedish labels and formats, downloads, charts with their d
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import functools
 import logging
+import os
 import re
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -20,6 +23,7 @@ import streamlit as st
 
 from .. import config, demo, export, wording
 from ..errors import ConfigError, UserError
+from ..store import db as store_db
 from ..store import queries
 from ..wording import LABELS, RIKTNING, format_number  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
 
@@ -99,10 +103,12 @@ def _query(name: str, db: str, version: int, today: dt.date | None, args: tuple)
 
 @dataclass(frozen=True)
 class Data:
-    """The database as one page run sees it: opened once for the version, everything else from the cache."""
+    """The database as one page run sees it: the version from the file's modification time and size (the
+    database is not opened for it), the answers from the cache; on a miss the query runs on the page run's one
+    connection (``page_run``)."""
 
     db: str
-    version: int
+    version: str
     today: dt.date
 
     def _q(self, name: str, dated: bool = True, **kwargs):
@@ -143,9 +149,35 @@ class Data:
 
 
 def data() -> Data:
-    """Call once per page run: the only time a warm run opens the database."""
+    """Call once per page run. A warm run does not open the database at all (``store.file_version``)."""
     db = str(config.db_path())
-    return Data(db, queries.data_version(db), dt.date.today())
+    if not _in_page_run.get() and os.path.basename(sys._getframe(1).f_globals.get("__file__", "")) in _READ_FILES:
+        store_db.run_connection()  # a dashboard page file Streamlit runs on its own (no app.py): one connection too
+    return Data(db, store_db.file_version(db), dt.date.today())
+
+
+@contextlib.contextmanager
+def page_run(page=None):
+    """``with ui.page_run(page): page.run()`` in app.py: the page run's cache misses share one connection, opened
+    on the first miss and closed when the run ends. Pages that write, or build a report for seconds, are left
+    as they are (each unit of work opens the file itself), so the file is never held longer than one read."""
+    token = _in_page_run.set(True)
+    try:
+        if page is not None and getattr(page, "title", None) not in _READ_PAGES:
+            yield
+        else:
+            with store_db.one_connection():
+                yield
+    finally:
+        _in_page_run.reset(token)
+
+
+_in_page_run: contextvars.ContextVar[bool] = contextvars.ContextVar("naringsdash_page_run", default=False)
+
+
+# The dashboard pages by title (the start page's url_path is empty); not Rapport, uploads, history, admin, login.
+_READ_PAGES = {"Översikt", "Målområde", "Försenade aktiviteter", "Indikatorer", "Inrapportering", "Mötesläge"}
+_READ_FILES = {"oversikt.py", "malomrade.py", "forsenade.py", "indikatorer.py", "inrapportering.py", "moteslage.py"}
 
 
 # --- The shared filters, kept in the URL and in the session -------------------------
