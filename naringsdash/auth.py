@@ -17,11 +17,13 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from functools import cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import errors, store
 from .config import Reference, load_reference
+
+if TYPE_CHECKING:  # pandas only for list_users' annotation: the import command does not load it
+    import pandas as pd
 
 ROLES = ("lasare", "rapportor", "admin")
 ROLE_LABELS = {"lasare": "Läsare", "rapportor": "Rapportör", "admin": "Admin"}
@@ -365,7 +367,7 @@ def remove_user(username: str, db=None) -> None:
         con.execute(store.sql("users_delete"), {"username": name})
 
 
-def list_users(db=None) -> pd.DataFrame:
+def list_users(db=None) -> "pd.DataFrame":
     """Every user (no password hashes): username, display_name, email, role, forvaltningar ("KLF, SBF"),
     har_losenord, failed_attempts, locked_until, demo, created_at."""
     with store.connect(db) as con:

@@ -342,6 +342,13 @@ def nothing_matches() -> None:
 
 # --- Tables, downloads and charts ---------------------------------------------------
 
+def _each_value(col: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct value (a long table repeats its values), missing values as ""."""
+    present = col.notna()
+    values = pd.unique(col[present])
+    return col.map(dict(zip(values, map(fn, values)))).where(present, "")
+
+
 def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = None) -> pd.DataFrame:
     """The columns to show, with Swedish headers; yes/no and directions written out, målområde with its name."""
     out = df[columns].copy()
@@ -350,16 +357,24 @@ def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = 
         if pd.api.types.is_bool_dtype(out[col].dtype):
             out[col] = out[col].map({True: "Ja", False: "Nej"})
         elif col == "malomrade":
-            out[col] = [f"{int(m)}. {names.get(int(m), '')}" if pd.notna(m) else "" for m in out[col]]
+            out[col] = _each_value(out[col], lambda m: f"{int(m)}. {names.get(int(m), '')}")
         elif col == "riktning":
-            out[col] = out[col].map(lambda r: RIKTNING.get(r, r))
+            out[col] = _each_value(out[col], lambda r: RIKTNING.get(r, r)).where(out[col].notna(), None)
     return out.rename(columns={c: (labels or {}).get(c) or LABELS.get(c, c) for c in columns})
+
+
+ROWS_SHOWN = 500  # a longer table shows this many rows at a time, with a button for more
 
 
 def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None = None, height: int | str = "auto",
           key: str | None = None) -> None:
-    """A DataFrame with Swedish headers and formats: dates 2025-06-30, decimal comma, whole numbers as is."""
-    view = frame(df, columns, labels)
+    """A DataFrame with Swedish headers and formats: dates 2025-06-30, decimal comma, whole numbers as is.
+
+    Every column is formatted per distinct value, not cell by cell. Past ROWS_SHOWN rows the first ROWS_SHOWN
+    are shown with a button for more (the downloads hold every row)."""
+    more_key = f"_rader_{key or '-'.join(columns)}"
+    shown = max(ROWS_SHOWN, int(st.session_state.get(more_key, ROWS_SHOWN)))
+    view = frame(df.iloc[:shown] if len(df) > shown else df, columns, labels)
     config_ = {}
     for label in view.columns:
         kind = view[label].dtype
@@ -369,17 +384,23 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
                               if (values.dt.normalize() == values).all() else
                               st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm"))
         elif pd.api.types.is_integer_dtype(kind) and view[label].isna().any():
-            view[label] = ["" if pd.isna(v) else str(int(v)) for v in view[label]]
+            view[label] = _each_value(view[label], lambda v: str(int(v)))
             config_[label] = st.column_config.TextColumn(label, alignment="right")
         elif pd.api.types.is_integer_dtype(kind):
             config_[label] = st.column_config.NumberColumn(label, format="%d")
         elif pd.api.types.is_float_dtype(kind):
             # Decimal comma as text (a Styler costs ~50 ms per table); right-aligned like a number.
-            view[label] = [format_number(v) for v in view[label]]
+            view[label] = _each_value(view[label], format_number)
             config_[label] = st.column_config.TextColumn(label, alignment="right")
         elif not pd.api.types.is_bool_dtype(kind):  # empty text cells show empty, not "None"
             view[label] = view[label].astype(object).where(view[label].notna(), "")
     st.dataframe(view, hide_index=True, column_config=config_, width="stretch", height=height, key=key)
+    if len(df) > shown:
+        st.caption(f"Visar {wording.number(shown)} av {wording.number(len(df))} rader. Hela listan finns i "
+                   "nedladdningarna.")
+        st.button(f"Visa {wording.number(min(ROWS_SHOWN, len(df) - shown))} till", key=more_key + "_knapp",
+                  on_click=lambda: st.session_state.__setitem__(more_key, shown + ROWS_SHOWN),
+                  icon=":material/expand_more:")
 
 
 def downloads(df: pd.DataFrame, columns: list[str], name: str, title: str) -> None:
