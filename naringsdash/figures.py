@@ -10,8 +10,11 @@ Plotly reads a few HTML tags in labels.
 
 from __future__ import annotations
 
+import copy
 import html
 import textwrap
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -56,6 +59,30 @@ def figure(data: list[dict], *, height: int = 420, legend: bool = True, xaxis: d
 
     ``validate=False`` skips Plotly's property checks (about 10 ms of a 12 ms construction; Plotly builds its own
     templates that way): for a chart drawn many times per page whose test checks it against a validated copy."""
+    key = repr((data, height, legend, xaxis, yaxis, validate, sorted(layout.items())))
+    with _built_lock:
+        built = _built.get(key)
+        if built is not None:
+            _built.move_to_end(key)
+    if built is None:
+        built = _build(data, height, legend, xaxis, yaxis, validate, layout).to_dict()
+        with _built_lock:
+            _built[key] = built
+            while len(_built) > _BUILT_MAX:
+                _built.popitem(last=False)
+    # A fresh figure from the checked dict: no second check, and the caller may change it.
+    return go.Figure(copy.deepcopy(built), _validate=False)
+
+
+# Figures already built and checked, by their arguments: a page run draws the same charts as the run before it
+# (each warm run and every visitor), and Plotly's checks are most of a figure's cost.
+_built: OrderedDict[str, dict] = OrderedDict()
+_built_lock = threading.Lock()
+_BUILT_MAX = 256
+
+
+def _build(data: list[dict], height: int, legend: bool, xaxis: dict | None, yaxis: dict | None, validate: bool,
+           layout: dict) -> go.Figure:
     axis = {"automargin": True, "title": {"font": {"size": FONT_SIZE}}}
     return go.Figure(data=data, _validate=validate, layout={
         "template": TEMPLATE,

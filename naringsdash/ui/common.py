@@ -7,6 +7,7 @@ session), tables with Swedish labels and formats, downloads, charts with their d
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import datetime as dt
@@ -346,7 +347,7 @@ def _each_value(col: pd.Series, fn) -> pd.Series:
     """``fn`` applied once per distinct value (a long table repeats its values), missing values as ""."""
     present = col.notna()
     values = pd.unique(col[present])
-    return col.map(dict(zip(values, map(fn, values)))).where(present, "")
+    return col.astype(object).map(dict(zip(values, map(fn, values)))).where(present, "")
 
 
 def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = None) -> pd.DataFrame:
@@ -370,11 +371,41 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
           key: str | None = None) -> None:
     """A DataFrame with Swedish headers and formats: dates 2025-06-30, decimal comma, whole numbers as is.
 
-    Every column is formatted per distinct value, not cell by cell. Past ROWS_SHOWN rows the first ROWS_SHOWN
-    are shown with a button for more (the downloads hold every row)."""
+    Every column is formatted per distinct value, not cell by cell, and a table already formatted (the same
+    rows, by a hash of their values) is taken from a small cache: a warm page run formats nothing. Past
+    ROWS_SHOWN rows the first ROWS_SHOWN are shown with a button for more (the downloads hold every row)."""
     more_key = f"_rader_{key or '-'.join(columns)}"
     shown = max(ROWS_SHOWN, int(st.session_state.get(more_key, ROWS_SHOWN)))
-    view = frame(df.iloc[:shown] if len(df) > shown else df, columns, labels)
+    view, config_ = _table_view(df.iloc[:shown] if len(df) > shown else df, columns, labels)
+    st.dataframe(view, hide_index=True, column_config=dict(config_), width="stretch", height=height, key=key)
+    if len(df) > shown:
+        st.caption(f"Visar {wording.number(shown)} av {wording.number(len(df))} rader. Hela listan finns i "
+                   "nedladdningarna.")
+        st.button(f"Visa {wording.number(min(ROWS_SHOWN, len(df) - shown))} till", key=more_key + "_knapp",
+                  on_click=lambda: st.session_state.__setitem__(more_key, shown + ROWS_SHOWN),
+                  icon=":material/expand_more:")
+
+
+_views: collections.OrderedDict[tuple, tuple] = collections.OrderedDict()
+_views_lock = threading.Lock()
+_VIEWS_MAX = 256
+
+
+def _table_view(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None):
+    """The formatted table as an Arrow table (what st.dataframe sends) and its column settings, cached by the
+    rows' values, the columns, the headers and the målområde names."""
+    part = df[columns]
+    names = reference().malomraden if "malomrade" in columns else {}
+    key = (tuple(columns), tuple(sorted((labels or {}).items())), tuple(names.items()), len(part),
+           tuple(str(t) for t in part.dtypes), int(pd.util.hash_pandas_object(part, index=False).sum()))
+    with _views_lock:
+        found = _views.get(key)
+        if found is not None:
+            _views.move_to_end(key)
+            return found
+    import pyarrow as pa
+
+    view = frame(part, columns, labels)
     config_ = {}
     for label in view.columns:
         kind = view[label].dtype
@@ -394,13 +425,12 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
             config_[label] = st.column_config.TextColumn(label, alignment="right")
         elif not pd.api.types.is_bool_dtype(kind):  # empty text cells show empty, not "None"
             view[label] = view[label].astype(object).where(view[label].notna(), "")
-    st.dataframe(view, hide_index=True, column_config=config_, width="stretch", height=height, key=key)
-    if len(df) > shown:
-        st.caption(f"Visar {wording.number(shown)} av {wording.number(len(df))} rader. Hela listan finns i "
-                   "nedladdningarna.")
-        st.button(f"Visa {wording.number(min(ROWS_SHOWN, len(df) - shown))} till", key=more_key + "_knapp",
-                  on_click=lambda: st.session_state.__setitem__(more_key, shown + ROWS_SHOWN),
-                  icon=":material/expand_more:")
+    found = (pa.Table.from_pandas(view, preserve_index=False), config_)
+    with _views_lock:
+        _views[key] = found
+        while len(_views) > _VIEWS_MAX:
+            _views.popitem(last=False)
+    return found
 
 
 def downloads(df: pd.DataFrame, columns: list[str], name: str, title: str) -> None:
