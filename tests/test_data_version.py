@@ -105,3 +105,27 @@ def test_page_run_opens_the_database_once_cold_and_never_warm(demo_db, opened, p
     opened.clear()
     at.run()  # warm
     assert opened == []
+
+
+def test_a_long_table_shows_500_rows_and_a_button_for_more(db):
+    import datetime as dt
+
+    from naringsdash import config
+
+    acts = [{"aktivitet_id": f"A-{i:04d}", "aktivitet": f"Aktivitet {i}", "malomrade": 1 + i % 6, "ansvarig": "Anna",
+             "startdatum": dt.date(2024, 1, 1), "slutdatum": dt.date(2024, 6, 30), "status": "Pågår",
+             "andel_klar": 40, "bedomning": "Gul", "kommentar": None, "row": i + 2} for i in range(620)]
+    with store.connect(db) as con:
+        store.save_upload(con, kind="aktiviteter", forvaltning="KLF", period="2025-T1", user="t", file_name="a.xlsx",
+                          data=b"a", activities=acts, indicators=[],
+                          uploaded_at=dt.datetime.combine(config.period_end("2025-T1"), dt.time(9)))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/forsenade.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe[0].value) == 500
+    assert any(c.value.startswith("Visar 500 av 620 rader") for c in at.caption)
+    at.button[0].click().run()
+    assert len(at.dataframe[0].value) == 620
+    assert not at.button
