@@ -85,11 +85,6 @@ class Store:
         """``file_version``: changes with every write from any process, read without opening the database."""
         return file_version(self.path)
 
-    def many(self, queries: dict[str, tuple[str, dict]]) -> dict:
-        """Several named queries on one connection: {key: (sql name, params)} → {key: DataFrame}."""
-        with self.connect() as con:
-            return {key: con.execute(sql(name), params).df() for key, (name, params) in queries.items()}
-
 
 @cache
 def sql(name: str) -> str:
