@@ -8,12 +8,14 @@ one transaction. All SQL lives here and in ``sql/*.sql`` with bound parameters.
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import datetime as dt
 import hashlib
 import os
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -128,6 +130,7 @@ class _Shared:
         self.opened = 0
         self.thread = thread  # run_connection(): closed when this thread ends
         self.lock = threading.Lock()
+        _live.add(self)
 
     def open(self, path: Path, wait_s: float) -> duckdb.DuckDBPyConnection:
         with self.lock:
@@ -145,14 +148,22 @@ class _Shared:
         self.close()
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock:  # held while closing: an exit waits for a close that the thread watcher has begun
             cons, self.cons = list(self.cons.values()), {}
-        for con in cons:
-            con.close()
+            for con in cons:
+                con.close()
 
 
 _shared: contextvars.ContextVar[_Shared | None] = contextvars.ContextVar("naringsdash_shared_connection",
                                                                          default=None)
+_live: weakref.WeakSet[_Shared] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """At exit, before daemon threads stop mid-way: close what a run_connection() left open."""
+    for scope in list(_live):
+        scope.close()
 
 
 @contextmanager
