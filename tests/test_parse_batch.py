@@ -4,12 +4,12 @@ costs only that worker, with the same Swedish messages as a worker per file."""
 from __future__ import annotations
 
 import pytest
+from test_hostile_workbooks import A1, replace_parts, sheet
 
 from naringsdash.ingest import parse_worker
 from naringsdash.ingest.reader import WorkbookError
 
 from conftest import activity, write_xlsx
-from test_hostile_workbooks import A1, replace_parts, sheet
 
 
 def test_a_batch_reuses_one_worker_and_replaces_it_after_a_crash(tmp_path):
