@@ -20,11 +20,13 @@ import re
 import secrets
 from dataclasses import dataclass, field, replace
 from functools import cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import access, audit, errors, store
 from .config import Reference, load_reference
+
+if TYPE_CHECKING:  # pandas only for list_users' annotation: the import command does not load it
+    import pandas as pd
 
 ROLES = ("lasare", "rapportor", "admin")
 ROLE_LABELS = {"lasare": "Läsare", "rapportor": "Rapportör", "admin": "Admin"}
@@ -441,7 +443,7 @@ def _describe(role: str, codes, email: str | None, password: bool | None = None)
     return ", ".join(p for p in parts if p)
 
 
-def list_users(db=None) -> pd.DataFrame:
+def list_users(db=None) -> "pd.DataFrame":
     """Every user (no password hashes): username, display_name, email, role, forvaltningar ("KLF, SBF"),
     har_losenord, demo, created_at."""
     with store.connect(db) as con:

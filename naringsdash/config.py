@@ -14,8 +14,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomlkit
-
 from .errors import ConfigError
 from .matching import norm
 
@@ -257,6 +255,8 @@ def directory_role(item: object, ref: Reference, where: str = "[[katalogroll]]")
 
 
 def _set_array_of_tables(doc, name: str, rows: list[dict]) -> None:
+    import tomlkit  # only when saving: reading uses tomllib, and the import command never saves
+
     """Update ``[[name]]`` entries in place (their comments and blank lines kept), add or drop at the end."""
     old = doc.get(name)
     if old is None:
@@ -280,6 +280,8 @@ def _set_array_of_tables(doc, name: str, rows: list[dict]) -> None:
 
 
 def _set_table(doc, name: str, values: dict) -> None:
+    import tomlkit
+
     """Set keys of ``[name]`` in place (comments and key order kept), adding the table if missing."""
     if name not in doc:
         doc[name] = tomlkit.table()
@@ -299,6 +301,8 @@ def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> Ref
     The new settings are parsed first, so a save can never write settings that start-up would refuse.
     Returns the reference as read back from the file.
     """
+    import tomlkit
+
     p = Path(path) if path else config_path()
     installningar = {k: v for k, v in ref.settings.items() if k in Settings.__dataclass_fields__}
     parse_settings(installningar)

@@ -10,8 +10,12 @@ Plotly reads a few HTML tags in labels.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import pickle
 import textwrap
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -56,6 +60,33 @@ def figure(data: list[dict], *, height: int = 420, legend: bool = True, xaxis: d
 
     ``validate=False`` skips Plotly's property checks (about 10 ms of a 12 ms construction; Plotly builds its own
     templates that way): for a chart drawn many times per page whose test checks it against a validated copy."""
+    # The arguments' exact content (a pickle, never a repr: a repr shortens long arrays) as the key.
+    key = hashlib.blake2b(pickle.dumps((data, height, legend, xaxis, yaxis, validate, sorted(layout.items())),
+                                       protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
+    with _built_lock:
+        built = _built.get(key)
+        if built is not None:
+            _built.move_to_end(key)
+    if built is None:
+        built = pickle.dumps(_build(data, height, legend, xaxis, yaxis, validate, layout).to_dict(),
+                             protocol=pickle.HIGHEST_PROTOCOL)
+        with _built_lock:
+            _built[key] = built
+            while len(_built) > _BUILT_MAX:
+                _built.popitem(last=False)
+    # A fresh figure from the checked dict (a copy of its own): no second check, and the caller may change it.
+    return go.Figure(pickle.loads(built), _validate=False)
+
+
+# Figures already built and checked, by their arguments: a page run draws the same charts as the run before it
+# (each warm run and every visitor), and Plotly's checks are most of a figure's cost.
+_built: OrderedDict[bytes, bytes] = OrderedDict()
+_built_lock = threading.Lock()
+_BUILT_MAX = 256
+
+
+def _build(data: list[dict], height: int, legend: bool, xaxis: dict | None, yaxis: dict | None, validate: bool,
+           layout: dict) -> go.Figure:
     axis = {"automargin": True, "title": {"font": {"size": FONT_SIZE}}}
     return go.Figure(data=data, _validate=validate, layout={
         "template": TEMPLATE,

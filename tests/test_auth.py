@@ -44,6 +44,8 @@ EXPECTED = {
     "manage_users":      (False, False, True),
     "edit_reference":    (False, False, True),
     "kolada_sync":       (False, False, True),
+    "manage_periods":    (False, False, True),
+    "approve_report":    (False, False, True),
 }
 
 

@@ -3,39 +3,66 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+import time
+from typing import TYPE_CHECKING
 
-from .. import config, export, ingest, store
+from .. import config
 from ..errors import UserError
-from ..ingest.codes import issue
-from ..store import queries
-from . import audit, closing, kolada, plan, report, users
 from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, print_outcome
+
+if TYPE_CHECKING:
+    from .. import ingest
+
+# Each command imports what it uses when it runs, and the parser registers the command groups in other modules
+# only when one of them (or help) is asked for: ``import`` never loads pandas, plotly or the report writers.
+CORE_COMMANDS = {"import", "export", "template", "demo", "backup", "restore"}
 
 
 def cmd_import(args) -> int:
+    from .. import ingest, store
+    from ..ingest import parse_worker
+    from ..ingest.codes import issue
+
     all_ok = True
-    for name in args.files:
-        try:
-            res = ingest.import_file(name, db=args.db, forvaltning=args.forvaltning, period=args.period,
-                                     user=args.user, dry_run=args.dry_run)
-        except store.DatabaseBusy as exc:
-            res = ingest.ImportResult(file=name, ok=False, errors=[issue("busy", detail=str(exc))])
-        all_ok &= res.ok
-        if args.json:
-            print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
-        else:
-            _print_human(res, args.dry_run)
+    # One reading process for the whole batch, started now so its imports run while ours do; a file that
+    # crashes it costs only that worker (the next file gets a new one). The files share one connection to the
+    # database, given up between files once it has been held for HOLD_S, so the app is never kept waiting long.
+    with parse_worker.batch(), contextlib.ExitStack() as held:
+        since = time.monotonic()
+        held.enter_context(store.one_connection())
+        for name in args.files:
+            if time.monotonic() - since > HOLD_S:
+                held.close()
+                held.enter_context(store.one_connection())
+                since = time.monotonic()
+            try:
+                res = ingest.import_file(name, db=args.db, forvaltning=args.forvaltning, period=args.period,
+                                         user=args.user, dry_run=args.dry_run)
+            except store.DatabaseBusy as exc:
+                res = ingest.ImportResult(file=name, ok=False, errors=[issue("busy", detail=str(exc))])
+            all_ok &= res.ok
+            if args.json:
+                print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
+            else:
+                _print_human(res, args.dry_run)
     return 0 if all_ok else 1
 
 
-def _print_human(res: ingest.ImportResult, dry_run: bool) -> None:
+HOLD_S = 1.0
+
+
+def _print_human(res: "ingest.ImportResult", dry_run: bool) -> None:
     saved = res.upload_id if res.identical else f"sparad som uppladdning {res.upload_id}"
     print_outcome(res, dry_run, saved)
 
 
 def cmd_export(args) -> int:
+    from .. import export
+    from ..store import queries
+
     if args.indicators:
         cols, rows = queries.export_indicators(args.db)
         _out(args, export.canonical_csv(cols, rows))
@@ -117,7 +144,8 @@ def cmd_restore(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given one of CORE_COMMANDS only the core commands (the other groups are not imported)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS,
                         help="databasfil (annars NARINGSDASH_DB, annars data/naringsdash.duckdb)")
@@ -161,17 +189,36 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--config", dest="config_out", metavar="FIL", help="skriv även referensdatan till en ny fil")
     res.set_defaults(func=cmd_restore)
 
-    for register in (users.register, report.register, kolada.register, plan.register, audit.register,
-                     closing.register):
-        register(sub, common)
+    if command not in CORE_COMMANDS:
+        from . import audit, closing, kolada, plan, report, users
+
+        for register in (users.register, report.register, kolada.register, plan.register, audit.register,
+                         closing.register):
+            register(sub, common)
     return p
+
+
+def _command(argv: list[str] | None) -> str | None:
+    """The command word of ``argv`` (None for help or when there is none), without the full parser."""
+    words = sys.argv[1:] if argv is None else argv
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--db":
+            skip = True
+        elif word in ("-h", "--help"):
+            return None
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # UTF-8 whatever the locale (CSV, JSON and messages are Swedish)
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
-    parser = build_parser()
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     args.db = str(config.db_path(getattr(args, "db", None)))
     try:

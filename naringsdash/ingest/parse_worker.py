@@ -9,24 +9,34 @@ The parent runs ``python -m naringsdash.ingest.parse_worker LIMIT SECONDS``, wri
 back as a pickle, unpickled with a loader that accepts plain values and datetime types only. Each worker reads one
 file and ends; the next one is started as soon as one is taken, so it has done its imports when the next file
 comes (an upload does not wait for Python to start).
+
+A batch (``with batch():``, the import command) instead keeps one worker for all its files, started when the
+block begins (its imports run while the command loads its own): each file is sent length-prefixed and answered
+the same way, each with the same memory cap and a fresh CPU-time allowance. A file that crashes the worker or
+runs out of time costs that worker only; the next file gets a new one. The app keeps one worker per file
+(different users' files never share a process).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import contextvars
 import io
 import logging
+import os
 import pickle
 import resource
+import selectors
 import signal
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from pathlib import Path
 
-import python_calamine  # noqa: F401  (imported by a waiting worker before its file arrives)
-
-from . import cellformats  # noqa: F401  (the same)
 from .reader import Workbook, WorkbookError, read_workbook
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
@@ -94,6 +104,9 @@ def _close_spare() -> None:
 
 def read_untrusted(data: bytes, *, memory: int = MEMORY_LIMIT, timeout: float = TIMEOUT_S) -> Workbook:
     """``reader.read_workbook`` in a child process; raises WorkbookError with a Swedish message."""
+    server = _batch.get()
+    if server is not None and server.limits == (memory, timeout):
+        return server.read(data)
     proc = _take(memory, timeout)
     try:
         stdout, stderr_b = proc.communicate(data, timeout=timeout)
@@ -103,24 +116,154 @@ def read_untrusted(data: bytes, *, memory: int = MEMORY_LIMIT, timeout: float = 
         log.warning("workbook parser timed out after %s s", timeout)
         raise WorkbookError(TIMEOUT_MESSAGE) from exc
     if proc.returncode == 0:
-        try:
-            reply = _Unpickler(io.BytesIO(stdout)).load()
-        except Exception as exc:
-            log.warning("workbook parser reply unreadable: %s", exc)
-            raise WorkbookError(CRASH_MESSAGE) from exc
-        if reply[0] == "ok":
-            return Workbook(sheets=reply[1], format=reply[2], formats=reply[3])
-        if reply[0] == "error":
-            raise WorkbookError(reply[1])
-        raise WorkbookError(MEMORY_MESSAGE)
+        return _workbook(stdout)
+    raise _crashed(proc.returncode, stderr_b)
+
+
+def _workbook(reply_bytes: bytes) -> Workbook:
+    """The worker's answer → the workbook, or its WorkbookError."""
+    try:
+        reply = _Unpickler(io.BytesIO(reply_bytes)).load()
+    except Exception as exc:
+        log.warning("workbook parser reply unreadable: %s", exc)
+        raise WorkbookError(CRASH_MESSAGE) from exc
+    if reply[0] == "ok":
+        return Workbook(sheets=reply[1], format=reply[2], formats=reply[3])
+    if reply[0] == "error":
+        raise WorkbookError(reply[1])
+    raise WorkbookError(MEMORY_MESSAGE)
+
+
+def _crashed(returncode: int | None, stderr_b: bytes) -> WorkbookError:
+    """The error for a worker that ended without an answer."""
     stderr = stderr_b.decode("utf-8", "replace")
-    log.warning("workbook parser ended with %s: %s", proc.returncode, stderr[-2000:])
-    if proc.returncode in (-signal.SIGABRT, -signal.SIGKILL, 134, 137) or "memory allocation" in stderr \
+    log.warning("workbook parser ended with %s: %s", returncode, stderr[-2000:])
+    if returncode in (-signal.SIGABRT, -signal.SIGKILL, 134, 137) or "memory allocation" in stderr \
             or "MemoryError" in stderr:
-        raise WorkbookError(MEMORY_MESSAGE)
-    if proc.returncode == -signal.SIGXCPU:
-        raise WorkbookError(TIMEOUT_MESSAGE)
-    raise WorkbookError(CRASH_MESSAGE)
+        return WorkbookError(MEMORY_MESSAGE)
+    if returncode == -signal.SIGXCPU:
+        return WorkbookError(TIMEOUT_MESSAGE)
+    return WorkbookError(CRASH_MESSAGE)
+
+
+# --- One worker for a batch of files ------------------------------------------------
+
+_HEADER = struct.Struct("!Q")
+
+
+class _Server:
+    """A worker that reads one file after the other (``python -m …parse_worker LIMIT SECONDS serve``)."""
+
+    def __init__(self, memory: int, timeout: float):
+        self.limits = (memory, timeout)
+        self.proc: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
+        memory, timeout = self.limits
+        self.stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([sys.executable, "-m", "naringsdash.ingest.parse_worker", str(memory),
+                                      str(int(timeout)), "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr, cwd=_ROOT, bufsize=0)
+        return self.proc
+
+    def read(self, data: bytes) -> Workbook:
+        proc = self.proc if self.proc is not None and self.proc.poll() is None else self._start()
+        deadline = time.monotonic() + self.limits[1]
+        try:
+            proc.stdin.write(_HEADER.pack(len(data)) + data)
+            header = self._read_exactly(proc, _HEADER.size, deadline)
+            reply = self._read_exactly(proc, _HEADER.unpack(header)[0], deadline)
+        except TimeoutError as exc:
+            self.close(kill=True)
+            log.warning("workbook parser timed out after %s s", self.limits[1])
+            raise WorkbookError(TIMEOUT_MESSAGE) from exc
+        except (EOFError, OSError) as exc:  # the worker died reading this file: it alone is lost
+            proc.kill()
+            proc.wait()
+            self.stderr.seek(0)
+            error = _crashed(proc.returncode, self.stderr.read())
+            self.close()
+            raise error from exc
+        return _workbook(reply)
+
+    @staticmethod
+    def _read_exactly(proc: subprocess.Popen, n: int, deadline: float) -> bytes:
+        out = bytearray()
+        fd = proc.stdout.fileno()
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            while len(out) < n:
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    raise TimeoutError
+                block = os.read(fd, min(n - len(out), 1 << 20))
+                if not block:
+                    raise EOFError
+                out += block
+        return bytes(out)
+
+    def close(self, kill: bool = False) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if kill:
+            proc.kill()
+        else:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()  # end of the batch: the worker ends
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for f in (proc.stdin, proc.stdout, self.stderr):
+            with contextlib.suppress(OSError):
+                f.close()
+
+
+_batch: contextvars.ContextVar[_Server | None] = contextvars.ContextVar("naringsdash_parse_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch(*, memory: int = MEMORY_LIMIT, timeout: float = TIMEOUT_S):
+    """``with batch():`` every ``read_untrusted`` in the block uses one worker, started right away."""
+    server = _Server(memory, timeout)
+    server._start()
+    token = _batch.set(server)
+    try:
+        yield server
+    finally:
+        _batch.reset(token)
+        server.close()
+
+
+def _serve(memory: int, cpu_seconds: int) -> int:
+    """The batch worker: length-prefixed files in, length-prefixed answers out, until stdin ends. Each file gets
+    ``cpu_seconds`` more of CPU time (the parent also keeps a wall-clock limit per file)."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    while True:
+        header = inp.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return 0
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        limit = int(used.ru_utime + used.ru_stime) + cpu_seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        reply = _answer(inp.read(_HEADER.unpack(header)[0]))
+        out.write(_HEADER.pack(len(reply)) + reply)
+        out.flush()
+
+
+def _answer(data: bytes) -> bytes:
+    try:
+        try:
+            wb = read_workbook(data)
+            return pickle.dumps(("ok", wb.sheets, wb.format, wb.formats), protocol=pickle.HIGHEST_PROTOCOL)
+        except WorkbookError as exc:
+            return pickle.dumps(("error", str(exc)))
+    except MemoryError:
+        return pickle.dumps(("memory",))
 
 
 def _child(memory: int, cpu_seconds: int) -> int:
@@ -143,4 +286,11 @@ def _child(memory: int, cpu_seconds: int) -> int:
 
 
 if __name__ == "__main__":
+    # A waiting worker does its imports before its file arrives (the parent process does not need them).
+    import python_calamine  # noqa: F401
+
+    from . import cellformats  # noqa: F401
+
+    if sys.argv[3:4] == ["serve"]:
+        sys.exit(_serve(int(sys.argv[1]), int(sys.argv[2]) + 5))
     sys.exit(_child(int(sys.argv[1]), int(sys.argv[2]) + 5))

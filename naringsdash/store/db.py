@@ -8,11 +8,14 @@ one transaction. All SQL lives here and in ``sql/*.sql`` with bound parameters.
 
 from __future__ import annotations
 
+import atexit
+import contextvars
 import datetime as dt
 import hashlib
 import os
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -83,6 +86,10 @@ class Store:
         with self.connect() as con:
             return data_version(con)
 
+    def version(self) -> str:
+        """``file_version``: changes with every write from any process, read without opening the database."""
+        return file_version(self.path)
+
 
 @cache
 def sql(name: str) -> str:
@@ -93,10 +100,129 @@ def sql(name: str) -> str:
 _migrate_lock = threading.Lock()
 
 
+def file_version(db: Store | str | Path | None = None) -> str:
+    """The data version as the file system sees it: modification time (ns) and size of the database file and its
+    write-ahead log. Every committed write changes one of them (DuckDB appends to the .wal, and the checkpoint
+    when the last connection closes rewrites the file and removes the .wal), whichever process made it; reading
+    changes neither. So a warm page run learns that nothing changed without opening the database. When the file
+    does not exist yet it is created (migrations) and then read."""
+    path = db.path if isinstance(db, Store) else config.db_path(db)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        with connect(path) as con:  # creates the file; the meta table's counter is the fallback
+            version = data_version(con)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:  # an in-memory or vanished database: the meta table alone
+            return f"meta-{version}"
+    try:
+        wal = os.stat(f"{path}.wal")
+        wal_part = f"{wal.st_mtime_ns}-{wal.st_size}"
+    except FileNotFoundError:
+        wal_part = "0-0"
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}-{wal_part}"
+
+
+class _Shared:
+    """The connections of one ``one_connection()`` block (or one ``run_connection()`` run), per database file,
+    opened on first use."""
+
+    def __init__(self, thread: threading.Thread | None = None) -> None:
+        self.cons: dict[Path, duckdb.DuckDBPyConnection] = {}
+        self.opened = 0
+        self.thread = thread  # run_connection(): closed when this thread ends
+        self.lock = threading.Lock()
+        _live.add(self)
+
+    def open(self, path: Path, wait_s: float) -> duckdb.DuckDBPyConnection:
+        with self.lock:
+            con = self.cons.get(path)
+            if con is None:
+                con = self.cons[path] = _open(path, wait_s)
+                self.opened += 1
+                if self.thread is not None and self.opened == 1:
+                    threading.Thread(target=self._close_after, args=(self.thread,), daemon=True,
+                                     name="naringsdash-close-connection").start()
+            return con
+
+    def _close_after(self, thread: threading.Thread) -> None:
+        thread.join()
+        self.close()
+
+    def close(self) -> None:
+        with self.lock:  # held while closing: an exit waits for a close that the thread watcher has begun
+            cons, self.cons = list(self.cons.values()), {}
+            for con in cons:
+                con.close()
+
+
+_shared: contextvars.ContextVar[_Shared | None] = contextvars.ContextVar("naringsdash_shared_connection",
+                                                                         default=None)
+_live: weakref.WeakSet[_Shared] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """At exit, before daemon threads stop mid-way: close what a run_connection() left open."""
+    for scope in list(_live):
+        scope.close()
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """Within the block, every ``connect()`` to the same file uses one connection, opened on the first ``connect()``
+    (not at all when every answer comes from a cache) and closed when the block ends. For a unit of work made of
+    several reads, such as one page run: the file is held for the block, never longer."""
+    outer = _shared.get()
+    if outer is not None and outer.thread is None:  # nested: the outer block owns the connection
+        yield
+        return
+    if outer is not None:  # a run_connection() of an earlier run in this thread: done
+        outer.close()
+    scope = _Shared()
+    token = _shared.set(scope)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+        scope.close()
+
+
+def run_connection() -> None:
+    """``one_connection()`` for code that has no block around its unit of work: a Streamlit page file that
+    Streamlit runs on its own, in a thread of its own, without app.py. From now on this thread's ``connect()``
+    calls share one connection, opened on first use and closed when the thread ends or calls this again (the
+    next run). Does nothing inside a ``one_connection()`` block, and nothing on the main thread (which does not
+    end while the program runs)."""
+    scope = _shared.get()
+    if scope is not None and scope.thread is None:
+        return
+    if scope is not None:
+        scope.close()
+    thread = threading.current_thread()
+    _shared.set(None if thread is threading.main_thread() else _Shared(thread))
+
+
 @contextmanager
 def connect(db: Store | str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for one unit of work; waits for a lock held elsewhere, then raises DatabaseBusy."""
+    """Open the database for one unit of work; waits for a lock held elsewhere, then raises DatabaseBusy.
+
+    Inside ``one_connection()`` the block's connection to this file is used (and left open for the block)."""
     path = db.path if isinstance(db, Store) else config.db_path(db)
+    scope = _shared.get()
+    if scope is not None:
+        yield scope.open(path, wait_s)
+        return
+    con = _open(path, wait_s)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _open(path: Path, wait_s: float) -> duckdb.DuckDBPyConnection:
+    """A migrated connection; retried while another process holds the file, then DatabaseBusy."""
     if not path.parent.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     created = not path.exists()
@@ -118,9 +244,10 @@ def connect(db: Store | str | Path | None = None, wait_s: float = BUSY_WAIT_S) -
     try:
         with _migrate_lock:
             migrate(con)
-        yield con
-    finally:
+    except BaseException:
         con.close()
+        raise
+    return con
 
 
 @contextmanager
@@ -205,14 +332,15 @@ def _activity_rows(upload_id: int | None, forvaltning: str | None, period: str |
 
 
 def _insert_rows(con, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
-    """Bulk insert through an Arrow table (far faster than executemany)."""
+    """Bulk insert: one list per column, bound as parameters and unnested by DuckDB (as fast as an Arrow table
+    for an upload's few thousand rows, and without loading pyarrow and numpy into a command that only imports)."""
     if not rows:
         return
-    con.register("_incoming", _arrow(cols, rows))
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _incoming")
-    finally:
-        con.unregister("_incoming")
+    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?",
+                             [table]).fetchall())
+    columns = [list(c) for c in zip(*rows)]
+    select = ", ".join(f"unnest(${i + 1}::{types[c]}[])" for i, c in enumerate(cols))
+    con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select}", columns)
 
 
 def diff_base(con, forvaltning: str, period: str) -> str | None:

@@ -3,13 +3,15 @@
 Pages import this package and call, for example, ``ui.guard()``, ``ui.data()``, ``ui.filters()``,
 ``ui.account.flash()``. Inside the wing, modules import their siblings directly, never this ``__init__``.
 
-``nav`` (who may open which page, the menu), ``common`` (reference data, cached data, filters, tables, charts,
-key-figure cards, error display, guarded downloads), ``account`` (sign-in and uploads), ``admin``, ``audit``,
-``analysis``, ``meeting`` and ``slides`` (Mötesläge), ``report`` (the Rapport page), ``plan`` (Handlingsplan).
+``nav`` (who may open which page, the menu), ``common`` (reference data, cached data on one connection per page
+run, filters, tables, charts, key-figure cards, the period banner, error display, guarded downloads),
+``account`` (sign-in, session cookie, uploads), ``admin``, ``audit``, ``closing`` (deadlines, close, approve),
+``analysis``, ``meeting`` and ``slides`` (Mötesläge), ``report`` (the Rapport page), ``plan`` (Handlingsplan),
+``warmup`` (the server warms itself after start).
 """
 
-from . import account, admin, analysis, audit, closing, common, meeting, nav, plan, report, slides
-from .common import (  # noqa: I001
+from . import account, admin, analysis, audit, closing, common, meeting, nav, plan, report, slides, warmup
+from .common import (  # noqa: I001  # noqa: I001
                      LABELS,
                      RIKTNING,
                      Data,
@@ -27,6 +29,7 @@ from .common import (  # noqa: I001
                      no_data,
                      nothing_matches,
                      number,
+                     page_run,
                      period_banner,
                      period_caption,
                      progress_metrics,
@@ -39,7 +42,8 @@ from .common import (  # noqa: I001
 from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard, may_open, navigation
 
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
-           "admin", "analysis", "audit", "chart", "closing", "common", "current_user", "data", "delta", "downloads", "filters",
-           "frame", "guard", "guarded", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation",
-           "no_data", "nothing_matches", "number", "period_banner", "period_caption", "plan", "progress_metrics", "reference", "report",
-           "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]
+           "admin", "analysis", "audit", "chart", "closing", "common", "current_user", "data", "delta", "downloads",
+           "filters", "frame", "guard", "guarded", "key_figures", "may_open", "md", "meeting", "metric", "nav",
+           "navigation", "no_data", "nothing_matches", "number", "page_run", "period_banner", "period_caption", "plan",
+           "progress_metrics", "reference", "report", "seed_demo_if_empty", "show_error", "slides", "table",
+           "user_errors", "warmup"]

@@ -7,13 +7,16 @@ session), tables with Swedish labels and formats, downloads, charts with their d
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import contextvars
 import datetime as dt
 import functools
 import logging
 import os
 import re
 import secrets
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -23,6 +26,7 @@ import streamlit as st
 from .. import auth, config, demo, export, store, wording
 from .. import periods as cycle
 from ..errors import ConfigError, UserError
+from ..store import db as store_db
 from ..store import queries
 from ..wording import LABELS, RIKTNING, format_number  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
 
@@ -128,10 +132,12 @@ def _cycle(name: str, db: str, version: int, today: dt.date | None, codes: tuple
 
 @dataclass(frozen=True)
 class Data:
-    """The database as one page run sees it: opened once for the version, everything else from the cache."""
+    """The database as one page run sees it: the version from the file's modification time and size (the
+    database is not opened for it), the answers from the cache; on a miss the query runs on the page run's one
+    connection (``page_run``)."""
 
     db: str
-    version: int
+    version: str
     today: dt.date
 
     def _q(self, name: str, dated: bool = True, **kwargs):
@@ -198,9 +204,35 @@ class Data:
 
 
 def data() -> Data:
-    """Call once per page run: the only time a warm run opens the database."""
+    """Call once per page run. A warm run does not open the database at all (``store.file_version``)."""
     db = str(config.db_path())
-    return Data(db, queries.data_version(db), dt.date.today())
+    if not _in_page_run.get() and os.path.basename(sys._getframe(1).f_globals.get("__file__", "")) in _READ_FILES:
+        store_db.run_connection()  # a dashboard page file Streamlit runs on its own (no app.py): one connection too
+    return Data(db, store_db.file_version(db), dt.date.today())
+
+
+@contextlib.contextmanager
+def page_run(page=None):
+    """``with ui.page_run(page): page.run()`` in app.py: the page run's cache misses share one connection, opened
+    on the first miss and closed when the run ends. Pages that write, or build a report for seconds, are left
+    as they are (each unit of work opens the file itself), so the file is never held longer than one read."""
+    token = _in_page_run.set(True)
+    try:
+        if page is not None and getattr(page, "title", None) not in _READ_PAGES:
+            yield
+        else:
+            with store_db.one_connection():
+                yield
+    finally:
+        _in_page_run.reset(token)
+
+
+_in_page_run: contextvars.ContextVar[bool] = contextvars.ContextVar("naringsdash_page_run", default=False)
+
+
+# The dashboard pages by title (the start page's url_path is empty); not Rapport, uploads, history, admin, login.
+_READ_PAGES = {"Översikt", "Målområde", "Försenade aktiviteter", "Indikatorer", "Inrapportering", "Mötesläge"}
+_READ_FILES = {"oversikt.py", "malomrade.py", "forsenade.py", "indikatorer.py", "inrapportering.py", "moteslage.py"}
 
 
 # --- The shared filters, kept in the URL and in the session -------------------------
@@ -392,6 +424,13 @@ def show_error(exc: BaseException) -> None:
 
 # --- Tables, downloads and charts ---------------------------------------------------
 
+def _each_value(col: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct value (a long table repeats its values), missing values as ""."""
+    present = col.notna()
+    values = pd.unique(col[present])
+    return col.astype(object).map(dict(zip(values, map(fn, values)))).where(present, "")
+
+
 def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = None) -> pd.DataFrame:
     """The columns to show, with Swedish headers; yes/no and directions written out, målområde with its name."""
     out = df[columns].copy()
@@ -400,16 +439,54 @@ def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = 
         if pd.api.types.is_bool_dtype(out[col].dtype):
             out[col] = out[col].map({True: "Ja", False: "Nej"})
         elif col == "malomrade":
-            out[col] = [f"{int(m)}. {names.get(int(m), '')}" if pd.notna(m) else "" for m in out[col]]
+            out[col] = _each_value(out[col], lambda m: f"{int(m)}. {names.get(int(m), '')}")
         elif col == "riktning":
-            out[col] = out[col].map(lambda r: RIKTNING.get(r, r))
+            out[col] = _each_value(out[col], lambda r: RIKTNING.get(r, r)).where(out[col].notna(), None)
     return out.rename(columns={c: (labels or {}).get(c) or LABELS.get(c, c) for c in columns})
+
+
+ROWS_SHOWN = 500  # a longer table shows this many rows at a time, with a button for more
 
 
 def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None = None, height: int | str = "auto",
           key: str | None = None) -> None:
-    """A DataFrame with Swedish headers and formats: dates 2025-06-30, decimal comma, whole numbers as is."""
-    view = frame(df, columns, labels)
+    """A DataFrame with Swedish headers and formats: dates 2025-06-30, decimal comma, whole numbers as is.
+
+    Every column is formatted per distinct value, not cell by cell, and a table already formatted (the same
+    rows, by a hash of their values) is taken from a small cache: a warm page run formats nothing. Past
+    ROWS_SHOWN rows the first ROWS_SHOWN are shown with a button for more (the downloads hold every row)."""
+    more_key = f"_rader_{key or '-'.join(columns)}"
+    shown = max(ROWS_SHOWN, int(st.session_state.get(more_key, ROWS_SHOWN)))
+    view, config_ = _table_view(df.iloc[:shown] if len(df) > shown else df, columns, labels)
+    st.dataframe(view, hide_index=True, column_config=dict(config_), width="stretch", height=height, key=key)
+    if len(df) > shown:
+        st.caption(f"Visar {wording.number(shown)} av {wording.number(len(df))} rader. Hela listan finns i "
+                   "nedladdningarna.")
+        st.button(f"Visa {wording.number(min(ROWS_SHOWN, len(df) - shown))} till", key=more_key + "_knapp",
+                  on_click=lambda: st.session_state.__setitem__(more_key, shown + ROWS_SHOWN),
+                  icon=":material/expand_more:")
+
+
+_views: collections.OrderedDict[tuple, tuple] = collections.OrderedDict()
+_views_lock = threading.Lock()
+_VIEWS_MAX = 256
+
+
+def _table_view(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None):
+    """The formatted table as an Arrow table (what st.dataframe sends) and its column settings, cached by the
+    rows' values, the columns, the headers and the målområde names."""
+    part = df[columns]
+    names = reference().malomraden if "malomrade" in columns else {}
+    key = (tuple(columns), tuple(sorted((labels or {}).items())), tuple(names.items()), len(part),
+           tuple(str(t) for t in part.dtypes), int(pd.util.hash_pandas_object(part, index=False).sum()))
+    with _views_lock:
+        found = _views.get(key)
+        if found is not None:
+            _views.move_to_end(key)
+            return found
+    import pyarrow as pa
+
+    view = frame(part, columns, labels)
     config_ = {}
     for label in view.columns:
         kind = view[label].dtype
@@ -419,17 +496,22 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
                               if (values.dt.normalize() == values).all() else
                               st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm"))
         elif pd.api.types.is_integer_dtype(kind) and view[label].isna().any():
-            view[label] = ["" if pd.isna(v) else str(int(v)) for v in view[label]]
+            view[label] = _each_value(view[label], lambda v: str(int(v)))
             config_[label] = st.column_config.TextColumn(label, alignment="right")
         elif pd.api.types.is_integer_dtype(kind):
             config_[label] = st.column_config.NumberColumn(label, format="%d")
         elif pd.api.types.is_float_dtype(kind):
             # Decimal comma as text (a Styler costs ~50 ms per table); right-aligned like a number.
-            view[label] = [format_number(v) for v in view[label]]
+            view[label] = _each_value(view[label], format_number)
             config_[label] = st.column_config.TextColumn(label, alignment="right")
         elif not pd.api.types.is_bool_dtype(kind):  # empty text cells show empty, not "None"
             view[label] = view[label].astype(object).where(view[label].notna(), "")
-    st.dataframe(view, hide_index=True, column_config=config_, width="stretch", height=height, key=key)
+    found = (pa.Table.from_pandas(view, preserve_index=False), config_)
+    with _views_lock:
+        _views[key] = found
+        while len(_views) > _VIEWS_MAX:
+            _views.popitem(last=False)
+    return found
 
 
 def downloads(df: pd.DataFrame, columns: list[str], name: str, title: str) -> None:

@@ -1,0 +1,39 @@
+"""One parse worker for a batch of files (the import command): files share the worker; a file that kills it
+costs only that worker, with the same Swedish messages as a worker per file."""
+
+from __future__ import annotations
+
+import pytest
+from test_hostile_workbooks import A1, replace_parts, sheet
+
+from naringsdash.ingest import parse_worker
+from naringsdash.ingest.reader import WorkbookError
+
+from conftest import activity, write_xlsx
+
+
+def test_a_batch_reuses_one_worker_and_replaces_it_after_a_crash(tmp_path):
+    ok = write_xlsx(tmp_path / "ok.xlsx", [activity(1), activity(2)]).read_bytes()
+    body = A1 + b'<row r="100000"><c r="AX100000"><v>1</v></c></row>'
+    heavy = replace_parts(tmp_path / "limit.xlsx", {"xl/worksheets/sheet1.xml": sheet(body)}).read_bytes()
+    with parse_worker.batch(memory=128 * 2**20) as server:
+        first = server.proc.pid
+        assert parse_worker.read_untrusted(ok, memory=128 * 2**20).sheets
+        assert parse_worker.read_untrusted(ok, memory=128 * 2**20).sheets
+        assert server.proc.pid == first  # the same worker read both files
+        with pytest.raises(WorkbookError) as err:
+            parse_worker.read_untrusted(heavy, memory=128 * 2**20)
+        assert str(err.value) == parse_worker.MEMORY_MESSAGE
+        wb = parse_worker.read_untrusted(ok, memory=128 * 2**20)
+        assert wb.sheets["Aktiviteter"][2][0] == "A-02"
+        assert server.proc.pid != first  # a new worker for the file after the crash
+        proc = server.proc
+    assert proc.poll() is not None  # the batch's worker ends with the batch
+
+
+def test_a_batch_worker_has_a_time_limit(tmp_path):
+    data = write_xlsx(tmp_path / "ok.xlsx", [activity(i) for i in range(1, 200)]).read_bytes()
+    with parse_worker.batch(timeout=0.001):
+        with pytest.raises(WorkbookError) as err:
+            parse_worker.read_untrusted(data, timeout=0.001)
+        assert str(err.value) == parse_worker.TIMEOUT_MESSAGE
