@@ -431,7 +431,7 @@ def test_upgrade_from_a_database_made_before_plans(tmp_path, db, monkeypatch):
     before = store.MIGRATIONS[:store.MIGRATIONS.index("migration_plan.sql")]  # versions are the list prefix
     monkeypatch.setattr(store.db, "MIGRATIONS", before)  # the schema as it was before plans
     monkeypatch.setattr(audit, "record", lambda *a, **k: None)  # (the audit log came later)
-    monkeypatch.setattr(closing, "require_open", lambda *a, **k: None)  # (and so did closing a period)
+    monkeypatch.setattr(closing, "is_closed", lambda *a, **k: False)  # (and so did closing a period)
     monkeypatch.setattr(template, "_planned", lambda *args: None)  # and the template as it was
     f = write_xlsx(tmp_path / "klf.xlsx", [activity(1), activity(2)])
     assert ingest.import_file(f, db=db, forvaltning="KLF", period="2025-T1").ok
