@@ -39,8 +39,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "edit_reference": frozenset({"admin"}),
     "kolada_sync": frozenset({"admin"}),
+    "manage_meetings": frozenset({"admin"}),                        # meetings and their decisions
+    "write_synpunkt": frozenset({"rapportor", "admin"}),             # per förvaltning
 }
-PER_FORVALTNING = frozenset({"upload", "download_template", "view_history", "download_original"})
+PER_FORVALTNING = frozenset({"upload", "download_template", "view_history", "download_original", "write_synpunkt"})
 
 
 class PermissionDenied(Exception):

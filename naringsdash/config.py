@@ -106,7 +106,7 @@ def load_reference(path: str | os.PathLike | None = None) -> Reference:
         ref.forvaltningar = {str(x["kod"]).strip().upper(): str(x["namn"]).strip() for x in raw["forvaltning"]}
     if raw.get("malomrade"):
         ref.malomraden = {int(x["nr"]): str(x["namn"]).strip() for x in raw["malomrade"]}
-    for key in ("kolada",):
+    for key in ("kolada", "synpunkter"):
         if key in raw:
             ref.settings[key] = raw[key]
     return ref
@@ -157,7 +157,7 @@ def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> Non
         lines += ["", "[[forvaltning]]", f"kod = {_toml_str(code)}", f"namn = {_toml_str(name)}"]
     for nr, name in sorted(ref.malomraden.items()):
         lines += ["", "[[malomrade]]", f"nr = {int(nr)}", f"namn = {_toml_str(name)}"]
-    for key in ("kolada",):
+    for key in ("kolada", "synpunkter"):
         if isinstance(ref.settings.get(key), dict):
             lines += _toml_table(key, ref.settings[key])
     tmp = p.with_suffix(".tmp")

@@ -22,7 +22,7 @@ import duckdb
 from . import config
 
 SQL_DIR = Path(__file__).parent / "sql"
-MIGRATIONS = ["schema_v1.sql"]  # index + 1 = schema version
+MIGRATIONS = ["schema_v1.sql", "migration_meetings.sql"]  # index + 1 = schema version
 BUSY_WAIT_S = 10.0
 
 
