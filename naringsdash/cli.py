@@ -175,10 +175,10 @@ def _arg(fn):
 
 
 def _extensions():
-    """Sub-commands contributed by other modules (users, report, kolada) when present."""
+    """Sub-commands contributed by other modules (users, report, kolada, synpunkter) when present."""
     import importlib
 
-    for mod in ("naringsdash.auth", "naringsdash.report", "naringsdash.kolada"):
+    for mod in ("naringsdash.auth", "naringsdash.report", "naringsdash.kolada", "naringsdash.loop_cli"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as exc:

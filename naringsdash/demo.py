@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from . import analysis, auth, config, ingest
+from . import analysis, auth, config, demo_loop, ingest
 
 DEMO_DIR = config.ROOT / "data" / "demo"
 PERIODS = ["2024-T1", "2024-T2", "2024-T3", "2025-T1", "2025-T2", "2025-T3", "2026-T1", "2026-T2"]
@@ -239,6 +239,7 @@ def load(db=None, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportR
             uploaded_at = dt.datetime.combine(config.period_end(period) + dt.timedelta(days=9), dt.time(10, 15))
         results.append(ingest.import_file(path, db=db, uploaded_at=uploaded_at))
     _analyses(db, {path.stem.split("_")[0] for path in files(folder)})
+    demo_loop.load(db)  # the styrgrupp's meetings, decisions and synpunkter
     return results
 
 
