@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import ui
+from . import ui, ui_loop
 from .ui_slides import Meeting, Slide, meeting, show
 
 KIOSK_FONT_PX = 24
@@ -97,10 +97,12 @@ def _header(m: Meeting, slides: list[Slide], i: int) -> None:
         caption, leave = st.columns([12, 3], vertical_alignment="center")
         with caption:
             ui.period_caption(m.d, m.sel)
+            ui_loop.meeting_caption(m.d, m.mote)
         leave.button("Avsluta kioskläge", icon=":material/close_fullscreen:", key="mote_avsluta", type="tertiary",
                      on_click=_leave_kiosk, width="stretch")
     else:
         ui.period_caption(m.d, m.sel)
+        ui_loop.meeting_caption(m.d, m.mote)
 
 
 def _tick(seconds: int, n: int) -> None:
@@ -139,7 +141,7 @@ def _links(slides: list[Slide]) -> None:
 def run(d: ui.Data, sel: ui.Selection, kiosk_on: bool) -> None:
     """The slide the URL names, with next/previous (buttons and arrow keys) and, with ``?auto=N``, automatic
     advance; outside kiosk mode also the sidebar controls and each slide's link."""
-    m = meeting(d, sel, kiosk_on)
+    m = meeting(d, sel, kiosk_on, ui_loop.chosen_meeting(d))
     slides = m.slides()
     i = _index(len(slides))
     if st.query_params.get(SLIDE) != str(i):

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from naringsdash import config, figures, ui, ui_analysis
+from naringsdash import config, figures, ui, ui_analysis, ui_loop
 
 ui.guard()
 data = ui.data()
@@ -52,7 +52,9 @@ else:
     ui.table(moves, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "status_fore", "status",
                      "andel_klar_fore", "andel_klar"])
 
+ui_loop.malomrade_section(data, nr)
+
 st.header("Aktiviteter")
-acts = data.activities(sel)
+acts = ui_loop.with_open_decisions(data, data.activities(sel))
 ui.table(acts, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "slutdatum", "status", "andel_klar",
-                "bedomning", "forsenad", "kommentar"])
+                "bedomning", "forsenad", "kommentar", "oppna_beslut"])

@@ -3,14 +3,15 @@ the shared screen. The slide, the period and the filters are in the URL, so each
 
 import streamlit as st
 
-from naringsdash import ui, ui_meeting
+from naringsdash import ui, ui_loop, ui_meeting
 
 ui.guard()
 kiosk = ui_meeting.is_kiosk()
 data = ui.data()
+ui_loop.meeting_period_to_url(data)  # ?mote=ID: the meeting of that date, following up its period
 sel = ui.filters(data, sidebar=not kiosk)
 if not kiosk:
-    st.title("Mötesläge")
+    st.title(ui.md(ui_loop.page_title(data)))
 if sel.period is None:
     ui.no_data()
 ui_meeting.run(data, sel, kiosk)

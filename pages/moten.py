@@ -1,0 +1,29 @@
+"""Möten och beslut: the styrgrupp's meetings with their protocols, the decisions that follow the work, and the
+synpunkter from näringslivet. Everyone who may read sees them; an admin records meetings and decisions, admins and
+rapportörer (their own förvaltning) log synpunkter."""
+
+import streamlit as st
+
+from naringsdash import ui, ui_loop, ui_slides
+
+ui.guard()
+data = ui.data()
+st.title("Möten och beslut")
+st.caption("Mötet → besluten → nästa möte följer upp dem → protokollet. Synpunkterna från näringslivet tas in "
+           "löpande och kopplas till aktiviteter och beslut.")
+
+
+def agenda_for(period: str) -> list[str]:
+    """A new meeting's agenda: the slides of Mötesläge for its period."""
+    m = ui_slides.meeting(data, ui.Selection(period), False)
+    m.loop = True
+    return [s.title for s in m.slides()]
+
+
+moten, beslut, syn = st.tabs(["Möten", "Beslut", "Synpunkter från näringslivet"])
+with moten:
+    ui_loop.meetings_section(data, agenda_for)
+with beslut:
+    ui_loop.decisions_section(data)
+with syn:
+    ui_loop.synpunkter_section(data)
