@@ -218,7 +218,7 @@ def decision_form(m, nr: int | None) -> None:
             c4.date_input("Klart senast", value=_next_period_end(m.mote["period"]), key=key + "_due",
                           format="YYYY-MM-DD")
             st.form_submit_button("Spara beslut", icon=":material/save:", type="primary", on_click=_save_decision,
-                                  args=(m.d.db, m.mote["id"], key))
+                                  args=(m.d.db, m.mote["id"], key), key=key + "_spara")
 
 
 def _save_decision(db: str, meeting_id: int, key: str) -> None:
@@ -350,7 +350,7 @@ def _new_meeting_form(d: ui.Data, agenda_for: Callable[[str], list[str]]) -> Non
                          help="Bara namn eller roll: inga andra personuppgifter.")
             st.caption("Dagordningen blir bilderna i Mötesläge för perioden.")
             st.form_submit_button("Skapa möte", icon=":material/event:", type="primary", on_click=_create_meeting,
-                                  args=(d.db, agenda_for))
+                                  args=(d.db, agenda_for), key="mote_ny_skapa")
 
 
 def _create_meeting(db: str, agenda_for: Callable[[str], list[str]]) -> None:
@@ -427,7 +427,7 @@ def decisions_section(d: ui.Data) -> None:
             st.text_input("Kommentar (vad kom det av beslutet?)", key="beslut_andra_kommentar",
                           max_chars=meetings.MAX_TEXT)
             st.form_submit_button("Spara ändringen", icon=":material/save:", type="primary",
-                                  on_click=_change_decision, args=(d.db,))
+                                  on_click=_change_decision, args=(d.db,), key="beslut_andra_spara")
 
 
 def _change_decision(db: str) -> None:
@@ -523,7 +523,7 @@ def _new_synpunkt_form(d: ui.Data, ref: config.Reference, own: list[str], admin:
             c6.number_input("Beslut nr (valfritt)", min_value=0, step=1, value=None, key="syn_ny_beslut")
             c7.selectbox("Status", synpunkter.STATUSES, key="syn_ny_status")
             st.form_submit_button("Spara synpunkt", icon=":material/save:", type="primary", on_click=_add_synpunkt,
-                                  args=(d.db,))
+                                  args=(d.db,), key="syn_ny_spara")
 
 
 def _add_synpunkt(db: str) -> None:
