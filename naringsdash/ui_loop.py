@@ -281,12 +281,13 @@ def malomrade_section(d: ui.Data, nr: int) -> None:
 # --- The page "Möten och beslut" -----------------------------------------------------------------
 
 
-def meetings_section(d: ui.Data, agenda_for: Callable[[str], list[str]]) -> None:
-    """The meetings: list, one meeting in detail with its protocol, and (admin) a new meeting."""
+def meetings_section(d: ui.Data, agenda_for: Callable[[str], list[str]], period: str | None = None) -> None:
+    """The meetings: list, one meeting in detail with its protocol, and (admin) a new meeting (following up
+    ``period`` unless the admin picks another)."""
     _message()
     user = ui.current_user()
     if auth.can(user, "manage_meetings"):
-        _new_meeting_form(d, agenda_for)
+        _new_meeting_form(d, agenda_for, period)
     ms = read(d, "meetings")
     if ms.empty:
         st.info("Inga möten är registrerade ännu.", icon=":material/event:")
@@ -332,7 +333,7 @@ def _protocol(db: str, meeting_id: int, today: dt.date) -> meetings.Protocol:
         return meetings.protocol(con, meeting_id, today=today, ref=ui.reference())
 
 
-def _new_meeting_form(d: ui.Data, agenda_for: Callable[[str], list[str]]) -> None:
+def _new_meeting_form(d: ui.Data, agenda_for: Callable[[str], list[str]], period: str | None) -> None:
     ref = ui.reference()
     periods = d.periods()
     with st.expander("Nytt möte", icon=":material/add:"):
@@ -342,7 +343,8 @@ def _new_meeting_form(d: ui.Data, agenda_for: Callable[[str], list[str]]) -> Non
         with st.form("nytt_mote", border=False):
             c1, c2 = st.columns(2)
             c1.date_input("Datum", value=d.today, key="mote_ny_datum", format="YYYY-MM-DD")
-            c2.selectbox("Följer upp perioden", periods, format_func=config.period_label, key="mote_ny_period")
+            c2.selectbox("Följer upp perioden", periods, format_func=config.period_label, key="mote_ny_period",
+                         index=periods.index(period) if period in periods else 0)
             st.multiselect("Närvarande förvaltningar", list(ref.forvaltningar), default=list(ref.forvaltningar),
                            format_func=lambda c: f"{c} – {ref.forvaltningar[c]}", key="mote_ny_narvaro")
             st.text_area("Namn eller roll per förvaltning (valfritt, en rad per förvaltning)", key="mote_ny_roller",

@@ -8,9 +8,12 @@ from naringsdash import ui, ui_loop, ui_slides
 
 ui.guard()
 data = ui.data()
+sel = ui.filters(data, forvaltning=False, malomrade=None)
 st.title("Möten och beslut")
 st.caption("Mötet → besluten → nästa möte följer upp dem → protokollet. Synpunkterna från näringslivet tas in "
            "löpande och kopplas till aktiviteter och beslut.")
+if sel.period is None:
+    ui.no_data()
 
 
 def agenda_for(period: str) -> list[str]:
@@ -22,7 +25,7 @@ def agenda_for(period: str) -> list[str]:
 
 moten, beslut, syn = st.tabs(["Möten", "Beslut", "Synpunkter från näringslivet"])
 with moten:
-    ui_loop.meetings_section(data, agenda_for)
+    ui_loop.meetings_section(data, agenda_for, sel.period)
 with beslut:
     ui_loop.decisions_section(data)
 with syn:

@@ -57,6 +57,8 @@ EXPECTED = {
     "manage_users":      (False, False, True),
     "edit_reference":    (False, False, True),
     "kolada_sync":       (False, False, True),
+    "manage_meetings":   (False, False, True),
+    "write_synpunkt":    (False, True, True),
 }
 
 
