@@ -417,7 +417,12 @@ def protocol(con, meeting_id: int, today: dt.date | None = None, ref: Reference 
     return Protocol(m, _previous(con, meeting_id), period_label(period), as_of,
                     [(c, ref.forvaltning_name(c), who) for c, who in m["attendance"]], m["agenda"], areas,
                     _records(taken), _records(_follow_up(con, meeting_id, today)),
-                    synpunkter.summary_text(synpunkter._list(con), year))
+                    synpunkter.summary_text(_until(synpunkter._list(con), m["datum"]), year))
+
+
+def _until(df: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The synpunkter that had come in by a day."""
+    return df[pd.to_datetime(df["datum"]) <= pd.Timestamp(day)] if not df.empty else df
 
 
 def report_section(period: str, db=None, today: dt.date | None = None) -> dict[int, dict]:

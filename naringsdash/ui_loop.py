@@ -90,15 +90,27 @@ def previous(d: ui.Data, mote: dict | None) -> dict | None:
     return read(d, "previous", mote["id"]) if mote else None
 
 
-def meeting_caption(d: ui.Data, mote: dict | None) -> None:
-    """Which meeting, which period it follows up, and the meeting before."""
-    if not mote:
-        return
+def meeting_text(d: ui.Data, mote: dict) -> str:
+    """``Mötet 2026-09-22 följer upp 2026 Delår (T2) · förra mötet 2026-05-19 (2026 Tertial 1)``."""
     prev = previous(d, mote)
     text = f"{meetings.title(mote)} följer upp {config.period_label(mote['period'])}"
-    text += (f" · förra mötet {prev['datum']:%Y-%m-%d} ({config.period_label(prev['period'])})" if prev
-             else " · första mötet")
-    st.caption(ui.md(text))
+    return text + (f" · förra mötet {prev['datum']:%Y-%m-%d} ({config.period_label(prev['period'])})" if prev
+                   else " · första mötet")
+
+
+def meeting_caption(d: ui.Data, mote: dict | None) -> None:
+    """Which meeting, which period it follows up, and the meeting before."""
+    if mote:
+        st.caption(ui.md(meeting_text(d, mote)))
+
+
+def caption(d: ui.Data, sel: ui.Selection, mote: dict | None) -> None:
+    """Mötesläge's caption: the period and its as-of date, and with a meeting chosen the meeting (one line)."""
+    if not mote:
+        ui.period_caption(d, sel)
+        return
+    st.caption(ui.md(f"{config.period_label(sel.period)} · läget per {config.as_of_date(sel.period, d.today)} · "
+                     + meeting_text(d, mote)))
 
 
 # --- Slides -----------------------------------------------------------------------------------
@@ -147,23 +159,30 @@ def slide_follow_up(m, table: Callable) -> None:
     decision_form(m, None)
 
 
-def slide_open(m, nr: int) -> None:
-    """A målområde slide with a meeting chosen: its open decisions (overdue first) and the decision form."""
+_LINE = "margin:0.1em 0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+
+
+def open_box(m, nr: int, rows: int = OPEN_ROWS) -> None:
+    """On a målområde slide with a meeting chosen: its first ``rows`` open decisions, overdue first, one line each
+    (the whole text on hover)."""
     df = read(m.d, "decisions")
     df = df[(df["malomrade"] == nr) & (df["status"] == "Öppen")]
-    if not df.empty:
-        items = "".join(
-            f'<li style="margin:0.1em 0">{html.escape(("FÖRSENAT: " if r["forsenad"] else "") + _target(r) + " – " + meetings.describe(r))}</li>'
-            for _, r in df.head(OPEN_ROWS).iterrows())
-        more = f"<li>… och {len(df) - OPEN_ROWS} till</li>" if len(df) > OPEN_ROWS else ""
-        st.html(f'<div class="nd-oppna-beslut" style="font-size:0.95rem;color:#111111"><b>Öppna beslut '
-                f'({len(df)})</b><ul style="margin:0.1em 0 0 1.1em;padding:0">{items}{more}</ul></div>')
-    decision_form(m, nr)
+    if df.empty:
+        return
+    lines = [("FÖRSENAT: " if r["forsenad"] else "") + meetings.describe(r) + (
+        f" · {r['aktivitet_forvaltning']} {r['aktivitet_id']}" if isinstance(r["aktivitet_id"], str) else "")
+        for _, r in df.head(rows).iterrows()]
+    items = "".join(f'<li title="{html.escape(t)}" style="{_LINE}">{html.escape(t)}</li>' for t in lines)
+    shown = (f", {'den första visas' if rows == 1 else f'de {rows} första visas'}" if len(df) > rows else "")
+    st.html(f'<div class="nd-oppna-beslut" style="font-size:0.85rem;line-height:1.35;color:#111111">'
+            f'<b>Öppna beslut ({len(df)}{shown})</b><ul style="margin:0 0 0 1.1em;padding:0">{items}</ul></div>')
 
 
 def slide_synpunkter(m, table: Callable) -> None:
     """The slide "Vad näringslivet säger": the year's summary, per målområde, and the latest synpunkter."""
     df = read(m.d, "synpunkter")
+    if m.mote:  # what had come in by the day of the meeting
+        df = df[pd.to_datetime(df["datum"]) <= pd.Timestamp(m.mote["datum"])]
     year = m.mote["datum"].year if m.mote else m.d.today.year
     st.subheader(synpunkter.summary_text(df, year))
     if df.empty:
@@ -191,12 +210,25 @@ def _next_period_end(period: str) -> dt.date:
     return config.period_end(nxt)
 
 
-def decision_form(m, nr: int | None) -> None:
+def decision_form(m, nr: int | None, *, in_header: bool = False, slide_kind: str | None = None) -> None:
     """For an admin at a chosen meeting: record a decision with few keystrokes (text, Enter). On a målområde slide
-    it is about that målområde or one of its activities; on "Beslut att följa upp" about any målområde."""
+    it is about that målområde or one of its activities; on "Beslut att följa upp" about any målområde.
+
+    Below the slide; in kiosk mode in a popover in the header (``in_header``), so the slide keeps its room."""
+    if in_header != m.kiosk or (in_header and slide_kind not in ("malomrade", "forsenade", "beslut")):
+        return
     _message()
     if not m.mote or not auth.can(ui.current_user(), "manage_meetings"):
         return
+    if in_header:
+        with st.popover("Nytt beslut", icon=":material/gavel:", width="stretch"):
+            _decision_fields(m, nr, narrow=True)
+        return
+    with st.expander("Nytt beslut eller åtgärdspunkt", icon=":material/gavel:", expanded=True):
+        _decision_fields(m, nr)
+
+
+def _decision_fields(m, nr: int | None, narrow: bool = False) -> None:
     ref = ui.reference()
     acts = m.d.activities(ui.Selection(m.sel.period))
     targets = [f"m:{n}" for n in ([nr] if nr else sorted(ref.malomraden))]
@@ -206,19 +238,18 @@ def decision_form(m, nr: int | None) -> None:
                                                            scope["aktivitet"])}
     label = (lambda t: f"Målområde {t[2:]}. {ref.malomrade_name(int(t[2:]))}" if t.startswith("m:") else names[t])
     key = f"beslut_{m.mote['id']}_{nr or 0}"
-    with st.expander("Nytt beslut eller åtgärdspunkt", icon=":material/gavel:", expanded=not m.kiosk or nr is None):
-        with st.form(key, border=False, enter_to_submit=True):
-            st.text_input("Beslut", key=key + "_text", max_chars=meetings.MAX_TEXT,
-                          placeholder="Skriv beslutet och tryck Enter")
-            c1, c2, c3, c4 = st.columns([4, 2, 2, 2])
-            c1.selectbox("Gäller", targets, format_func=label, key=key + "_mal")
-            c2.selectbox("Ansvarig förvaltning", list(ref.forvaltningar), index=None, key=key + "_agare",
-                         placeholder="Aktivitetens förvaltning")
-            c3.text_input("Roll (valfri)", key=key + "_roll", max_chars=meetings.MAX_NAME)
-            c4.date_input("Klart senast", value=_next_period_end(m.mote["period"]), key=key + "_due",
-                          format="YYYY-MM-DD")
-            st.form_submit_button("Spara beslut", icon=":material/save:", type="primary", on_click=_save_decision,
-                                  args=(m.d.db, m.mote["id"], key), key=key + "_spara")
+    with st.form(key, border=False, enter_to_submit=True):
+        st.text_input("Beslut", key=key + "_text", max_chars=meetings.MAX_TEXT,
+                      placeholder="Skriv beslutet och tryck Enter")
+        c1, c2, c3, c4 = [st] * 4 if narrow else st.columns([4, 2, 2, 2])
+        c1.selectbox("Gäller", targets, format_func=label, key=key + "_mal")
+        c2.selectbox("Ansvarig förvaltning", list(ref.forvaltningar), index=None, key=key + "_agare",
+                     placeholder="Aktivitetens förvaltning")
+        c3.text_input("Roll (valfri)", key=key + "_roll", max_chars=meetings.MAX_NAME)
+        c4.date_input("Klart senast", value=_next_period_end(m.mote["period"]), key=key + "_due",
+                      format="YYYY-MM-DD")
+        st.form_submit_button("Spara beslut", icon=":material/save:", type="primary", on_click=_save_decision,
+                              args=(m.d.db, m.mote["id"], key), key=key + "_spara")
 
 
 def _save_decision(db: str, meeting_id: int, key: str) -> None:

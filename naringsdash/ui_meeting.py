@@ -94,15 +94,15 @@ def _header(m: Meeting, slides: list[Slide], i: int) -> None:
     nxt.button("Nästa", icon=":material/arrow_forward:", key="mote_nasta", shortcut="Right",
                disabled=i == len(slides), on_click=_go, args=(i + 1,), width="stretch", type="primary")
     if m.kiosk:
-        caption, leave = st.columns([12, 3], vertical_alignment="center")
+        caption, new, leave = st.columns([10, 2.5, 2.5], vertical_alignment="center")
         with caption:
-            ui.period_caption(m.d, m.sel)
-            ui_loop.meeting_caption(m.d, m.mote)
+            ui_loop.caption(m.d, m.sel, m.mote)
+        with new:  # an admin at a meeting records a decision here, without taking room from the slide
+            ui_loop.decision_form(m, s.malomrade, in_header=True, slide_kind=s.kind)
         leave.button("Avsluta kioskläge", icon=":material/close_fullscreen:", key="mote_avsluta", type="tertiary",
                      on_click=_leave_kiosk, width="stretch")
     else:
-        ui.period_caption(m.d, m.sel)
-        ui_loop.meeting_caption(m.d, m.mote)
+        ui_loop.caption(m.d, m.sel, m.mote)
 
 
 def _tick(seconds: int, n: int) -> None:

@@ -192,10 +192,13 @@ def _malomrade(m: Meeting, s: Slide) -> None:
         if a is None:
             st.info("Ingen bedömning är skriven för målområdet och perioden ännu.", icon=":material/edit_note:")
         else:
-            ui_analysis.card(a, chars=300, lines=5, size="1.05rem", title="Bedömning")
+            ui_analysis.card(a, chars=160 if m.mote else 300, lines=2 if m.mote else 5, size="1.05rem",
+                             title="Bedömning")   # shorter at a meeting: its open decisions go below
+        if m.mote:  # a full list of overdue activities below leaves room for one line
+            ui_loop.open_box(m, s.malomrade, 1 if s.rows[1] - s.rows[0] >= FIRST_ROWS else ui_loop.OPEN_ROWS)
     _overdue(m, s)
     if m.mote:
-        ui_loop.slide_open(m, s.malomrade)
+        ui_loop.decision_form(m, s.malomrade)
 
 
 def _overdue(m: Meeting, s: Slide) -> None:
