@@ -436,7 +436,8 @@ def report_section(period: str, db=None, today: dt.date | None = None) -> dict[i
     out = {}
     for nr, part in df.groupby("malomrade"):
         counts = part["status"].value_counts()
-        bits = [f"{len(part)} beslut"] + [f"{counts[s]} {w}" for s, w in (("Klar", "klara"), ("Öppen", "öppna"),
-                                                                          ("Struken", "strukna")) if s in counts]
+        words = (("Klar", "klart", "klara"), ("Öppen", "öppet", "öppna"), ("Struken", "struket", "strukna"))
+        bits = [f"{len(part)} beslut"] + [f"{counts[s]} {one if counts[s] == 1 else many}"
+                                          for s, one, many in words if s in counts]
         out[int(nr)] = {"decisions": _records(part), "text": ", ".join(bits)}
     return out

@@ -368,3 +368,11 @@ def test_protocol_word_and_pdf_hold_attendance_decisions_and_earlier_open_decisi
                "Status: Klar. Kommentar: Tidplanen antagen" in flat
         assert "Förra mötet: 2025-05-20." in flat
     assert "&lt;script&gt;" in protocol.html_text(p) and "<script>" not in protocol.html_text(p)
+
+
+def test_report_section_per_malomrade_for_the_report_wing(two_meetings, acts):
+    """What the report to kommunstyrelsen can say per målområde about the meetings that followed up a period."""
+    t1 = meetings.report_section("2025-T1", acts, today=TODAY)
+    assert {nr: s["text"] for nr, s in t1.items()} == {2: "1 beslut, 1 klart", 3: "1 beslut, 1 öppet"}
+    assert [d["text"] for d in t1[2]["decisions"]] == ["Ta fram en ny tidplan"]
+    assert list(meetings.report_section("Delår 2025", acts, today=TODAY)) == [3]
