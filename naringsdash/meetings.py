@@ -417,7 +417,7 @@ def protocol(con, meeting_id: int, today: dt.date | None = None, ref: Reference 
     return Protocol(m, _previous(con, meeting_id), period_label(period), as_of,
                     [(c, ref.forvaltning_name(c), who) for c, who in m["attendance"]], m["agenda"], areas,
                     _records(taken), _records(_follow_up(con, meeting_id, today)),
-                    synpunkter.summary_text(_until(synpunkter._list(con), m["datum"]), year))
+                    synpunkter.summary_text(_until(synpunkter.current(con), m["datum"]), year))
 
 
 def _until(df: pd.DataFrame, day: dt.date) -> pd.DataFrame:

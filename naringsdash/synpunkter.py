@@ -217,7 +217,8 @@ def change(synpunkt_id: int, fields: dict, user: auth.User | None, db=None, *, r
     return version, False
 
 
-def _list(con) -> pd.DataFrame:
+def current(con) -> pd.DataFrame:
+    """Every synpunkt in its current version, on an open connection."""
     return con.execute(store.sql("synpunkter_list")).df()
 
 
@@ -225,7 +226,7 @@ def listing(db=None, *, status=None, malomrade: int | None = None, kalla: str | 
             forvaltning: str | None = None, year: int | None = None) -> pd.DataFrame:
     """Synpunkter in their current version, newest first; filters optional (``status``: one or a list)."""
     with store.connect(db) as con:
-        df = _list(con)
+        df = current(con)
     if status:
         df = df[df["status"].isin([status] if isinstance(status, str) else list(status))]
     if malomrade is not None:

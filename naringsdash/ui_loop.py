@@ -19,7 +19,7 @@ import streamlit as st
 from . import auth, config, export, meetings, protocol, store, synpunkter, ui
 
 MOTE = "mote"
-_MSG = "_loop_meddelande"
+_MSG = "_loop_meddelande_"   # + section: "mote" (meetings and the slide form), "beslut", "syn"
 OPEN_ROWS = 3        # open decisions listed on a målområde slide
 FOLLOW_ROWS = 8      # rows on the slide "Beslut att följa upp"
 
@@ -54,8 +54,9 @@ def read(d: ui.Data, name: str, arg: object = None):
     return _read(name, d.db, d.version, d.today, arg)
 
 
-def _message() -> None:
-    msg = st.session_state.pop(_MSG, None)
+def _message(section: str) -> None:
+    """The outcome of the last write in this section, shown once where its form is."""
+    msg = st.session_state.pop(_MSG + section, None)
     if msg:
         (st.error if msg[0] == "error" else st.success)(msg[1])
 
@@ -217,7 +218,7 @@ def decision_form(m, nr: int | None, *, in_header: bool = False, slide_kind: str
     Below the slide; in kiosk mode in a popover in the header (``in_header``), so the slide keeps its room."""
     if in_header != m.kiosk or (in_header and slide_kind not in ("malomrade", "forsenade", "beslut")):
         return
-    _message()
+    _message("mote")
     if not m.mote or not auth.can(ui.current_user(), "manage_meetings"):
         return
     if in_header:
@@ -263,17 +264,17 @@ def _save_decision(db: str, meeting_id: int, key: str) -> None:
     else:
         kwargs["malomrade"] = target[2:]
         if not owner:
-            s[_MSG] = ("error", "Välj ansvarig förvaltning för ett beslut om hela målområdet.")
+            s[_MSG + "mote"] = ("error", "Välj ansvarig förvaltning för ett beslut om hela målområdet.")
             return
     try:
         did = meetings.add_decision(meeting_id, s.get(key + "_text"), owner, s.get(key + "_due"), _writer(db), db,
                                     roll=s.get(key + "_roll"), ref=ui.reference(), **kwargs)
     except (meetings.MeetingError, auth.PermissionDenied, store.DatabaseBusy) as exc:
-        s[_MSG] = ("error", str(exc))
+        s[_MSG + "mote"] = ("error", str(exc))
         return
     s[key + "_text"] = ""
     s[key + "_roll"] = ""
-    s[_MSG] = ("success", f"Beslut {did} är sparat.")
+    s[_MSG + "mote"] = ("success", f"Beslut {did} är sparat.")
 
 
 # --- Activity rows (Målområde, Försenade) ---------------------------------------------------
@@ -315,7 +316,7 @@ def malomrade_section(d: ui.Data, nr: int) -> None:
 def meetings_section(d: ui.Data, agenda_for: Callable[[str], list[str]], period: str | None = None) -> None:
     """The meetings: list, one meeting in detail with its protocol, and (admin) a new meeting (following up
     ``period`` unless the admin picks another)."""
-    _message()
+    _message("mote")
     user = ui.current_user()
     if auth.can(user, "manage_meetings"):
         _new_meeting_form(d, agenda_for, period)
@@ -396,7 +397,7 @@ def _create_meeting(db: str, agenda_for: Callable[[str], list[str]]) -> None:
             roles[ref.forvaltning_code(code) or code.strip()] = who.strip()
     unknown = [c for c in roles if c not in ref.forvaltningar]
     if unknown:
-        s[_MSG] = ("error", f"Okänd förvaltning i listan med roller: {', '.join(unknown)}.")
+        s[_MSG + "mote"] = ("error", f"Okänd förvaltning i listan med roller: {', '.join(unknown)}.")
         return
     present = list(s.get("mote_ny_narvaro") or [])
     try:
@@ -404,9 +405,9 @@ def _create_meeting(db: str, agenda_for: Callable[[str], list[str]]) -> None:
                                       [(c, roles.get(c)) for c in present], _writer(db), db,
                                       agenda=agenda_for(s.get("mote_ny_period")), ref=ref)
     except (meetings.MeetingError, auth.PermissionDenied, store.DatabaseBusy) as exc:
-        s[_MSG] = ("error", str(exc))
+        s[_MSG + "mote"] = ("error", str(exc))
         return
-    s[_MSG] = ("success", f"Mötet är skapat (nummer {mid}).")
+    s[_MSG + "mote"] = ("success", f"Mötet är skapat (nummer {mid}).")
 
 
 def decisions_section(d: ui.Data) -> None:
@@ -442,7 +443,7 @@ def decisions_section(d: ui.Data) -> None:
         return
     ids = dec.sort_values("id")["id"].astype(int).tolist()
     texts = dict(zip(dec["id"].astype(int), dec["text"]))
-    _message()
+    _message("beslut")
     with st.expander("Ett besluts historik", icon=":material/history:"):
         pick = st.selectbox("Beslut", ids, format_func=lambda i: f"{i}. {texts[i][:80]}", key="beslut_historik")
         hist = read(d, "history", pick)
@@ -471,9 +472,9 @@ def _change_decision(db: str) -> None:
             s.get("beslut_andra_id"), _writer(db), db, status=s.get("beslut_andra_status"), ref=ui.reference(),
             **({"kommentar": comment} if comment else {}))
     except (meetings.MeetingError, auth.PermissionDenied, store.DatabaseBusy) as exc:
-        s[_MSG] = ("error", str(exc))
+        s[_MSG + "beslut"] = ("error", str(exc))
         return
-    s[_MSG] = ("success", "Ingen ändring." if same else f"Beslutet är ändrat (version {version}).")
+    s[_MSG + "beslut"] = ("success", "Ingen ändring." if same else f"Beslutet är ändrat (version {version}).")
 
 
 def synpunkter_section(d: ui.Data) -> None:
@@ -509,7 +510,7 @@ def synpunkter_section(d: ui.Data) -> None:
                           "Beslut": ["" if pd.isna(b) else str(int(b)) for b in view["beslut_id"]],
                           "Status": view["status"]})
     st.dataframe(frame.astype(object).where(frame.notna(), ""), hide_index=True, width="stretch")
-    _message()
+    _message("syn")
     if not df.empty:
         with st.expander("En synpunkts historik", icon=":material/history:"):
             ids = df["id"].astype(int).tolist()
@@ -569,11 +570,11 @@ def _add_synpunkt(db: str) -> None:
     try:
         sid = synpunkter.add(fields, _writer(db), db, ref=ui.reference())
     except (synpunkter.SynpunktError, auth.PermissionDenied, store.DatabaseBusy) as exc:
-        s[_MSG] = ("error", str(exc))
+        s[_MSG + "syn"] = ("error", str(exc))
         return
     for k in ("syn_ny_org", "syn_ny_text", "syn_ny_svar", "syn_ny_aktivitet"):
         s[k] = ""
-    s[_MSG] = ("success", f"Synpunkten är sparad (nummer {sid}).")
+    s[_MSG + "syn"] = ("success", f"Synpunkten är sparad (nummer {sid}).")
 
 
 def _answer_form(d: ui.Data, df: pd.DataFrame) -> None:
@@ -596,9 +597,9 @@ def _answer(db: str) -> None:
     try:
         version, same = synpunkter.change(s.get("syn_svar_id"), fields, _writer(db), db, ref=ui.reference())
     except (synpunkter.SynpunktError, auth.PermissionDenied, store.DatabaseBusy) as exc:
-        s[_MSG] = ("error", str(exc))
+        s[_MSG + "syn"] = ("error", str(exc))
         return
-    s[_MSG] = ("success", "Ingen ändring." if same else f"Synpunkten är ändrad (version {version}).")
+    s[_MSG + "syn"] = ("success", "Ingen ändring." if same else f"Synpunkten är ändrad (version {version}).")
 
 
 def _save_sources() -> None:
@@ -607,6 +608,6 @@ def _save_sources() -> None:
         synpunkter.set_sources(str(s.get("syn_kallor_text") or "").splitlines(),
                                _writer(str(config.db_path())))
     except (synpunkter.SynpunktError, auth.PermissionDenied) as exc:
-        s[_MSG] = ("error", str(exc))
+        s[_MSG + "syn"] = ("error", str(exc))
         return
-    s[_MSG] = ("success", "Listan med källor är sparad.")
+    s[_MSG + "syn"] = ("success", "Listan med källor är sparad.")

@@ -177,3 +177,19 @@ def test_rapportor_logs_a_synpunkt_for_their_own_forvaltning(demo_db):
     row = synpunkter.listing(demo_db, forvaltning="KLF").sort_values("id").iloc[-1]
     assert (row["sammanfattning"], row["organisation"], row["status"], row["user_name"]) == (
         "Företagen vill ha kvällsöppet på bygglovsenheten", "Trelleborgs Bygg AB", "Ny", "Demo: rapportör (KLF, SBF)")
+
+
+def test_admin_closes_a_decision_on_the_page_and_its_history_shows_it(demo_db):
+    page = open_page("pages/moten.py", ADMIN)
+    page.selectbox(key="beslut_andra_id").select(2)
+    page.radio(key="beslut_andra_status").set_value("Klar")
+    page.text_input(key="beslut_andra_kommentar").input("Tidplanen redovisades i oktober")
+    page.button(key="beslut_andra_spara").click().run()
+    no_exception(page)
+    assert [s.value for s in page.success] == ["Beslutet är ändrat (version 2)."]
+    hist = meetings.decision_history(2, demo_db)
+    assert hist[["version", "status", "kommentar", "user_name"]].values.tolist()[0] == [
+        2, "Klar", "Tidplanen redovisades i oktober", "Demo: administratör"]
+    page.selectbox(key="beslut_historik").select(2).run()
+    shown = next(df.value for df in page.dataframe if "Ändrat av" in df.value.columns)
+    assert shown["Status"].tolist() == ["Klar", "Öppen"]
