@@ -410,7 +410,8 @@ def protocol(con, meeting_id: int, today: dt.date | None = None, ref: Reference 
         a = analyses[analyses["malomrade"] == nr]
         areas.append(ProtocolArea(
             nr, name,
-            {k: p.iloc[0][k] for k in ("antal", "klar", "andel_klara", "forsenade", "snitt_andel_klar")} if not p.empty else None,
+            {k: p.iloc[0][k] for k in ("antal", "klar", "andel_klara", "forsenade", "snitt_andel_klar")}
+            if not p.empty else None,
             a.iloc[0]["bedomning"] if not a.empty else None, a.iloc[0]["text"] if not a.empty else None,
             _records(taken[taken["malomrade"] == nr])))
     year = int(m["datum"].year)

@@ -270,7 +270,8 @@ def per_malomrade(df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     rows = []
     for nr, part in df.sort_values(["datum", "id"], ascending=False).groupby("malomrade", sort=True):
-        rows.append({"malomrade": int(nr), "antal": len(part), "obesvarade": int((~part["status"].isin(ANSWERED)).sum()),
+        rows.append({"malomrade": int(nr), "antal": len(part),
+                     "obesvarade": int((~part["status"].isin(ANSWERED)).sum()),
                      "senaste": part.iloc[0]["datum"], "senaste_sammanfattning": part.iloc[0]["sammanfattning"]})
     return pd.DataFrame(rows, columns=cols)
 

@@ -4,7 +4,7 @@ rapportörer (their own förvaltning) log synpunkter."""
 
 import streamlit as st
 
-from naringsdash import ui, ui_loop, ui_slides
+from naringsdash import ui, ui_moten, ui_slides
 
 ui.guard()
 data = ui.data()
@@ -25,8 +25,8 @@ def agenda_for(period: str) -> list[str]:
 
 moten, beslut, syn = st.tabs(["Möten", "Beslut", "Synpunkter från näringslivet"])
 with moten:
-    ui_loop.meetings_section(data, agenda_for, sel.period)
+    ui_moten.meetings_section(data, agenda_for, sel.period)
 with beslut:
-    ui_loop.decisions_section(data)
+    ui_moten.decisions_section(data)
 with syn:
-    ui_loop.synpunkter_section(data)
+    ui_moten.synpunkter_section(data)

@@ -309,7 +309,8 @@ def test_command_line_imports_and_exports_synpunkter(acts, tmp_path):
     csv = cli("synpunkter", "export", db=acts)
     assert csv.returncode == 0
     lines = csv.stdout.splitlines()
-    assert lines[0] == "Datum,Källa,Målområde,Förvaltning,Företag,Sammanfattning,Svar/åtgärd,Aktivitets-ID,Beslut-ID,Status"
+    assert lines[0] == ",".join(synpunkter.HEADERS) == ("Datum,Källa,Målområde,Förvaltning,Företag,Sammanfattning,"
+                                                       "Svar/åtgärd,Aktivitets-ID,Beslut-ID,Status")
     assert lines[1] == "2025-02-01,Företagsbesök,1,KLF,Bygg AB,Vill ha en väg in,,A-01,,Ny"
     xlsx = tmp_path / "ut.xlsx"
     assert cli("synpunkter", "export", "--out", str(xlsx), db=acts).returncode == 0
