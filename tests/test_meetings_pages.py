@@ -193,3 +193,20 @@ def test_admin_closes_a_decision_on_the_page_and_its_history_shows_it(demo_db):
     page.selectbox(key="beslut_historik").select(2).run()
     shown = next(df.value for df in page.dataframe if "Ändrat av" in df.value.columns)
     assert shown["Status"].tolist() == ["Klar", "Öppen"]
+
+
+def test_in_kiosk_mode_the_form_sits_in_the_header_and_an_unknown_meeting_is_ignored(demo_db):
+    at = open_page("pages/moteslage.py", ADMIN, kiosk="1", mote="2", slide="4")
+    no_exception(at)
+    assert heading(at) == "Målområde 2\\. Etablering och mark"
+    at.text_input(key="beslut_2_2_text").input("Snabba på markanvisningen")
+    at.selectbox(key="beslut_2_2_agare").select("SBF")
+    at.button(key="beslut_2_2_spara").click().run()
+    no_exception(at)
+    new = meetings.decisions(demo_db).sort_values("id").iloc[-1]
+    assert (new["text"], new["malomrade"], new["agare"]) == ("Snabba på markanvisningen", 2, "SBF")
+    assert "Snabba på markanvisningen" in next(h.value for h in at.html if "nd-oppna-beslut" in h.value)
+    for mote in ("999", "abc"):
+        other = open_page("pages/moteslage.py", ADMIN, mote=mote, slide="2")
+        no_exception(other)
+        assert other.title[0].value == "Mötesläge" and not form_keys(other)
