@@ -46,8 +46,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "kolada_sync": frozenset({"admin"}),
     "manage_periods": frozenset({"admin"}),                         # deadlines, close, reopen
     "approve_report": frozenset({"admin"}),                         # fastställa the report of a closed period
+    "manage_meetings": frozenset({"admin"}),                        # meetings and their decisions
+    "write_synpunkt": frozenset({"rapportor", "admin"}),             # per förvaltning
 }
-PER_FORVALTNING = frozenset({"upload", "download_template", "view_history", "download_original"})
+PER_FORVALTNING = frozenset({"upload", "download_template", "view_history", "download_original", "write_synpunkt"})
 
 
 class PermissionDenied(errors.UserError):

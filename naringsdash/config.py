@@ -209,7 +209,7 @@ def load_reference(path: str | os.PathLike | None = None) -> Reference:
         ref.forvaltningar = {str(x["kod"]).strip().upper(): str(x["namn"]).strip() for x in raw["forvaltning"]}
     if raw.get("malomrade"):
         ref.malomraden = {int(x["nr"]): str(x["namn"]).strip() for x in raw["malomrade"]}
-    for key in ("kolada",):
+    for key in ("kolada", "synpunkter"):
         if key in raw:
             ref.settings[key] = raw[key]
     ref.katalogroller = [directory_role(x, ref, where=f"{p}: [[katalogroll]] nr {i}")
@@ -314,7 +314,7 @@ def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> Ref
     roles = [{m.key: m.value, "roll": m.role, "forvaltningar": list(m.forvaltningar)} for m in ref.katalogroller]
     if roles or "katalogroll" in doc:
         _set_array_of_tables(doc, "katalogroll", roles)
-    for key in ("kolada",):
+    for key in ("kolada", "synpunkter"):
         if isinstance(ref.settings.get(key), dict):
             _set_table(doc, key, ref.settings[key])  # type: ignore[arg-type]
     tmp = p.with_suffix(".tmp")

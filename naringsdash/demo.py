@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from . import analysis, auth, config, ingest
+from . import analysis, auth, config, ingest, loop_demo
 from .plan import demo as plan_demo
 
 DEMO_DIR = config.ROOT / "data" / "demo"
@@ -242,6 +242,7 @@ def load(db=None, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportR
         results.append(ingest.import_file(path, db=db, uploaded_at=uploaded_at))
     _analyses(db, {path.stem.split("_")[0] for path in files(folder)})
     results += plan_demo.load(db, folder / "handlingsplan")  # the handlingsplaner 2025 and 2026
+    loop_demo.load(db)  # the styrgrupp's meetings, decisions and synpunkter
     _mark(db, "done")
     return results
 

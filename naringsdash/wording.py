@@ -31,6 +31,7 @@ LABELS = {
     "ar": "År", "varde": "Värde", "foregaende_ar": "Föregående år", "foregaende": "Föregående värde",
     "forandring": "Förändring", "forandring_procent": "Förändring (%)",
     "analys": "Analys", "analys_av": "Analys skriven av", "analys_skriven": "Analys skriven",
+    "oppna_beslut": "Öppna beslut",
 }
 # An indicator's direction (stored as hogre/lagre) written out.
 RIKTNING = RIKTNING_LABEL

@@ -59,8 +59,10 @@ else:
                      "andel_klar_fore", "andel_klar"])
 
 ui.plan.malomrade_section(data, sel)
+ui.loop.malomrade_section(data, nr)
 
 st.header("Aktiviteter")
 acts, linked = ui.plan.with_indicators(data, sel, data.activities(sel))
+acts = ui.loop.with_open_decisions(data, acts)
 ui.table(acts, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "slutdatum", "status", "andel_klar",
-                "bedomning", "forsenad", "kommentar"] + linked)
+                "bedomning", "forsenad", "kommentar", "oppna_beslut"] + linked)

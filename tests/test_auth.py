@@ -46,6 +46,8 @@ EXPECTED = {
     "kolada_sync":       (False, False, True),
     "manage_periods":    (False, False, True),
     "approve_report":    (False, False, True),
+    "manage_meetings":   (False, False, True),
+    "write_synpunkt":    (False, True, True),
 }
 
 

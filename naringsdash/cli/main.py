@@ -190,10 +190,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     res.set_defaults(func=cmd_restore)
 
     if command not in CORE_COMMANDS:
-        from . import audit, closing, kolada, plan, report, users
+        from . import audit, closing, kolada, loop, plan, report, users
 
         for register in (users.register, report.register, kolada.register, plan.register, audit.register,
-                         closing.register):
+                         closing.register, loop.register):
             register(sub, common)
     return p
 

@@ -30,7 +30,7 @@ from ..errors import UserError
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS = ["schema_v1.sql", "v2_scoped_activities.sql", "migration_plan.sql", "migration_access.sql",
               "migration_audit.sql", "schema_sso.sql", "v3_period_status.sql",
-              "period_closing.sql"]  # index + 1 = schema version; append only
+              "period_closing.sql", "migration_meetings.sql"]  # index + 1 = schema version; append only
 BUSY_WAIT_S = 10.0
 
 

@@ -10,7 +10,7 @@ run, filters, tables, charts, key-figure cards, the period banner, error display
 ``warmup`` (the server warms itself after start).
 """
 
-from . import account, admin, analysis, audit, closing, common, meeting, nav, plan, report, slides, warmup
+from . import account, admin, analysis, audit, closing, common, loop, meeting, moten, nav, plan, report, slides, warmup
 from .common import (  # noqa: I001  # noqa: I001
                      LABELS,
                      RIKTNING,
@@ -43,7 +43,7 @@ from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard
 
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
            "admin", "analysis", "audit", "chart", "closing", "common", "current_user", "data", "delta", "downloads",
-           "filters", "frame", "guard", "guarded", "key_figures", "may_open", "md", "meeting", "metric", "nav",
+           "filters", "frame", "guard", "guarded", "key_figures", "loop", "may_open", "moten", "md", "meeting", "metric", "nav",
            "navigation", "no_data", "nothing_matches", "number", "page_run", "period_banner", "period_caption", "plan",
            "progress_metrics", "reference", "report", "seed_demo_if_empty", "show_error", "slides", "table",
            "user_errors", "warmup"]

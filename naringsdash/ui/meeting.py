@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from . import common as ui
+from . import loop as ui_loop
 from .slides import Meeting, Slide, meeting, show
 
 KIOSK_FONT_PX = 24
@@ -94,13 +95,15 @@ def _header(m: Meeting, slides: list[Slide], i: int) -> None:
     nxt.button("Nästa", icon=":material/arrow_forward:", key="mote_nasta", shortcut="Right",
                disabled=i == len(slides), on_click=_go, args=(i + 1,), width="stretch", type="primary")
     if m.kiosk:
-        caption, leave = st.columns([12, 3], vertical_alignment="center")
+        caption, new, leave = st.columns([10, 2.5, 2.5], vertical_alignment="center")
         with caption:
-            ui.period_caption(m.d, m.sel, compared=m.comparison)
+            ui_loop.caption(m.d, m.sel, m.mote, m.comparison)
+        with new:  # an admin at a meeting records a decision here, without taking room from the slide
+            ui_loop.decision_form(m, s.malomrade, in_header=True, slide_kind=s.kind)
         leave.button("Avsluta kioskläge", icon=":material/close_fullscreen:", key="mote_avsluta", type="tertiary",
                      on_click=_leave_kiosk, width="stretch")
     else:
-        ui.period_caption(m.d, m.sel, compared=m.comparison)
+        ui_loop.caption(m.d, m.sel, m.mote, m.comparison)
     ui.period_banner(m.d, m.sel.period)  # on every slide of a period that is still being reported
 
 
@@ -140,7 +143,7 @@ def _links(slides: list[Slide]) -> None:
 def run(d: ui.Data, sel: ui.Selection, kiosk_on: bool) -> None:
     """The slide the URL names, with next/previous (buttons and arrow keys) and, with ``?auto=N``, automatic
     advance; outside kiosk mode also the sidebar controls and each slide's link."""
-    m = meeting(d, sel, kiosk_on)
+    m = meeting(d, sel, kiosk_on, ui_loop.chosen_meeting(d))
     slides = m.slides()
     i = _index(len(slides))
     if st.query_params.get(SLIDE) != str(i):

@@ -38,6 +38,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/indikatorer.py", "Indikatorer", ":material/monitoring:"),
     PageSpec("pages/inrapportering.py", "Inrapportering", ":material/fact_check:"),
     PageSpec("pages/handlingsplan.py", "Handlingsplan", ":material/checklist:"),
+    PageSpec("pages/moten.py", "Möten och beslut", ":material/gavel:"),
     PageSpec("pages/moteslage.py", "Mötesläge", ":material/co_present:"),
     PageSpec("pages/rapport.py", "Rapport", ":material/summarize:"),
 ]

@@ -15,6 +15,7 @@ from .. import config, figures
 from ..report.text import change, target_text
 from . import analysis as ui_analysis
 from . import common as ui
+from . import loop as ui_loop
 
 # Rows per slide: overdue activities under a målområde's figures, on a continuation slide, indicators, förvaltningar.
 FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 12, 12, 12
@@ -35,14 +36,18 @@ def _chunks(n: int, first: int, more: int) -> list[tuple[int, int]]:
     return [(0, min(n, first))] + [(i, min(n, i + more)) for i in range(first, n, more)]
 
 
-def plan(names: dict[int, str], overdue: dict[int, int], indicators: int, forvaltningar: int) -> list[Slide]:
-    """Översikt, each målområde (its overdue list continued on extra slides), the indicators, inrapportering."""
-    slides = [Slide("oversikt", "Översikt")]
+def plan(names: dict[int, str], overdue: dict[int, int], indicators: int, forvaltningar: int,
+         loop: bool = False) -> list[Slide]:
+    """Översikt, each målområde (its overdue list continued on extra slides), the indicators, inrapportering; with
+    ``loop`` (a meeting chosen) also "Beslut att följa upp" after Översikt and "Vad näringslivet säger"."""
+    slides = [Slide("oversikt", "Översikt")] + ([Slide("beslut", "Beslut att följa upp")] if loop else [])
     for nr, name in names.items():
         parts = _chunks(overdue.get(nr, 0), FIRST_ROWS, MORE_ROWS)
         for i, rows in enumerate(parts, 1):
             title = f"Målområde {nr}. {name}" + (f" – försenade aktiviteter ({i} av {len(parts)})" if i > 1 else "")
             slides.append(Slide("malomrade" if i == 1 else "forsenade", title, nr, rows, i, len(parts)))
+    if loop:
+        slides.append(Slide("synpunkter", "Vad näringslivet säger"))
     for kind, title, n in (("indikatorer", "Indikatorer", indicators),
                            ("inrapportering", "Inrapportering", forvaltningar)):
         parts = _chunks(n, INDICATOR_ROWS if kind == "indikatorer" else REPORTING_ROWS,
@@ -70,22 +75,30 @@ class Meeting:
     analyses: dict[int, pd.Series]
     comparison: object = None            # periods.Comparison: the key figures against the previous period, like for like
     now_common: pd.DataFrame | None = None  # per målområde: this period restricted to the förvaltningar in both
+    mote: dict | None = None                 # the meeting chosen (?mote=ID), with its loop slides
+    before_period: str | None = None         # what ``before`` shows: the previous meeting's period, else the previous
+    loop: bool = False
 
     def slides(self) -> list[Slide]:
         counts = self.overdue.groupby("malomrade").size().to_dict() if not self.overdue.empty else {}
-        return plan(self.names, {int(k): int(v) for k, v in counts.items()}, len(self.changes), len(self.reporting))
+        return plan(self.names, {int(k): int(v) for k, v in counts.items()}, len(self.changes), len(self.reporting),
+                    loop=self.loop or self.mote is not None)
 
 
-def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool) -> Meeting:
+def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool, mote: dict | None = None) -> Meeting:
     ref = ui.reference()
     names = {nr: ref.malomraden[nr] for nr in (sel.malomraden or sorted(ref.malomraden))}
     rep = d.reporting(sel.period)
     if sel.forvaltningar:
         rep = rep[rep["forvaltning"].isin(sel.forvaltningar)]
     rep = rep.assign(forvaltning_namn=[ref.forvaltning_name(c) for c in rep["forvaltning"]])
+    prev = ui_loop.previous(d, mote)  # "since the last meeting": what the meeting before saw
+    before_period = prev["period"] if prev and prev["period"] != sel.period else sel.previous
     now, before, now_common, _ = d.progress_compared(sel)  # like for like
+    if before_period != sel.previous:  # the previous meeting followed up another period
+        before = d.progress(sel, before_period)
     return Meeting(d, sel, kiosk_on, names, d.trend(sel), now, before, d.overdue(sel), d.indicator_changes(sel), rep,
-                   ui_analysis.current(d, sel.period), d.comparison(sel), now_common)
+                   ui_analysis.current(d, sel.period), d.comparison(sel), now_common, mote, before_period)
 
 
 # --- Drawing ----------------------------------------------------------------------------
@@ -173,15 +186,20 @@ def _malomrade(m: Meeting, s: Slide) -> None:
             prev = {x: int(before[figures.STATUS_COLUMNS[x]]) for x in figures.STATUSES} if before is not None \
                 else None
             _chart(m, figures.status_compare(counts, prev, config.period_label(m.sel.period),
-                                             config.period_label(m.sel.previous)), 300,
+                                             config.period_label(m.before_period or m.sel.previous)), 300,
                    "Stapeldiagram: antal aktiviteter per status, " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     with right:
         a = m.analyses.get(s.malomrade)
         if a is None:
             st.info("Ingen bedömning är skriven för målområdet och perioden ännu.", icon=":material/edit_note:")
         else:
-            ui_analysis.card(a, chars=300, lines=5, size="1.05rem", title="Bedömning")
+            ui_analysis.card(a, chars=160 if m.mote else 300, lines=2 if m.mote else 5, size="1.05rem",
+                             title="Bedömning")   # shorter at a meeting: its open decisions go below
+        if m.mote:  # a full list of overdue activities below leaves room for one line
+            ui_loop.open_box(m, s.malomrade, 1 if s.rows[1] - s.rows[0] >= FIRST_ROWS else ui_loop.OPEN_ROWS)
     _overdue(m, s)
+    if m.mote:
+        ui_loop.decision_form(m, s.malomrade)
 
 
 def _overdue(m: Meeting, s: Slide) -> None:
@@ -228,4 +246,6 @@ def _inrapportering(m: Meeting, s: Slide) -> None:
 def show(m: Meeting, s: Slide) -> None:
     """Draw one slide below its heading."""
     {"oversikt": lambda: _oversikt(m), "malomrade": lambda: _malomrade(m, s), "forsenade": lambda: _overdue(m, s),
-     "indikatorer": lambda: _indikatorer(m, s), "inrapportering": lambda: _inrapportering(m, s)}[s.kind]()
+     "indikatorer": lambda: _indikatorer(m, s), "inrapportering": lambda: _inrapportering(m, s),
+     "beslut": lambda: ui_loop.slide_follow_up(m, _table),
+     "synpunkter": lambda: ui_loop.slide_synpunkter(m, _table)}[s.kind]()
