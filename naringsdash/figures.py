@@ -106,7 +106,7 @@ def progress_bars(progress: pd.DataFrame, names: dict[int, str]) -> go.Figure:
 
 def share_trend(summary: pd.DataFrame) -> go.Figure:
     """Share Klar per period, oldest first."""
-    trace = {"type": "scatter", "x": summary["period"].tolist(), "y": summary["andel_klara"].astype(float).tolist(),
+    trace = {"type": "scatter", "x": [period_label(p) for p in summary["period"]], "y": summary["andel_klara"].astype(float).tolist(),
              "mode": "lines+markers+text", "line": {"color": PRIMARY, "width": 4}, "marker": {"size": 12},
              "text": [f"{format_number(v)} %" for v in summary["andel_klara"]], "textposition": "top center",
              "customdata": [period_label(p) for p in summary["period"]], "name": "Andel klara",

@@ -216,3 +216,49 @@ KEY_FIGURE_HELP = {
     "Andel klara": "Andel av periodens aktiviteter med status Klar.",
     "Snitt andel klart": "Medelvärdet av kolumnen Andel klart (%) över periodens aktiviteter.",
 }
+
+
+# --- Reading an indicator at a glance ----------------------------------------------------------------------
+
+BETTER_UP = "bättre ↑"
+JUDGEMENT_COLORS = {"förbättring": "#00734F", "försämring": "#A63D00", "oförändrat": "#444444"}  # ≥ 4.5:1 on white
+
+
+def axis_title(unit: object, riktning: object) -> str:
+    """An indicator chart's value axis: the unit, and "bättre ↑" (a lower-is-better axis is drawn upside down)."""
+    unit = str(unit or "").strip()
+    head = "placering" if is_ranking(unit) else ("procent" if is_share(unit) else (unit or "värde"))
+    return f"{head} ({BETTER_UP})"
+
+
+def direction_note(riktning: object) -> str:
+    """"Högre är bättre" / "Lägre är bättre, axeln är vänd: uppåt är bättre"."""
+    if riktning == "lagre":
+        return "Lägre är bättre; axeln är vänd så att uppåt är bättre"
+    return "Högre är bättre"
+
+
+def progress_to_target(share: object, target_year: object = None) -> str:
+    """"62 % av vägen från utgångsvärdet till målet 2030" (share 0–1; below zero: the wrong way)."""
+    if _missing(share):
+        return ""
+    goal = "målet" + (f" {int(target_year)}" if not _missing(target_year) else "")  # type: ignore[call-overload]
+    pct = float(share) * 100  # type: ignore[arg-type]
+    if pct < 0:
+        return f"längre från {goal} än utgångsvärdet ({number(abs(round(pct)), 0, '%')} åt fel håll)"
+    if pct >= 100:
+        return f"{goal} är nått"
+    return f"{number(round(pct), 0, '%')} av vägen från utgångsvärdet till {goal}"
+
+
+def projection(reaches: object, year: object, target_year: object) -> str:
+    """A plain linear projection in words, saying that it is one."""
+    if _missing(reaches) or _missing(target_year):
+        return ""
+    t = int(target_year)  # type: ignore[call-overload]
+    if reaches and not _missing(year):
+        y = int(year)  # type: ignore[call-overload]
+        when_ = f"redan {y}" if y < t else f"{y}"
+        return f"Om trenden håller i sig nås målet {when_} (enkel linjär framskrivning)."
+    return f"Om trenden håller i sig nås målet inte till {t} (enkel linjär framskrivning)."
+

@@ -321,6 +321,8 @@ def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = 
             out[col] = [f"{int(m)}. {names.get(int(m), '')}" if pd.notna(m) else "" for m in out[col]]
         elif col == "riktning":
             out[col] = out[col].map(lambda r: RIKTNING.get(r, r))
+        elif col == "period":
+            out[col] = [config.period_label(p) if isinstance(p, str) and p else "" for p in out[col]]
     return out.rename(columns={c: (labels or {}).get(c) or LABELS.get(c, c) for c in columns})
 
 
