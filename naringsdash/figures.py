@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .config import period_label
-from .wording import format_number
+from .wording import BETTER_UP, format_number
 
 # Status → colour (Okabe–Ito), bar pattern and the progress() column that counts it, in stacking order.
 STATUSES = ("Klar", "Pågår", "Ej påbörjad", "Försenad", "Avbruten")
@@ -200,3 +200,41 @@ def indicator(values: pd.DataFrame, unit: str | None, target: float | None, targ
                   validate=False,  # up to six on a page; tests/test_indikatorer_kolada.py checks it validates
                   xaxis={"title": {"text": "År"}, "tickformat": "d", "dtick": 2 if values["ar"].nunique() > 12 else 1},
                   yaxis={"title": {"text": plain(unit or "Värde")}, "range": [lo - (pad if lo < 0 else 0), hi + pad]})
+
+
+def indicator_small(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None,
+                    riktning: str | None, outlook=None) -> go.Figure:
+    """One indicator as a small multiple: the own series, the target (dashed, with a star at its year), the trend as
+    a plain linear projection (dotted) when ``outlook`` has one, and an axis where up is always better (turned
+    upside down when lower is better), titled "bättre ↑"."""
+    df = values.sort_values("ar")
+    x, y = df["ar"].astype(int).tolist(), df["varde"].astype(float).tolist()
+    traces = [{"type": "scatter", "x": x, "y": y, "mode": "lines+markers", "name": OWN_SERIES,
+               "line": {"color": PRIMARY, "width": 4}, "marker": {"size": 9, "color": PRIMARY},
+               "hovertemplate": "%{x}: %{y:,.4~f}<extra></extra>"}]
+    shapes = []
+    has_target = target is not None and pd.notna(target)
+    end = int(target_year) if target_year is not None and pd.notna(target_year) else (x[-1] if x else 0)
+    if has_target:
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(target), "y1": float(target),
+                       "line": {"color": TARGET, "width": 3, "dash": "dash"}})
+        traces.append({"type": "scatter", "x": [end], "y": [float(target)], "mode": "markers", "name": "Mål",
+                       "marker": {"symbol": "star", "size": 18, "color": TARGET, "line": {"color": "#1A1A1A",
+                                                                                        "width": 1}},
+                       "hovertemplate": "Mål %{x}: %{y:,.4~f}<extra></extra>"})
+    if len(x) >= 3 and has_target and end > x[-1]:
+        xs = pd.Series(x, dtype=float)
+        ys = pd.Series(y, dtype=float)
+        slope = ((xs - xs.mean()) * (ys - ys.mean())).sum() / ((xs - xs.mean()) ** 2).sum()
+        line = [ys.mean() + slope * (v - xs.mean()) for v in (x[-1], end)]
+        traces.append({"type": "scatter", "x": [x[-1], end], "y": line, "mode": "lines", "name": "Trend",
+                       "line": {"color": COMPARISON, "width": 3, "dash": "dot"}, "hoverinfo": "skip"})
+    span = [v for v in y + ([float(target)] if has_target else [])]
+    lo, hi = (min(span), max(span)) if span else (0.0, 1.0)
+    pad = (hi - lo) * 0.15 or 1.0
+    rng = [lo - pad, hi + pad]
+    return figure(traces, height=300, legend=False, shapes=shapes, validate=False,
+                  margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                  xaxis={"tickformat": "d", "nticks": 4, "range": [min(x or [end]) - 0.5, end + 0.5]},
+                  yaxis={"title": {"text": BETTER_UP}, "nticks": 4, "tickformat": "~s" if hi >= 10_000 else "",
+                         "range": rng[::-1] if riktning == "lagre" else rng})

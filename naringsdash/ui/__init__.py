@@ -8,7 +8,7 @@ key-figure cards), ``account`` (sign-in and uploads), ``admin``, ``analysis``, `
 (Mötesläge), ``report`` (the Rapport page).
 """
 
-from . import account, admin, analysis, common, meeting, nav, plan, report, slides
+from . import account, admin, analysis, common, meeting, nav, plan, report, room, slides
 from .common import (
                      LABELS,
                      RIKTNING,
@@ -39,4 +39,4 @@ from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
            "admin", "analysis", "chart", "common", "current_user", "data", "delta", "downloads", "filters", "frame",
            "guard", "key_figures", "may_open", "md", "meeting", "metric", "nav", "navigation", "no_data", "plan", "nothing_matches", "number",
-           "period_caption", "progress_metrics", "reference", "report", "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]
+           "period_caption", "progress_metrics", "reference", "report", "room", "seed_demo_if_empty", "show_error", "slides", "table", "user_errors"]

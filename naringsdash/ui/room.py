@@ -1,0 +1,137 @@
+"""Built for the room: the kiosk's type scale (readable from 4 m on 1920×1080, adapting to 1366×768 and 1280×800
+instead of scrolling), charts sized to the screen, the coloured change badge, the "Sedan förra mötet" data, and the
+page-wide CSS that keeps every page Swedish and lets key figures wrap on a tablet."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+
+import pandas as pd
+import streamlit as st
+
+from .. import config, story, wording
+from . import common as ui
+
+# The kiosk's root size: 1rem is 32,4 px on 1920×1080 (min of 1.7 % of the width and 3 % of the height), 23 px on
+# 1366×768; every slide's text is set in rem, so the whole slide scales with the screen and never scrolls.
+KIOSK_ROOT = "max(15px, min(1.7vw, 3vh))"
+KIOSK_CHART_FONT = 28     # Plotly's text on a slide, in px (≥ 28 px at 1920×1080)
+
+KIOSK_CSS = f"""<style>
+html {{ font-size: {KIOSK_ROOT} !important; }}
+[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stDecoration"] {{ display: none !important; }}
+[data-testid="stMainBlockContainer"] {{ padding: 0.4rem 1.2rem 0 1.2rem !important; max-width: none !important; }}
+.stApp, [data-testid="stMain"] {{ background: #FFFFFF; color: #000000; }}
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMarkdownContainer"] {{ font-size: 1rem; }}
+h1 {{ font-size: 1.55rem !important; padding: 0 !important; line-height: 1.15 !important; }}
+h3 {{ font-size: 1.1rem !important; padding: 0.2rem 0 0 0 !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #222222 !important;
+  opacity: 1 !important; font-size: 1rem !important; }}
+[data-testid="stMetric"] {{ padding: 0.2rem 0.6rem !important; }}
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] {{ font-size: 1rem !important; }}
+[data-testid="stMetricValue"] {{ font-size: 1.7rem !important; }}
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{ font-size: 1rem !important; }}
+[data-testid="stVerticalBlock"] {{ gap: 0.45rem !important; }}
+[data-testid="stHorizontalBlock"] {{ gap: 0.8rem !important; }}
+[data-testid="stAlert"] p {{ font-size: 1rem !important; }}
+.stButton button, .stButton button p {{ font-size: 1rem !important; min-height: 1.8rem; white-space: nowrap; }}
+.nd-rum {{ font-size: 1rem; color: #000000; line-height: 1.35; }}
+.nd-rum-lista {{ list-style: none; padding: 0; margin: 0; }}
+.nd-rum-lista li {{ margin: 0.1em 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+</style>"""
+
+# Every page: the uploader and the menu in Swedish, key figures that wrap on a tablet instead of being cut.
+PAGE_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "Dra och släpp filen här (högst 25 MB)"; font-size: 0.95rem; }
+[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Välj fil"; font-size: 1rem; }
+[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; }
+[data-testid="stMetric"] { min-width: 0; }
+@media (max-width: 900px) {
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) { flex-wrap: wrap !important; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; }
+}
+</style>"""
+
+
+def page_css() -> None:
+    """For app.py, on every page."""
+    st.html(PAGE_CSS)
+
+
+# --- Pieces of a slide --------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def box(key: str, vh: float, min_px: int = 160):
+    """A container ``vh`` per cent of the screen high: a chart inside with ``height="stretch"`` fills it, so the
+    slide keeps its proportions on every projector."""
+    st.html(f"<style>.st-key-{key} {{ height: max({min_px}px, {vh}vh) !important; }}</style>")
+    with st.container(key=key, gap=None):
+        yield
+
+
+def chart(fig, key: str, vh: float, alt: str, kiosk: bool, height: int) -> None:
+    """A slide's chart: in kiosk mode ``vh`` of the screen with ≥ 28 px text, else ``height`` px."""
+    if kiosk:
+        fig.update_layout(height=None, autosize=True, font={"size": KIOSK_CHART_FONT},
+                          legend={"font": {"size": KIOSK_CHART_FONT}}, margin={"t": 50, "b": 10, "l": 10, "r": 20})
+        fig.update_xaxes(tickfont={"size": KIOSK_CHART_FONT}, title={"font": {"size": KIOSK_CHART_FONT}})
+        fig.update_yaxes(tickfont={"size": KIOSK_CHART_FONT}, title={"font": {"size": KIOSK_CHART_FONT}})
+        with box(key, vh):
+            st.plotly_chart(fig, theme=None, height="stretch", alt=alt,
+                            config={"displayModeBar": False, "staticPlot": True, "responsive": True})
+        return
+    fig.update_layout(height=height)
+    st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True}, alt=alt)
+
+
+def badge(delta: object, riktning: object, text: str | None = None) -> str:
+    """The change as HTML: coloured arrow and the word (never colour alone), then ``text`` (escaped)."""
+    j = wording.judgement(delta, riktning)
+    arrow = {"förbättring": "↑", "försämring": "↓"}.get(j, "→")
+    tail = f" {html.escape(text)}" if text else ""
+    return (f'<span style="color:{wording.JUDGEMENT_COLORS[j]};font-weight:700">{arrow} {j}</span>'
+            f'<span>{tail}</span>')
+
+
+def items(lines: list[str], limit: int) -> str:
+    """A list of plain-text lines, at most ``limit`` (then "och N till"), one line each."""
+    shown = [f"<li title=\"{html.escape(t)}\">{html.escape(t)}</li>" for t in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"<li>… och {len(lines) - limit} till</li>")
+    return '<ul class="nd-rum-lista">' + "".join(shown) + "</ul>"
+
+
+# --- Sedan förra mötet: what moved since a period --------------------------------------------------------------
+
+SINCE = "sedan"
+
+
+def since_period(periods: list[str], sel: ui.Selection) -> str | None:
+    """``?sedan=2026-T1`` when it names an earlier period with data, else the period before the one shown."""
+    asked = st.query_params.get(SINCE)
+    if asked in periods and sel.period and asked < sel.period:
+        return asked
+    return sel.previous if sel.previous in periods else None
+
+
+def since_data(d: ui.Data, sel: ui.Selection, since: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(activity changes, new indicator values) since the period ``since`` (empty frames when there is none)."""
+    if since is None:
+        return story.changes_since(d.activities(sel), d.activities(sel).iloc[0:0]).iloc[0:0], pd.DataFrame()
+    before = d.activities(ui.Selection(since, sel.forvaltningar, sel.malomraden))
+    changes = story.changes_since(d.activities(sel), before)
+    end = config.period_end(since)
+    news = ui._query("indicator_news", d.db, d.version, None,
+                     (("malomraden", tuple(sel.malomraden)),
+                      ("since", dt.datetime(end.year, end.month, end.day, 23, 59, 59))))
+    return changes, news
