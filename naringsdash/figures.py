@@ -226,7 +226,7 @@ def indicator_small(values: pd.DataFrame, unit: str | None, target: float | None
         xs = pd.Series(x, dtype=float)
         ys = pd.Series(y, dtype=float)
         slope = ((xs - xs.mean()) * (ys - ys.mean())).sum() / ((xs - xs.mean()) ** 2).sum()
-        line = [ys.mean() + slope * (v - xs.mean()) for v in (x[-1], end)]
+        line = [y[-1], y[-1] + slope * (end - x[-1])]  # story.outlook's trend: the slope, from the latest value
         traces.append({"type": "scatter", "x": [x[-1], end], "y": line, "mode": "lines", "name": "Trend",
                        "line": {"color": COMPARISON, "width": 3, "dash": "dot"}, "hoverinfo": "skip"})
     span = [v for v in y + ([float(target)] if has_target else [])]

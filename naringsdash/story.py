@@ -141,7 +141,8 @@ class Outlook:
 
 
 def outlook(values: pd.DataFrame, target: object, target_year: object, riktning: object) -> Outlook:
-    """``values``: one series' ``ar`` and ``varde``. A plain least-squares line; at least three years needed."""
+    """``values``: one series' ``ar`` and ``varde``. The trend is the slope of a plain least-squares line through
+    the values (at least three years), continued from the latest value."""
     df = values.dropna(subset=["varde"]).sort_values("ar")
     if df.empty or target is None or pd.isna(target):
         return Outlook(None, None, None)
@@ -161,6 +162,6 @@ def outlook(values: pd.DataFrame, target: object, target_year: object, riktning:
         return Outlook(progress, True, int(df["ar"].iloc[-1]))
     if slope == 0 or (slope > 0) == lower:
         return Outlook(progress, False, None)
-    crossing = int(-(-((goal - ym) / slope + xm) // 1))  # the first whole year on or after the crossing
-    year = max(crossing, int(df["ar"].iloc[-1]) + 1)      # not reached yet, so not before next year
+    first = int(df["ar"].iloc[-1])
+    year = first + int(-(-((goal - last) / slope) // 1))  # the first whole year the line from today reaches it
     return Outlook(progress, year <= int(target_year), year if year <= int(target_year) else None)

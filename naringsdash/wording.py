@@ -135,7 +135,7 @@ def value_with_unit(value: object, unit: object) -> str:
         return f"plats {format_number(value)}"  # type: ignore[arg-type]
     if is_share(unit):
         return number(value, None, "%")
-    return number(value, None, unit)
+    return number(value, None, "st" if unit.lower() == "antal" else unit)
 
 
 def amount(delta: float, unit: object) -> str:

@@ -72,13 +72,13 @@ def auto_seconds() -> int:
 
 def _header(m: Meeting, slides: list[Slide], i: int) -> None:
     s = slides[i - 1]
-    title, prev, pos, nxt = st.columns([12, 2.2, 1.2, 2.2] if m.kiosk else [6, 2.2, 1.3, 2.2],
+    title, prev, pos, nxt = st.columns([9, 3.2, 1.9, 2.6] if m.kiosk else [6, 2.2, 1.3, 2.2],
                                        vertical_alignment="center")
     (title.title if m.kiosk else title.header)(ui.md(s.title))
     # One arrow per button: the shortcut's own arrow (←, →) is the only one shown.
     prev.button("Föregående", key="mote_foregaende", shortcut="Left",
                 disabled=i == 1, on_click=_go, args=(i - 1,), width="stretch")
-    pos.markdown(f"**{i}** av {len(slides)}", text_alignment="center")
+    pos.html(f'<p style="text-align:center;white-space:nowrap;margin:0"><b>{i}</b> av {len(slides)}</p>')
     nxt.button("Nästa", key="mote_nasta", shortcut="Right",
                disabled=i == len(slides), on_click=_go, args=(i + 1,), width="stretch", type="primary")
     if m.kiosk:

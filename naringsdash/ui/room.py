@@ -4,7 +4,6 @@ page-wide CSS that keeps every page Swedish and lets key figures wrap on a table
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 
@@ -19,6 +18,19 @@ from . import common as ui
 KIOSK_ROOT = "max(15px, min(1.7vw, 3vh))"
 KIOSK_CHART_FONT = 28     # Plotly's text on a slide, in px (≥ 28 px at 1920×1080)
 
+# Chart containers (by key) and the height the slide leaves them, so that nothing scrolls and little stays empty.
+CHART_HEIGHTS = {
+    ".st-key-nd-bild-oversikt": "calc(100vh - 13.2rem)",
+    ".st-key-nd-bild-status": "max(8rem, calc(100vh - 27.4rem))",
+    '[class*="st-key-nd-liten-"]': "max(6rem, calc((100vh - 7.5rem) / 2 - 6.6rem))",
+}
+
+
+def _heights() -> str:
+    return "\n".join(f"{sel} {{ height: {h} !important; max-height: {h} !important; flex: 0 0 {h} !important; "
+                     f"min-height: 0 !important; overflow: hidden; }}" for sel, h in CHART_HEIGHTS.items())
+
+
 KIOSK_CSS = f"""<style>
 html {{ font-size: {KIOSK_ROOT} !important; }}
 [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -30,17 +42,19 @@ h1 {{ font-size: 1.55rem !important; padding: 0 !important; line-height: 1.15 !i
 h3 {{ font-size: 1.1rem !important; padding: 0.2rem 0 0 0 !important; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #222222 !important;
   opacity: 1 !important; font-size: 1rem !important; }}
-[data-testid="stMetric"] {{ padding: 0.2rem 0.6rem !important; }}
+[data-testid="stMetric"] {{ padding: 0.15rem 0.6rem !important; }}
+[data-testid="stMetric"] > div {{ gap: 0 !important; }}
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] {{ font-size: 1rem !important; }}
-[data-testid="stMetricValue"] {{ font-size: 1.7rem !important; }}
+[data-testid="stMetricValue"] {{ font-size: 1.5rem !important; line-height: 1.25 !important; }}
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{ font-size: 1rem !important; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.45rem !important; }}
 [data-testid="stHorizontalBlock"] {{ gap: 0.8rem !important; }}
 [data-testid="stAlert"] p {{ font-size: 1rem !important; }}
 .stButton button, .stButton button p {{ font-size: 1rem !important; min-height: 1.8rem; white-space: nowrap; }}
+{_heights()}
 .nd-rum {{ font-size: 1rem; color: #000000; line-height: 1.35; }}
-.nd-rum-lista {{ list-style: none; padding: 0; margin: 0; }}
-.nd-rum-lista li {{ margin: 0.1em 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.nd-rum-lista {{ list-style: none; padding: 0 !important; margin: 0 !important; }}
+.nd-rum-lista li {{ margin: 0.1em 0 !important; padding: 0 !important; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 </style>"""
 
 # Every page: the uploader and the menu in Swedish, key figures that wrap on a tablet instead of being cut.
@@ -70,23 +84,16 @@ def page_css() -> None:
 
 # --- Pieces of a slide --------------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def box(key: str, vh: float, min_px: int = 160):
-    """A container ``vh`` per cent of the screen high: a chart inside with ``height="stretch"`` fills it, so the
-    slide keeps its proportions on every projector."""
-    st.html(f"<style>.st-key-{key} {{ height: max({min_px}px, {vh}vh) !important; }}</style>")
-    with st.container(key=key, gap=None):
-        yield
-
-
-def chart(fig, key: str, vh: float, alt: str, kiosk: bool, height: int) -> None:
-    """A slide's chart: in kiosk mode ``vh`` of the screen with ≥ 28 px text, else ``height`` px."""
+def chart(fig, key: str, alt: str, kiosk: bool, height: int) -> None:
+    """A slide's chart: in kiosk mode as high as KIOSK_CSS makes the container ``key`` (the room the slide leaves
+    it on this screen) with ≥ 28 px text; else ``height`` px."""
     if kiosk:
         fig.update_layout(height=None, autosize=True, font={"size": KIOSK_CHART_FONT},
-                          legend={"font": {"size": KIOSK_CHART_FONT}}, margin={"t": 50, "b": 10, "l": 10, "r": 20})
+                          legend={"font": {"size": KIOSK_CHART_FONT}},
+                          margin={"t": 50 if fig.layout.showlegend else 8, "b": 8, "l": 8, "r": 16})
         fig.update_xaxes(tickfont={"size": KIOSK_CHART_FONT}, title={"font": {"size": KIOSK_CHART_FONT}})
         fig.update_yaxes(tickfont={"size": KIOSK_CHART_FONT}, title={"font": {"size": KIOSK_CHART_FONT}})
-        with box(key, vh):
+        with st.container(key=key, gap=None):
             st.plotly_chart(fig, theme=None, height="stretch", alt=alt,
                             config={"displayModeBar": False, "staticPlot": True, "responsive": True})
         return

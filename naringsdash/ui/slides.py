@@ -21,6 +21,7 @@ FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 14, 6, 10
 # What the room needs of an overdue activity; the rest is on the Försenade aktiviteter page.
 OVERDUE_COLUMNS = ["aktivitet", "forvaltning", "dagar_sena", "kommentar"]
 OVERDUE_WIDTHS = [40, 15, 12, 33]
+LIST_ROWS = 6  # lines per list on Sedan förra mötet
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,8 @@ def _table(view: pd.DataFrame, widths: list[int]) -> None:
             f'<tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
-def _chart(m: Meeting, fig, height: int, alt: str, key: str = "nd-bild-diagram", vh: float = 40) -> None:
-    room.chart(fig, key, vh, alt, m.kiosk, height)
+def _chart(m: Meeting, fig, height: int, alt: str, key: str) -> None:
+    room.chart(fig, key, alt, m.kiosk, height)
 
 
 def _row(df: pd.DataFrame, nr: int) -> pd.Series | None:
@@ -153,7 +154,7 @@ def _oversikt(m: Meeting) -> None:
         prog = m.progress[m.progress["malomrade"].isin(list(m.names))]
         if not prog.empty:
             _chart(m, figures.progress_bars(prog, m.names), min(95 * len(prog) + 70, 640),
-                   "Liggande staplar: antal aktiviteter per status och målområde.", "nd-bild-oversikt", 62)
+                   "Liggande staplar: antal aktiviteter per status och målområde.", "nd-bild-oversikt")
     with right:
         st.subheader("Bedömningar")
         items = []
@@ -184,12 +185,12 @@ def _sedan(m: Meeting) -> None:
     for cell, (kind, lines) in zip(cells, boxes):
         with cell:
             st.html(f'<div class="nd-rum"><h3 style="margin:0">{titles[kind]}: {len(lines)}</h3>'
-                    f'{room.items(lines, 6) if lines else "<p>Inga.</p>"}</div>')
+                    f'{room.items(lines, LIST_ROWS) if lines else "<p>Inga.</p>"}</div>')
     with cells[3]:
-        rows = "".join(f'<li title="{html.escape(name)}">{html.escape(name)}: {html.escape(value)} ({year}) '
-                       f'{room.badge(delta, rikt) if delta is not None else ""}</li>'
-                       for name, value, year, delta, rikt in news_lines[:6])
-        more = f"<li>… och {len(news_lines) - 6} till</li>" if len(news_lines) > 6 else ""
+        rows = "".join(f'<li title="{html.escape(name)}">{room.badge(delta, rikt) + ": " if delta is not None else ""}'
+                       f'{html.escape(name)}, {html.escape(value)} ({year})</li>'
+                       for name, value, year, delta, rikt in news_lines[:LIST_ROWS])
+        more = f"<li>… och {len(news_lines) - LIST_ROWS} till</li>" if len(news_lines) > LIST_ROWS else ""
         st.html(f'<div class="nd-rum"><h3 style="margin:0">Nya indikatorvärden: {len(news_lines)}</h3>'
                 f'<ul class="nd-rum-lista">{rows}{more}</ul></div>' if news_lines else
                 '<div class="nd-rum"><h3 style="margin:0">Nya indikatorvärden: 0</h3><p>Inga.</p></div>')
@@ -210,13 +211,13 @@ def _malomrade(m: Meeting, s: Slide) -> None:
             _chart(m, figures.status_compare(counts, prev, config.period_label(m.sel.period),
                                              config.period_label(m.sel.previous)), 300,
                    "Stapeldiagram: antal aktiviteter per status, " + ", ".join(f"{k} {v}" for k, v in counts.items()),
-                   "nd-bild-status", 34)
+                   "nd-bild-status")
     with right:
         a = m.analyses.get(s.malomrade)
         if a is None:
             st.info("Ingen bedömning är skriven för målområdet och perioden ännu.", icon=":material/edit_note:")
         else:
-            ui_analysis.card(a, chars=240, lines=4, size="1rem", title="Bedömning")
+            ui_analysis.card(a, chars=170, lines=3, size="1rem", title="Bedömning")
     _overdue(m, s)
 
 
@@ -252,11 +253,10 @@ def _indikatorer(m: Meeting, s: Slide) -> None:
                         f'white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{html.escape(r.indikator)}</div>'
                         f'<div style="white-space:nowrap;overflow:hidden;text-overflow:ellipsis">'
                         f'{html.escape(wording.value_with_unit(r.varde, r.enhet))} ({int(r.ar)}) {change}</div>'
-                        f'<div style="white-space:nowrap;overflow:hidden;text-overflow:ellipsis" '
-                        f'title="{html.escape(way)}">{html.escape(way or wording.target(r.malvarde, r.malar, r.enhet))}'
+                        f'<div style="line-height:1.2;height:2.4em;overflow:hidden" title="{html.escape(way)}">{html.escape(way or wording.target(r.malvarde, r.malar, r.enhet))}'
                         f'</div></div>')
                 fig = figures.indicator_small(values, r.enhet, r.malvarde, r.malar, r.riktning, look)
-                room.chart(fig, f"nd-liten-{s.part}-{start}-{r.Index}", 22, f"Linjediagram: {r.indikator}, "
+                room.chart(fig, f"nd-liten-{s.part}-{start}-{r.Index}", f"Linjediagram: {r.indikator}, "
                            f"{wording.indicator_sentence(r.ar, r.varde, r.enhet, r.riktning, r.foregaende, r.foregaende_ar)}",
                            m.kiosk, 300)
     st.caption("Axeln visar alltid uppåt som bättre (vänd när lägre är bättre). Streckad linje: målet; "
