@@ -213,8 +213,10 @@ def key_figures(now, before=None) -> list[tuple[str, str, str, bool]]:
 
 
 KEY_FIGURE_HELP = {
-    "Andel klara": "Andel av periodens aktiviteter med status Klar.",
-    "Snitt andel klart": "Medelvärdet av kolumnen Andel klart (%) över periodens aktiviteter.",
+    "Andel klara": "Andelen av periodens aktiviteter som har status Klar. Inte samma mått som Snitt andel klart "
+                   "(medelvärdet av kolumnen Andel klart).",
+    "Snitt andel klart": "Medelvärdet av kolumnen Andel klart (%) över periodens aktiviteter: hur långt de har kommit "
+                         "i snitt. Inte samma mått som Andel klara (andelen med status Klar).",
 }
 
 

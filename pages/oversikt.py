@@ -19,6 +19,7 @@ now = now.iloc[0]
 before = summary[summary["period"] == sel.previous]
 before = before.iloc[0] if not before.empty else None
 ui.period_caption(data, sel, compared=before is not None)
+ui.room.overview_story(data, sel, now, before)
 koder = list(sel.forvaltningar or ui.reference().forvaltningar)
 reported = data.reporting(sel.period)
 reported_now = int(reported[reported["forvaltning"].isin(koder)]["rapporterat"].sum())
@@ -33,6 +34,7 @@ ui.key_figures(now, before, leave_out=("Snitt andel klart",), extra=[
 if now["forsenade"]:
     st.page_link("pages/forsenade.py", label=f"Visa de {ui.number(now['forsenade'])} försenade aktiviteterna",
                  icon=":material/arrow_forward:")
+ui.room.overview_assessments_and_changes(data, sel)
 
 st.header("Status per målområde")
 progress = data.progress(sel)

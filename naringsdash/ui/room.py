@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import config, story, wording
+from . import analysis as ui_analysis
 from . import common as ui
 
 # The kiosk's root size: 1rem is 32,4 px on 1920×1080 (min of 1.7 % of the width and 3 % of the height), 23 px on
@@ -69,6 +70,19 @@ PAGE_CSS = """<style>
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: anywhere; }
 [data-testid="stMetric"] { min-width: 0; }
+.st-key-nd-oversikt-lage [data-testid="stPageLink"] p { white-space: normal !important; }
+@media (max-width: 1200px) {
+  .st-key-nd-oversikt-lage [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
+  .st-key-nd-oversikt-lage [data-testid="stColumn"] { flex: 1 1 100% !important; min-width: 100% !important; }
+}
+/* The menu's overflow ("N more") in Swedish; the pages it holds are listed when it opens. */
+button[data-testid="stTopNavSection"] [data-testid="stMarkdownContainer"] { display: none; }
+button[data-testid="stTopNavSection"] > span::after { content: "Fler sidor"; }
+/* Streamlit's "Page not found" notice for an unknown address, in Swedish. */
+section[role="dialog"]:has(> h2[slot="title"]) > h2, section[role="dialog"]:has(> h2[slot="title"]) > div {
+  display: none; }
+section[role="dialog"]:has(> h2[slot="title"])::after { content: "Sidan finns inte. Startsidan visas i stället.";
+  display: block; font-size: 1.1rem; padding: 0.5rem 2rem 0.5rem 0; }
 @media (max-width: 900px) {
   [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) { flex-wrap: wrap !important; }
   [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {
@@ -142,3 +156,65 @@ def since_data(d: ui.Data, sel: ui.Selection, since: str | None) -> tuple[pd.Dat
                      (("malomraden", tuple(sel.malomraden)),
                       ("since", dt.datetime(end.year, end.month, end.day, 23, 59, 59))))
     return changes, news
+
+
+# --- Översikt: the story in ten seconds -----------------------------------------------------------------------
+
+CHANGES_SHOWN = 8
+
+
+def overview_story(d: ui.Data, sel: ui.Selection, now, before) -> None:
+    """The period in a few generated sentences (``story.overview_sentences``) at the top of Översikt."""
+    ref = ui.reference()
+    malomraden = list(sel.malomraden or sorted(ref.malomraden))
+    changes = _previous_changes(d, sel)
+    assessments = {nr: a["bedomning"] for nr, a in ui_analysis.current(d, sel.period).items() if nr in malomraden}
+    koder = list(sel.forvaltningar or ref.forvaltningar)
+    rep = d.reporting(sel.period)
+    reported = int(rep[rep["forvaltning"].isin(koder)]["rapporterat"].sum())
+    sentences = story.overview_sentences(now, before, config.period_label(sel.previous) if before is not None
+                                         else None, story.counts(changes)[story.BECAME_OVERDUE], assessments,
+                                         malomraden, reported, len(koder))
+    st.html('<p class="nd-berattelse" style="font-size:1.25rem;line-height:1.45;margin:0 0 0.3rem 0">'
+            + html.escape(" ".join(sentences)) + "</p>")
+
+
+def _previous_changes(d: ui.Data, sel: ui.Selection) -> pd.DataFrame:
+    if sel.previous not in d.periods():
+        return story.changes_since(d.activities(sel).iloc[0:0], d.activities(sel).iloc[0:0])
+    return story.changes_since(d.activities(sel), d.activities(ui.Selection(sel.previous, sel.forvaltningar,
+                                                                            sel.malomraden)))
+
+
+def overview_assessments_and_changes(d: ui.Data, sel: ui.Selection) -> None:
+    """Grön/Gul/Röd per målområde (always with the word) beside "Förändringar sedan förra perioden" (newly
+    overdue and newly done, each linking to its målområde)."""
+    ref = ui.reference()
+    malomraden = list(sel.malomraden or sorted(ref.malomraden))
+    analyses = ui_analysis.current(d, sel.period)
+    with st.container(key="nd-oversikt-lage"):
+        left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader("Bedömning per målområde")
+        rows = []
+        for nr in malomraden:
+            a = analyses.get(nr)
+            mark = ui_analysis.light(a["bedomning"]) if a is not None else \
+                '<span style="color:#444444;font-style:italic">Ingen bedömning</span>'
+            rows.append(f'<li style="margin:0.3em 0">{mark} {html.escape(f"{nr}. {ref.malomrade_name(nr)}")}</li>')
+        st.html('<ul style="list-style:none;padding:0;margin:0">' + "".join(rows) + "</ul>")
+    with right:
+        st.subheader("Förändringar sedan förra perioden")
+        changes = _previous_changes(d, sel)
+        changes = pd.concat([changes[changes["andring"] == story.BECAME_OVERDUE],
+                             changes[changes["andring"] == story.BECAME_DONE]])  # the newly overdue first
+        if sel.previous not in d.periods():
+            st.caption("Ingen tidigare period att jämföra med.")
+        elif changes.empty:
+            st.caption("Ingen aktivitet har blivit klar eller försenad sedan " + config.period_label(sel.previous) + ".")
+        for _, r in changes.head(CHANGES_SHOWN).iterrows():
+            st.page_link("pages/malomrade.py", label=story.change_line(r),
+                         icon=":material/check_circle:" if r["andring"] == story.BECAME_DONE else ":material/schedule:",
+                         query_params={"period": sel.period, "malomrade": str(int(r["malomrade"]))})
+        if len(changes) > CHANGES_SHOWN:
+            st.caption(f"… och {len(changes) - CHANGES_SHOWN} till.")
