@@ -333,7 +333,11 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
     config_ = {}
     for label in view.columns:
         kind = view[label].dtype
-        if pd.api.types.is_datetime64_any_dtype(kind):
+        if pd.api.types.is_datetime64_any_dtype(kind) and view[label].isna().any():
+            # Streamlit writes "None" for a missing date: written as text instead, empty when missing.
+            view[label] = [wording.date(v) for v in view[label]]
+            config_[label] = st.column_config.TextColumn(label)
+        elif pd.api.types.is_datetime64_any_dtype(kind):
             values = view[label].dropna()
             config_[label] = (st.column_config.DateColumn(label, format="YYYY-MM-DD")
                               if (values.dt.normalize() == values).all() else

@@ -22,7 +22,7 @@ KIOSK_CHART_FONT = 28     # Plotly's text on a slide, in px (≥ 28 px at 1920×
 # Chart containers (by key) and the height the slide leaves them, so that nothing scrolls and little stays empty.
 CHART_HEIGHTS = {
     ".st-key-nd-bild-oversikt": "calc(100vh - 13.2rem)",
-    ".st-key-nd-bild-status": "max(8rem, calc(100vh - 27.4rem))",
+    ".st-key-nd-bild-status": "max(8rem, calc(100vh - 26.4rem))",
     '[class*="st-key-nd-liten-"]': "max(6rem, calc((100vh - 7.5rem) / 2 - 6.6rem))",
 }
 
@@ -44,15 +44,17 @@ h3 {{ font-size: 1.1rem !important; padding: 0.2rem 0 0 0 !important; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #222222 !important;
   opacity: 1 !important; font-size: 1rem !important; }}
 [data-testid="stMetric"] {{ padding: 0.15rem 0.6rem !important; }}
-[data-testid="stMetric"] > div {{ gap: 0 !important; }}
+[data-testid="stMetric"] > div {{ gap: 0 !important; padding: 0.2rem 0.1rem !important; }}
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] {{ font-size: 1rem !important; }}
-[data-testid="stMetricValue"] {{ font-size: 1.5rem !important; line-height: 1.25 !important; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {{ font-size: 1.5rem !important;
+  line-height: 1.2 !important; }}
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{ font-size: 1rem !important; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.45rem !important; }}
 [data-testid="stHorizontalBlock"] {{ gap: 0.8rem !important; }}
 [data-testid="stAlert"] p {{ font-size: 1rem !important; }}
 .stButton button, .stButton button p {{ font-size: 1rem !important; min-height: 1.8rem; white-space: nowrap; }}
 {_heights()}
+.nd-analys > div:last-child {{ font-size: 1rem !important; line-height: 1.3; }}
 .nd-rum {{ font-size: 1rem; color: #000000; line-height: 1.35; }}
 .nd-rum-lista {{ list-style: none; padding: 0 !important; margin: 0 !important; }}
 .nd-rum-lista li {{ margin: 0.1em 0 !important; padding: 0 !important; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
@@ -66,7 +68,8 @@ PAGE_CSS = """<style>
   content: "Dra och släpp filen här (högst 25 MB)"; font-size: 0.95rem; }
 [data-testid="stFileUploaderDropzone"] button { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button::after { content: "Välj fil"; font-size: 1rem; }
-[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div,
+[data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: anywhere; }
 [data-testid="stMetric"] { min-width: 0; }

@@ -113,13 +113,13 @@ def _cell(value: object) -> str:
 _TD = "padding:0.2em 0.4em;border-bottom:1px solid #B4B4B4;white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
 
 
-def _table(view: pd.DataFrame, widths: list[int]) -> None:
+def _table(view: pd.DataFrame, widths: list[int], row_pad: str = "0.2em") -> None:
     """A static table that always fits its slide: fixed column widths (per cent), one line per row, long text cut
     with … (the whole text on hover). Plain text, escaped."""
     def cell(tag: str, value: object) -> str:
         text = html.escape(_cell(value))
         right = isinstance(value, numbers.Number) and not isinstance(value, bool)
-        return (f'<{tag} title="{text}" style="{_TD};text-align:{"right" if right else "left"}"'
+        return (f'<{tag} title="{text}" style="{_TD};padding-top:{row_pad};padding-bottom:{row_pad};text-align:{"right" if right else "left"}"'
                 f'{" scope=col" if tag == "th" else ""}>{text}</{tag}>')
 
     cols = "".join(f'<col style="width:{w}%">' for w in widths)
@@ -217,7 +217,7 @@ def _malomrade(m: Meeting, s: Slide) -> None:
         if a is None:
             st.info("Ingen bedömning är skriven för målområdet och perioden ännu.", icon=":material/edit_note:")
         else:
-            ui_analysis.card(a, chars=170, lines=3, size="1rem", title="Bedömning")
+            ui_analysis.card(a, chars=110, lines=2, size="1rem", title="Bedömning")
     _overdue(m, s)
 
 
@@ -274,7 +274,7 @@ def _inrapportering(m: Meeting, s: Slide) -> None:
                    icon=":material/pending_actions:")
     _table(ui.frame(rep.iloc[s.rows[0]:s.rows[1]], ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at",
                                                      "user_name", "antal", "forsenade"]),
-           [10, 30, 11, 13, 18, 9, 9])
+           [10, 30, 11, 13, 18, 9, 9], row_pad="0.55em")  # a few rows: room to breathe, the slide filled
 
 
 def show(m: Meeting, s: Slide) -> None:
