@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .config import period_label
-from .wording import BETTER_UP, format_number
+from .wording import BETTER_UP, axis_title, format_number
 
 # Status → colour (Okabe–Ito), bar pattern and the progress() column that counts it, in stacking order.
 STATUSES = ("Klar", "Pågår", "Ej påbörjad", "Försenad", "Avbruten")
@@ -165,9 +165,11 @@ def series_styles(names) -> dict[str, dict]:
     return {n: SERIES_STYLES.get(n) or extra[n] for n in ordered}
 
 
-def indicator(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None) -> go.Figure:
+def indicator(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None,
+              riktning: str | None = None) -> go.Figure:
     """One indicator over the years: the own series strong, comparison series (riket, similar kommuner) each in
-    its own colour, dashes and markers, the target drawn in; a legend when there is more than one thing to name."""
+    its own colour, dashes and markers, the target drawn in; a legend when there is more than one thing to name.
+    With ``riktning`` the value axis reads "bättre ↑": turned upside down when lower is better."""
     unit_txt = f" {plain(unit)}" if unit else ""
     traces, shapes = [], []
     groups = dict(tuple(values.sort_values("ar").groupby("serie", sort=False)))
@@ -199,7 +201,13 @@ def indicator(values: pd.DataFrame, unit: str | None, target: float | None, targ
     return figure(traces, height=380, legend=values["serie"].nunique() > 1 or has_target, shapes=shapes,
                   validate=False,  # up to six on a page; tests/test_indikatorer_kolada.py checks it validates
                   xaxis={"title": {"text": "År"}, "tickformat": "d", "dtick": 2 if values["ar"].nunique() > 12 else 1},
-                  yaxis={"title": {"text": plain(unit or "Värde")}, "range": [lo - (pad if lo < 0 else 0), hi + pad]})
+                  yaxis={"title": {"text": plain(axis_title(unit, riktning) if riktning else (unit or "Värde"))},
+                         "range": _oriented([lo - (pad if lo < 0 else 0), hi + pad], riktning)})
+
+
+def _oriented(rng: list[float], riktning: str | None) -> list[float]:
+    """A value axis where up is better: reversed when lower is better."""
+    return rng[::-1] if riktning == "lagre" else rng
 
 
 def indicator_small(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None,
@@ -237,4 +245,4 @@ def indicator_small(values: pd.DataFrame, unit: str | None, target: float | None
                   margin={"l": 10, "r": 10, "t": 10, "b": 10},
                   xaxis={"tickformat": "d", "nticks": 4, "range": [min(x or [end]) - 0.5, end + 0.5]},
                   yaxis={"title": {"text": BETTER_UP}, "nticks": 4, "tickformat": "~s" if hi >= 10_000 else "",
-                         "range": rng[::-1] if riktning == "lagre" else rng})
+                         "range": _oriented(rng, riktning)})

@@ -264,3 +264,7 @@ def projection(reaches: object, year: object, target_year: object) -> str:
         return f"Om trenden håller i sig nås målet {when_} (enkel linjär framskrivning)."
     return f"Om trenden håller i sig nås målet inte till {t} (enkel linjär framskrivning)."
 
+
+def sentence_case(text: str) -> str:
+    """The first letter in upper case: a phrase made into the start of a sentence."""
+    return text[:1].upper() + text[1:]

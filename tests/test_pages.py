@@ -154,7 +154,7 @@ def test_indikatorer_shows_change_judged_by_direction_and_a_chart_with_table_per
     expected = queries.indicator_changes(demo_db, malomraden=[1])
     assert len(changes) == len(expected) == 3
     ranking = changes.loc["Svenskt Näringslivs ranking av företagsklimatet"]
-    assert (ranking["Värde"], ranking["Föregående värde"], ranking["Bedömning"]) == ("133", "141", "förbättring")
+    assert (ranking["Värde"], ranking["Föregående värde"], ranking["Bedömning"]) == ("133", "141", "↑ förbättring")
     assert len(at.get("plotly_chart")) == 3
     assert len(at.dataframe) == 1 + 3          # the change table, then one table under each chart
     assert [s.value for s in at.subheader] == [ui.md(n) for n in expected["indikator"]]

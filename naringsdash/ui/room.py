@@ -64,10 +64,9 @@ h3 {{ font-size: 1.1rem !important; padding: 0.2rem 0 0 0 !important; }}
 PAGE_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
-  content: "Dra och släpp filen här (högst 25 MB)"; font-size: 0.95rem; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "Välj fil"; font-size: 1rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "Dra och släpp filen här (högst 25 MB)"; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after { content: "Välj fil"; }
 [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div,
 [data-testid="stMetricDelta"] div, [data-testid="stMetricDelta"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
