@@ -136,6 +136,8 @@ class Outlook:
     year: int | None              # the first year the line reaches the target (None: never, or no target)
 
     def text(self, target_year: object) -> list[str]:
+        if self.progress is not None and self.progress >= 1:
+            return [w.progress_to_target(self.progress, target_year)]   # reached: no projection needed
         return [t for t in (w.progress_to_target(self.progress, target_year),
                             w.projection(self.reaches, self.year, target_year)) if t]
 
