@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from .. import auth, config, ingest, schema, store
+from .. import auth, config, ingest, schema, store, wording
 from ..ingest.codes import EMPTY
 from . import common as ui
 
@@ -179,7 +179,7 @@ def checked(data: bytes, file_name: str, **choice) -> ingest.ImportResult:
 
 def _status_label(result: ingest.ImportResult) -> str:
     if result.ok:
-        return f"Filen är kontrollerad: {result.rows} rader utan fel."
+        return f"Filen är kontrollerad: {wording.plural(result.rows, 'rad', 'rader')} utan fel."
     return f"Filen är kontrollerad: {len(result.errors)} fel."
 
 
@@ -212,7 +212,7 @@ def show_errors(result: ingest.ImportResult) -> None:
 def show_warnings(result: ingest.ImportResult) -> None:
     warnings = [w for w in result.warnings if w.code != "identical"]
     if warnings:
-        st.warning(f"{len(warnings)} varningar (filen kan ändå sparas):", icon=":material/warning:")
+        st.warning(f"{wording.plural(len(warnings), 'varning', 'varningar')} (filen kan ändå sparas):", icon=":material/warning:")
         show_issues(warnings, key="varningar")
 
 
