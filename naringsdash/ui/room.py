@@ -79,7 +79,7 @@ PAGE_CSS = """<style>
 }
 /* The menu's overflow ("N more") in Swedish; the pages it holds are listed when it opens. */
 button[data-testid="stTopNavSection"] [data-testid="stMarkdownContainer"] { display: none; }
-button[data-testid="stTopNavSection"] > span::after { content: "Fler sidor"; }
+button[data-testid="stTopNavSection"] > span::after { content: "Fler"; }
 /* Streamlit's "Page not found" notice for an unknown address, in Swedish. */
 section[role="dialog"]:has(> h2[slot="title"]) > h2, section[role="dialog"]:has(> h2[slot="title"]) > div {
   display: none; }
