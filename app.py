@@ -10,6 +10,7 @@ try:
     ui.seed_demo_if_empty()
     ui.warmup.start()  # once per process: the modules and Översikt's queries, before the first visitor
     ui.account.demo_accounts()
+    ui.room.page_css()  # the uploader in Swedish, key figures that wrap on a tablet
     ui.account.signed_out_note()  # back from st.logout: both the Näringsdash and the kommun's session have ended
     ui.account.session_cookie()  # a sign-in or sign-out writes or drops the session cookie (a reload keeps the user)
     kiosk = ui.meeting.kiosk()  # ?kiosk=1 (Mötesläge on a shared screen): no menu, sidebar or header

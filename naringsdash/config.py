@@ -367,8 +367,9 @@ def as_of_date(period: str, today: dt.date | None = None) -> dt.date:
 
 
 def period_label(period: str) -> str:
-    """Swedish label, e.g. ``2025-T2`` → ``2025 Delår (T2)``."""
-    return f"{period[:4]} {PERIOD_NAMES[int(period[-1])]}"
+    """THE way a period is written to people (pages, axis labels, slides, report, file names shown):
+    ``2025-T2`` → ``2025 T2``."""
+    return f"{period[:4]} T{int(period[-1])}"
 
 
 def previous_period(period: str) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .config import period_label
-from .wording import INCOMPLETE, format_number
+from .wording import BETTER_UP, INCOMPLETE, axis_title, format_number
 
 # Status → colour (Okabe–Ito), bar pattern and the progress() column that counts it, in stacking order.
 STATUSES = ("Klar", "Pågår", "Ej påbörjad", "Försenad", "Avbruten")
@@ -138,7 +138,7 @@ def progress_bars(progress: pd.DataFrame, names: dict[int, str]) -> go.Figure:
 def share_trend(summary: pd.DataFrame) -> go.Figure:
     """Share Klar per period, oldest first. With a ``komplett`` column (``periods.trend``), a period that is still
     being reported is drawn differently: a hollow marker, a dashed segment to it and the label "ofullständig"."""
-    periods = summary["period"].tolist()
+    periods = [period_label(p) for p in summary["period"]]
     values = summary["andel_klara"].astype(float).tolist()
     complete = summary["komplett"].astype(bool).tolist() if "komplett" in summary else [True] * len(periods)
     texts = [f"{format_number(v)} %" if ok else f"{format_number(v)} %<br>{INCOMPLETE}"
@@ -217,9 +217,11 @@ def series_styles(names) -> dict[str, dict]:
     return {n: SERIES_STYLES.get(n) or extra[n] for n in ordered}
 
 
-def indicator(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None) -> go.Figure:
+def indicator(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None,
+              riktning: str | None = None) -> go.Figure:
     """One indicator over the years: the own series strong, comparison series (riket, similar kommuner) each in
-    its own colour, dashes and markers, the target drawn in; a legend when there is more than one thing to name."""
+    its own colour, dashes and markers, the target drawn in; a legend when there is more than one thing to name.
+    With ``riktning`` the value axis reads "bättre ↑": turned upside down when lower is better."""
     unit_txt = f" {plain(unit)}" if unit else ""
     traces, shapes = [], []
     groups = dict(tuple(values.sort_values("ar").groupby("serie", sort=False)))
@@ -251,4 +253,48 @@ def indicator(values: pd.DataFrame, unit: str | None, target: float | None, targ
     return figure(traces, height=380, legend=values["serie"].nunique() > 1 or has_target, shapes=shapes,
                   validate=False,  # up to six on a page; tests/test_indikatorer_kolada.py checks it validates
                   xaxis={"title": {"text": "År"}, "tickformat": "d", "dtick": 2 if values["ar"].nunique() > 12 else 1},
-                  yaxis={"title": {"text": plain(unit or "Värde")}, "range": [lo - (pad if lo < 0 else 0), hi + pad]})
+                  yaxis={"title": {"text": plain(axis_title(unit, riktning) if riktning else (unit or "Värde"))},
+                         "range": _oriented([lo - (pad if lo < 0 else 0), hi + pad], riktning)})
+
+
+def _oriented(rng: list[float], riktning: str | None) -> list[float]:
+    """A value axis where up is better: reversed when lower is better."""
+    return rng[::-1] if riktning == "lagre" else rng
+
+
+def indicator_small(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None,
+                    riktning: str | None, outlook=None) -> go.Figure:
+    """One indicator as a small multiple: the own series, the target (dashed, with a star at its year), the trend as
+    a plain linear projection (dotted) when ``outlook`` has one, and an axis where up is always better (turned
+    upside down when lower is better), titled "bättre ↑"."""
+    df = values.sort_values("ar")
+    x, y = df["ar"].astype(int).tolist(), df["varde"].astype(float).tolist()
+    traces = [{"type": "scatter", "x": x, "y": y, "mode": "lines+markers", "name": OWN_SERIES,
+               "line": {"color": PRIMARY, "width": 4}, "marker": {"size": 9, "color": PRIMARY},
+               "hovertemplate": "%{x}: %{y:,.4~f}<extra></extra>"}]
+    shapes = []
+    has_target = target is not None and pd.notna(target)
+    end = int(target_year) if target_year is not None and pd.notna(target_year) else (x[-1] if x else 0)
+    if has_target:
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(target), "y1": float(target),
+                       "line": {"color": TARGET, "width": 3, "dash": "dash"}})
+        traces.append({"type": "scatter", "x": [end], "y": [float(target)], "mode": "markers", "name": "Mål",
+                       "marker": {"symbol": "star", "size": 18, "color": TARGET, "line": {"color": "#1A1A1A",
+                                                                                        "width": 1}},
+                       "hovertemplate": "Mål %{x}: %{y:,.4~f}<extra></extra>"})
+    if len(x) >= 3 and has_target and end > x[-1]:
+        xs = pd.Series(x, dtype=float)
+        ys = pd.Series(y, dtype=float)
+        slope = ((xs - xs.mean()) * (ys - ys.mean())).sum() / ((xs - xs.mean()) ** 2).sum()
+        line = [y[-1], y[-1] + slope * (end - x[-1])]  # story.outlook's trend: the slope, from the latest value
+        traces.append({"type": "scatter", "x": [x[-1], end], "y": line, "mode": "lines", "name": "Trend",
+                       "line": {"color": COMPARISON, "width": 3, "dash": "dot"}, "hoverinfo": "skip"})
+    span = [v for v in y + ([float(target)] if has_target else [])]
+    lo, hi = (min(span), max(span)) if span else (0.0, 1.0)
+    pad = (hi - lo) * 0.15 or 1.0
+    rng = [lo - pad, hi + pad]
+    return figure(traces, height=300, legend=False, shapes=shapes, validate=False,
+                  margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                  xaxis={"tickformat": "d", "nticks": 4, "range": [min(x or [end]) - 0.5, end + 0.5]},
+                  yaxis={"title": {"text": BETTER_UP}, "nticks": 4, "tickformat": "~s" if hi >= 10_000 else "",
+                         "range": _oriented(rng, riktning)})

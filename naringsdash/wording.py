@@ -136,7 +136,7 @@ def value_with_unit(value: object, unit: object) -> str:
         return f"plats {format_number(value)}"  # type: ignore[arg-type]
     if is_share(unit):
         return number(value, None, "%")
-    return number(value, None, unit)
+    return number(value, None, "st" if unit.lower() == "antal" else unit)
 
 
 def amount(delta: float, unit: object) -> str:
@@ -218,8 +218,10 @@ def key_figures(now, before=None, now_common=None) -> list[tuple[str, str, str, 
 
 
 KEY_FIGURE_HELP = {
-    "Andel klara": "Andel av periodens aktiviteter med status Klar.",
-    "Snitt andel klart": "Medelvärdet av kolumnen Andel klart (%) över periodens aktiviteter.",
+    "Andel klara": "Andelen av periodens aktiviteter som har status Klar. Inte samma mått som Snitt andel klart "
+                   "(medelvärdet av kolumnen Andel klart).",
+    "Snitt andel klart": "Medelvärdet av kolumnen Andel klart (%) över periodens aktiviteter: hur långt de har kommit "
+                         "i snitt. Inte samma mått som Andel klara (andelen med status Klar).",
 }
 
 
@@ -272,3 +274,51 @@ def diff_summary(base_label: str, moves, new: int, removed: int, shown: int = 5)
 
 
 EMPTY_STATUS = "(tom)"
+# --- Reading an indicator at a glance ----------------------------------------------------------------------
+
+BETTER_UP = "bättre ↑"
+JUDGEMENT_COLORS = {"förbättring": "#00734F", "försämring": "#A63D00", "oförändrat": "#444444"}  # ≥ 4.5:1 on white
+
+
+def axis_title(unit: object, riktning: object) -> str:
+    """An indicator chart's value axis: the unit, and "bättre ↑" (a lower-is-better axis is drawn upside down)."""
+    unit = str(unit or "").strip()
+    head = "placering" if is_ranking(unit) else ("procent" if is_share(unit) else (unit or "värde"))
+    return f"{head} ({BETTER_UP})"
+
+
+def direction_note(riktning: object) -> str:
+    """"Högre är bättre" / "Lägre är bättre, axeln är vänd: uppåt är bättre"."""
+    if riktning == "lagre":
+        return "Lägre är bättre; axeln är vänd så att uppåt är bättre"
+    return "Högre är bättre"
+
+
+def progress_to_target(share: object, target_year: object = None) -> str:
+    """"62 % av vägen från utgångsvärdet till målet 2030" (share 0–1; below zero: the wrong way)."""
+    if _missing(share):
+        return ""
+    goal = "målet" + (f" {int(target_year)}" if not _missing(target_year) else "")  # type: ignore[call-overload]
+    pct = float(share) * 100  # type: ignore[arg-type]
+    if pct < 0:
+        return f"längre från {goal} än utgångsvärdet ({number(abs(round(pct)), 0, '%')} åt fel håll)"
+    if pct >= 100:
+        return f"{goal} är nått"
+    return f"{number(round(pct), 0, '%')} av vägen från utgångsvärdet till {goal}"
+
+
+def projection(reaches: object, year: object, target_year: object) -> str:
+    """A plain linear projection in words, saying that it is one."""
+    if _missing(reaches) or _missing(target_year):
+        return ""
+    t = int(target_year)  # type: ignore[call-overload]
+    if reaches and not _missing(year):
+        y = int(year)  # type: ignore[call-overload]
+        when_ = f"redan {y}" if y < t else f"{y}"
+        return f"Om trenden håller i sig nås målet {when_} (enkel linjär framskrivning)."
+    return f"Om trenden håller i sig nås målet inte till {t} (enkel linjär framskrivning)."
+
+
+def sentence_case(text: str) -> str:
+    """The first letter in upper case: a phrase made into the start of a sentence."""
+    return text[:1].upper() + text[1:]

@@ -4,7 +4,7 @@ data has them, with its target, the change since the year before, and its source
 import pandas as pd
 import streamlit as st
 
-from naringsdash import figures, ui, wording
+from naringsdash import figures, story, ui, wording
 
 PER_PAGE = 6
 
@@ -24,6 +24,11 @@ if changes.empty:
 st.header("Förändring sedan föregående år")
 st.caption("Förbättring eller försämring bedöms efter indikatorns riktning: för en placering eller arbetslöshet är "
            "ett lägre tal bättre. Förändringen gäller Trelleborg.")
+# The change as arrow and word after the direction; a share's or a placing's change never in percent.
+changes = changes.assign(
+    bedomning=[wording.arrow(r.forandring, r.riktning) if pd.notna(r.foregaende) else "" for r in changes.itertuples()],
+    forandring_procent=[None if wording.is_share(r.enhet) or wording.is_ranking(r.enhet) else r.forandring_procent
+                        for r in changes.itertuples()])
 ui.table(changes, ["indikator", "malomrade", "ar", "varde", "foregaende_ar", "foregaende", "forandring",
                    "forandring_procent", "bedomning", "enhet", "riktning"])
 
@@ -97,8 +102,12 @@ for r in shown.itertuples():
     wide = wide_table(all_series)
     text = sentence(r) + compared(r, wide)
     st.markdown(ui.md(text))
+    own = all_series[all_series["serie"] == figures.OWN_SERIES]
+    outlook = story.outlook(own, r.malvarde, r.malar, r.riktning).text(r.malar)
+    if outlook:
+        st.markdown(ui.md(wording.sentence_case(outlook[0]) + ". " + " ".join(outlook[1:])))
     unit = f" ({r.enhet})" if r.enhet else ""
-    ui.chart(figures.indicator(all_series, r.enhet, r.malvarde, r.malar), wide, list(wide.columns),
+    ui.chart(figures.indicator(all_series, r.enhet, r.malvarde, r.malar, r.riktning), wide, list(wide.columns),
              labels={s: f"{s}{unit}" for s in wide.columns[1:]}, label="Visa värdena som tabell",
              alt=f"Linjediagram över {r.indikator} per år för {' och '.join(wide.columns[1:])}. {text}")
     st.caption(ui.md(source(r, sources.get(r.indikator))))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from naringsdash import config, figures, ui
+from naringsdash import config, figures, ui, wording
 
 ui.guard()
 data = ui.data()
@@ -54,7 +54,7 @@ if before is None:
 elif moves.empty:
     st.info(f"Ingen aktivitet har bytt status sedan {prev_label}.")
 else:
-    st.caption(f"{len(moves)} aktiviteter har ny status sedan {prev_label} (nya aktiviteter saknar tidigare status).")
+    st.caption(f"{wording.plural(len(moves), 'aktivitet', 'aktiviteter')} har ny status sedan {prev_label} (nya aktiviteter saknar tidigare status).")
     ui.table(moves, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "status_fore", "status",
                      "andel_klar_fore", "andel_klar"])
 

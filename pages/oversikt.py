@@ -18,6 +18,7 @@ if cmp.now is None:
     st.stop()
 now, before = cmp.now, cmp.before
 ui.period_caption(data, sel, compared=cmp)
+ui.room.overview_story(data, sel, now, before)
 koder = list(sel.forvaltningar or ui.reference().forvaltningar)
 reported = data.reporting(sel.period)
 reported_now = int(reported[reported["forvaltning"].isin(koder)]["rapporterat"].sum())
@@ -33,6 +34,7 @@ ui.key_figures(now, before, now_common=cmp.now_common, leave_out=("Snitt andel k
 if now["forsenade"]:
     st.page_link("pages/forsenade.py", label=f"Visa de {ui.number(now['forsenade'])} försenade aktiviteterna",
                  icon=":material/arrow_forward:")
+ui.room.overview_assessments_and_changes(data, sel)
 
 st.header("Status per målområde")
 progress = data.progress(sel)

@@ -100,7 +100,7 @@ def test_meeting_records_a_decision_with_the_keyboard_and_the_next_slide_shows_i
         ctx = browser.new_context(viewport=FULL_HD, locale="sv-SE")
         try:
             p = ctx.new_page()
-            p.goto(f"{base}/moteslage?kiosk=1&mote=2&slide=3")
+            p.goto(f"{base}/moteslage?kiosk=1&mote=2&slide=4")
             wait_for_app(p)
             p.wait_for_timeout(800)   # the charts settle their size
             assert heading(p) == "Målområde 1. Företagsklimat och service"

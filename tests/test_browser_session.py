@@ -96,7 +96,7 @@ def test_sessions_links_and_the_partial_period(browser, tmp_path, _demo_db_maste
             p.goto(base + "/?period=2026-T3")
             wait_for_app(p)
             assert h1(p) == "Översikt"
-            banner = p.get_by_text("2026 Helår (T3) pågår: 1 av 7 förvaltningar har rapporterat")
+            banner = p.get_by_text("2026 T3 pågår: 1 av 7 förvaltningar har rapporterat")
             assert banner.count() == 1
             p.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
             height = p.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")

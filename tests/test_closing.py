@@ -71,7 +71,7 @@ def test_a_closed_period_takes_no_uploads(db, tmp_path, capsys):
     before = uploads_count(db)
     res = upload(db, "KLF", tmp_path, Status="Klar", **{"Andel klart (%)": 100})
     assert not res.ok and [e.code for e in res.errors] == ["period_closed"]
-    assert "Perioden 2025 Helår (T3) är stängd" in res.errors[0].message and res.upload_id is None
+    assert "Perioden 2025 T3 är stängd" in res.errors[0].message and res.upload_id is None
     assert upload(db, "SBF", tmp_path, period="2025-T2").ok  # another period is open
     assert uploads_count(db) == before + 1
 

@@ -66,7 +66,7 @@ def test_a_partial_period_is_not_the_default_and_its_banner_names_who_is_missing
     assert periods.newest_complete_period(demo_db) == "2026-T2"
     missing = [NAMES[c] for c in ALL[n:]]
     assert periods.banner(s) == (
-        f"2026 Helår (T3) pågår: {n} av 7 förvaltningar har rapporterat (saknas: {wording.names_list(missing)}). "
+        f"2026 T3 pågår: {n} av 7 förvaltningar har rapporterat (saknas: {wording.names_list(missing)}). "
         "Jämförelser gäller bara de förvaltningar som finns i båda perioderna.")
 
 
@@ -143,7 +143,7 @@ def test_trend_never_goes_past_the_period_and_marks_the_incomplete_one(one_of_se
     assert t["period"].iloc[-1] == "2026-T3" and t["komplett"].tolist()[-2:] == [True, False]
     fig = figures.share_trend(t)
     hollow = [tr for tr in fig.data if tr.name == wording.INCOMPLETE]
-    assert len(hollow) == 1 and hollow[0].marker.symbol == "circle-open" and list(hollow[0].x) == ["2026-T3"]
+    assert len(hollow) == 1 and hollow[0].marker.symbol == "circle-open" and list(hollow[0].x) == ["2026 T3"]
     assert "ofullständig" in hollow[0].text[0]
     dashed = [tr for tr in fig.data if tr.line.dash == "dash"]
     assert len(dashed) == 1
@@ -185,7 +185,7 @@ def test_oversikt_of_the_partial_period_has_the_banner_and_no_false_decrease(one
     at = open_page("pages/oversikt.py", period="2026-T3")
     assert not at.exception, [e.value for e in at.exception]
     banner = plain(at.warning[0].value)
-    assert banner.startswith("2026 Helår (T3) pågår: 1 av 7 förvaltningar har rapporterat (saknas: "
+    assert banner.startswith("2026 T3 pågår: 1 av 7 förvaltningar har rapporterat (saknas: "
                              "Samhällsbyggnadsförvaltningen, ")
     assert "Jämförelser gäller bara de förvaltningar som finns i båda perioderna." in banner
     klf = queries.summary(one_of_seven, forvaltningar=["KLF"]).set_index("period")
@@ -194,21 +194,21 @@ def test_oversikt_of_the_partial_period_has_the_banner_and_no_false_decrease(one
         assert not str(metric(at, label).delta or "").startswith("-"), (label, metric(at, label).delta)
     assert metric(at, "Har rapporterat").value == "1 av 7" and not metric(at, "Har rapporterat").delta
     caption = " ".join(c.value for c in at.caption)
-    assert "pilarna visar förändringen sedan 2026 Delår (T2) för den förvaltning som finns i båda perioderna" in caption
+    assert "pilarna visar förändringen sedan 2026 T2 för den förvaltning som finns i båda perioderna" in caption
     trend = at.dataframe[-1].value
-    assert trend["Period"].iloc[-1] == "2026-T3" and trend["Komplett"].iloc[-1] == "Nej"
+    assert trend["Period"].iloc[-1] == "2026 T3" and trend["Komplett"].iloc[-1] == "Nej"
 
 
 def test_oversikt_of_a_complete_period_never_shows_a_later_one(one_of_seven):
     at = open_page("pages/oversikt.py", period="2025-T3")
-    assert at.dataframe[-1].value["Period"].iloc[-1] == "2025-T3"
+    assert at.dataframe[-1].value["Period"].iloc[-1] == "2025 T3"
 
 
 def test_slides_and_malomrade_carry_the_banner(six_of_seven):
     for page in ("pages/moteslage.py", "pages/malomrade.py", "pages/rapport.py", "pages/forsenade.py"):
         at = open_page(page, period="2026-T3")
         assert not at.exception, (page, [e.value for e in at.exception])
-        assert plain(at.warning[0].value).startswith("2026 Helår (T3) pågår: 6 av 7 förvaltningar har rapporterat "
+        assert plain(at.warning[0].value).startswith("2026 T3 pågår: 6 av 7 förvaltningar har rapporterat "
                                                      "(saknas: Arbetsmarknadsförvaltningen)."), page
 
 
@@ -246,7 +246,7 @@ def test_template_round_trip_names_exactly_the_two_changes_against_the_previous_
         assert ws.cell(row=r, column=col["Kommentar"]).value is None
         assert ws.cell(row=r, column=col["Förra periodens kommentar (läses inte in)"]).value == t2.loc[aid, "kommentar"]
     instructions = " ".join(str(r[0] or "") for r in wb["Instruktioner"].iter_rows(values_only=True))
-    assert "ifylld med förvaltningens uppföljning från 2026 Delår (T2)" in instructions
+    assert "ifylld med förvaltningens uppföljning från 2026 T2" in instructions
     assert "ändra bara det som har ändrats" in instructions
     # Change two statuses (neither to Klar, which would ask for 100 %), nothing else.
     pagar = [aid for aid in rows if t2.loc[aid, "status"] == "Pågår"][:2]
@@ -265,7 +265,7 @@ def test_template_round_trip_names_exactly_the_two_changes_against_the_previous_
     from naringsdash.ui.account import preview_summary
     moves = ", ".join(f"{a} Pågår → Försenad" for a in sorted(pagar))
     assert preview_summary(diff.sort_values("aktivitet_id"), "2026-T3") == \
-        f"Jämfört med 2026 Delår (T2): 2 byter status ({moves}), 0 nya, 0 borttagna"
+        f"Jämfört med 2026 T2: 2 byter status ({moves}), 0 nya, 0 borttagna"
     saved = ingest.import_bytes(path.read_bytes(), path.name, db=demo_db)  # förvaltning and period from Info
     assert saved.ok and saved.warnings == []
     # Now the period has a version: the next preview compares with it, comments included.

@@ -81,7 +81,8 @@ def test_lower_is_better_kpi_falling_is_an_improvement(synced):
     at = open_page("pages/indikatorer.py", malomrade="3")
     row = at.dataframe[0].value.set_index("Indikator").loc[ARBETSLOSHET]
     assert (row["År"], row["Värde"], row["Föregående år"], row["Föregående värde"]) == (2024, "7,6", 2023, "8")
-    assert (row["Förändring"], row["Förändring (%)"], row["Bedömning"]) == ("−0,4", "−5", "förbättring")
+    # A share's change is never given in percent of itself (only in percentage points); arrow and word.
+    assert (row["Förändring"], row["Förändring (%)"], row["Bedömning"]) == ("−0,4", "", "↑ förbättring")
     assert row["Riktning"] == "Lägre är bättre"
     # In words under the heading: a change in a share is in percentage points, and riket's value is named.
     assert section(at, ARBETSLOSHET)["sentence"] == (
@@ -89,7 +90,7 @@ def test_lower_is_better_kpi_falling_is_an_improvement(synced):
         "Samma år: Riket 8,2\u00a0%, Liknande kommuner 7,7\u00a0%.")  # a share changes in procentenheter only
     # Higher is better and it fell: a deterioration.
     at = open_page("pages/indikatorer.py", malomrade="4")
-    assert at.dataframe[0].value.set_index("Indikator").loc[NYSTARTADE, "Bedömning"] == "försämring"
+    assert at.dataframe[0].value.set_index("Indikator").loc[NYSTARTADE, "Bedömning"] == "↓ försämring"
 
 
 def test_data_table_holds_every_series_per_year(synced, demo_db):

@@ -80,7 +80,7 @@ def expected_slides(db, period: str, **filters) -> list[ui_slides.Slide]:
 def test_plan_continues_a_long_overdue_list_on_extra_slides(late, rows):
     assert ui_slides.FIRST_ROWS == 4
     slides = ui_slides.plan({1: "Ett", 2: "Två"}, {2: late}, indicators=0, forvaltningar=7)
-    assert [s.kind for s in slides[:2]] == ["oversikt", "malomrade"]
+    assert [s.kind for s in slides[:3]] == ["oversikt", "sedan", "malomrade"]
     two = [s for s in slides if s.malomrade == 2]
     assert [s.rows for s in two] == rows
     assert [s.kind for s in two] == ["malomrade"] + ["forsenade"] * (len(rows) - 1)
@@ -103,9 +103,8 @@ def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
         s = expected[i - 1]
         rows = slide_table(at)
         if s.kind in ("malomrade", "forsenade") and rows:
-            assert rows[0] == ["Dagar sena", "Förvaltning", "Aktivitet", "Ansvarig", "Slutdatum", "Status",
-                               "Senaste kommentar"]
-            late_names += [r[2] for r in rows[1:]]
+            assert rows[0] == ["Aktivitet", "Förvaltning", "Dagar sena", "Senaste kommentar"]
+            late_names += [r[0] for r in rows[1:]]
         if s.kind == "malomrade":
             assert [m.label for m in at.metric] == ["Aktiviteter", "Andel klara", "Försenade", "Snitt andel klart"]
             assert at.get("plotly_chart")
@@ -120,14 +119,14 @@ def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
 
 def test_previous_and_next_keep_step_with_the_url(demo_db):
     expected = expected_slides(demo_db, "2026-T2")
-    at = open_page(period="2026-T2", slide="3")
+    at = open_page(period="2026-T2", slide="4")
     no_exception(at)
-    assert heading(at) == ui.md(expected[2].title)
+    assert heading(at) == ui.md(expected[3].title)
     at.button(key="mote_foregaende").click().run()
-    assert at.query_params["slide"] == "2" and heading(at) == ui.md(expected[1].title)
+    assert at.query_params["slide"] == "3" and heading(at) == ui.md(expected[2].title)
     at.button(key="mote_nasta").click().run()
     at.button(key="mote_nasta").click().run()
-    assert at.query_params["slide"] == "4" and heading(at) == ui.md(expected[3].title)
+    assert at.query_params["slide"] == "5" and heading(at) == ui.md(expected[4].title)
     assert at.query_params["period"] == "2026-T2"
     # The sidebar's "Gå till bild" goes to any slide and the URL follows.
     at.selectbox(key="mote_bild").set_value(len(expected)).run()
@@ -136,10 +135,10 @@ def test_previous_and_next_keep_step_with_the_url(demo_db):
 
 
 def test_a_deep_link_opens_that_slide_with_its_filters(demo_db):
-    at = open_page(period="2025-T3", malomrade="3", forvaltning="AMF,BIF", slide="2")
+    at = open_page(period="2025-T3", malomrade="3", forvaltning="AMF,BIF", slide="3")
     no_exception(at)
     assert heading(at) == ui.md("Målområde 3. Kompetensförsörjning")
-    assert at.query_params == {"period": "2025-T3", "malomrade": "3", "forvaltning": "AMF,BIF", "slide": "2"}
+    assert at.query_params == {"period": "2025-T3", "malomrade": "3", "forvaltning": "AMF,BIF", "slide": "3"}
     late = queries.overdue("2025-T3", demo_db, forvaltningar=["AMF", "BIF"], malomraden=[3])
     assert next(m.value for m in at.metric if m.label == "Försenade") == str(len(late))
     expected = expected_slides(demo_db, "2025-T3", forvaltningar=["AMF", "BIF"], malomraden=[3])
@@ -185,17 +184,17 @@ def test_kiosk_hides_the_navigation(demo_db, positions):
 
 
 def test_kiosk_meeting_has_no_sidebar_and_the_slide_title_on_top(demo_db):
-    at = open_page(period="2026-T2", slide="4", kiosk="1")
+    at = open_page(period="2026-T2", slide="5", kiosk="1")
     no_exception(at)
     assert not at.sidebar.children                            # no filters, no meeting controls
     assert at.title[0].value == ui.md("Målområde 3. Kompetensförsörjning")  # the slide's title is the page's
     assert len(at.title) == 1 and not at.header
     assert not at.code and not at.expander                   # no agenda links, nothing below the slide
     at.button(key="mote_nasta").click().run()
-    assert at.query_params["slide"] == "5" and at.query_params["kiosk"] == "1"
+    assert at.query_params["slide"] == "6" and at.query_params["kiosk"] == "1"
     at.button(key="mote_avsluta").click().run()
     no_exception(at)
-    assert "kiosk" not in at.query_params and at.query_params["slide"] == "5"
+    assert "kiosk" not in at.query_params and at.query_params["slide"] == "6"
     assert at.sidebar.children and at.title[0].value == "Mötesläge"
 
 
@@ -206,11 +205,11 @@ def test_a_lasare_can_run_the_meeting(demo_db):
     assert not at.warning and heading(at) == "Översikt"
     at.button(key="mote_nasta").click().run()
     no_exception(at)
-    assert at.query_params["slide"] == "2" and heading(at).startswith("Målområde 1")
+    assert at.query_params["slide"] == "2" and heading(at) == "Sedan förra mötet"
 
 
 def test_the_meeting_shows_the_analysis_with_its_traffic_light_word(demo_db):
-    at = open_page(period="2026-T2", slide="4")
+    at = open_page(period="2026-T2", slide="5")
     no_exception(at)
     word, text = demo.ANALYSES["2026-T2"][3]
     card = next(h.value for h in at.html if "nd-analys" in h.value)
@@ -358,10 +357,10 @@ def test_slide_tables_are_plain_text_on_one_line_per_row(demo_db, tmp_path):
     name = "<b>Fet</b> **stjärnor** [länk](http://example.com) " + "mycket lång text " * 20
     f = write_xlsx(tmp_path / "klf.xlsx", [activity(1, Status="Försenad", Aktivitet=name, **{"Målområde": 2})])
     assert ingest.import_file(f, db=demo_db, forvaltning="KLF", period="2026-T3").ok
-    at = open_page(period="2026-T3", slide="3")
+    at = open_page(period="2026-T3", slide="4")
     no_exception(at)
     rows = slide_table(at)
-    assert rows[1][2] == name.strip()
+    assert rows[1][0] == name.strip()
     body = next(h.value for h in at.html if "nd-bildtabell" in h.value)
     assert "<b>Fet</b>" not in body and "&lt;b&gt;Fet&lt;/b&gt;" in body
     assert "table-layout:fixed" in body and "white-space:nowrap" in body and "text-overflow:ellipsis" in body

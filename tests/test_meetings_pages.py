@@ -55,7 +55,7 @@ def form_keys(at: AppTest) -> list[str]:
 
 
 def test_admin_records_a_decision_that_follows_the_activity_to_the_next_meeting(demo_db):
-    at = open_page("pages/moteslage.py", ADMIN, mote="2", slide="3")
+    at = open_page("pages/moteslage.py", ADMIN, mote="2", slide="4")
     no_exception(at)
     assert at.title[0].value == "Mötet 2026\\-09\\-22" and heading(at) == "Målområde 1\\. Företagsklimat och service"
     assert any("förra mötet 2026\\-05\\-19" in c.value for c in at.caption)
@@ -96,9 +96,9 @@ def test_admin_records_a_decision_that_follows_the_activity_to_the_next_meeting(
     assert [s.value for s in page.success] == [f"Mötet är skapat (nummer {third})."]
     m = meetings.get_meeting(third, demo_db)
     assert m["attendance"][:2] == [("KLF", "Näringslivschef"), ("SBF", "Planchef")] and len(m["attendance"]) == 7
-    assert m["agenda"][:2] == ["Översikt", "Beslut att följa upp"] and m["agenda"][-3] == "Vad näringslivet säger"
+    assert m["agenda"][:3] == ["Översikt", "Sedan förra mötet", "Beslut att följa upp"] and m["agenda"][-4] == "Vad näringslivet säger"
 
-    nxt = open_page("pages/moteslage.py", LASARE, mote=str(third), slide="2")
+    nxt = open_page("pages/moteslage.py", LASARE, mote=str(third), slide="3")
     no_exception(nxt)
     assert heading(nxt) == "Beslut att följa upp"
     rows = tables(nxt)[0]
@@ -132,7 +132,7 @@ def test_no_reader_writes_a_decision_by_widget_or_query_parameter(demo_db, user)
 def test_a_session_whose_account_is_no_longer_admin_cannot_write(demo_db):
     stale = auth.User("lasare", "admin")   # the demo läsare, with a role the users table does not give it
     before = len(meetings.decisions(demo_db))
-    at = open_page("pages/moteslage.py", stale, mote="2", slide="3")
+    at = open_page("pages/moteslage.py", stale, mote="2", slide="4")
     no_exception(at)
     # The session is checked against the account as stored now before anything is drawn: it is a läsare again,
     # so the decision form is never offered (and the package refuses a write from it anyway, see test_meetings).
@@ -142,7 +142,7 @@ def test_a_session_whose_account_is_no_longer_admin_cannot_write(demo_db):
 
 
 def test_a_decision_on_a_whole_malomrade_needs_an_owner(demo_db):
-    at = open_page("pages/moteslage.py", ADMIN, mote="2", slide="2")
+    at = open_page("pages/moteslage.py", ADMIN, mote="2", slide="3")
     assert heading(at) == "Beslut att följa upp"
     at.text_input(key="beslut_2_0_text").input("Beslut utan ägare")
     at.button(key="beslut_2_0_spara").click().run()
@@ -155,7 +155,7 @@ def test_a_decision_on_a_whole_malomrade_needs_an_owner(demo_db):
 
 
 def test_meeting_slides_vad_naringslivet_sager_and_the_meetings_page(demo_db):
-    at = open_page("pages/moteslage.py", None, mote="2", slide="9")
+    at = open_page("pages/moteslage.py", None, mote="2", slide="10")
     no_exception(at)
     assert heading(at) == "Vad näringslivet säger"
     assert at.subheader[0].value.startswith("Under 2026 togs 8 synpunkter in")   # by the day of the meeting
@@ -196,7 +196,7 @@ def test_admin_closes_a_decision_on_the_page_and_its_history_shows_it(demo_db):
 
 
 def test_in_kiosk_mode_the_form_sits_in_the_header_and_an_unknown_meeting_is_ignored(demo_db):
-    at = open_page("pages/moteslage.py", ADMIN, kiosk="1", mote="2", slide="4")
+    at = open_page("pages/moteslage.py", ADMIN, kiosk="1", mote="2", slide="5")
     no_exception(at)
     assert heading(at) == "Målområde 2\\. Etablering och mark"
     at.text_input(key="beslut_2_2_text").input("Snabba på markanvisningen")
@@ -207,6 +207,6 @@ def test_in_kiosk_mode_the_form_sits_in_the_header_and_an_unknown_meeting_is_ign
     assert (new["text"], new["malomrade"], new["agare"]) == ("Snabba på markanvisningen", 2, "SBF")
     assert "Snabba på markanvisningen" in next(h.value for h in at.html if "nd-oppna-beslut" in h.value)
     for mote in ("999", "abc"):
-        other = open_page("pages/moteslage.py", ADMIN, mote=mote, slide="2")
+        other = open_page("pages/moteslage.py", ADMIN, mote=mote, slide="3")
         no_exception(other)
         assert other.title[0].value == "Mötesläge" and not form_keys(other)

@@ -80,7 +80,7 @@ def test_due_reminders_are_sent_once_and_logged(setup):
     assert sorted(r.outcome for r in results) == ["skickad", "skickad"]
     assert sorted(m["To"] for m in inbox.messages) == ["kalle@kommun.se", "sara@kommun.se"]
     sara = next(m for m in inbox.messages if m["To"] == "sara@kommun.se")
-    assert "2025 Delår (T2)" in sara["Subject"] and "2025-09-15" in sara["Subject"]
+    assert "2025 T2" in sara["Subject"] and "2025-09-15" in sara["Subject"]
     body = sara.get_content()
     assert "Hej Sara Berg!" in body and "Samhällsbyggnadsförvaltningen (SBF)" in body and "5 dagar kvar" in body
     assert "https://naringsdash.kommun.se" in body

@@ -296,7 +296,7 @@ def test_cli_progress_lines_for_the_worker(demo_db, tmp_path):
 def test_cli_writes_excel(demo_db, tmp_path, capsys):
     out = tmp_path / "rapport.xlsx"
     assert cli.main(["report", "--period", "Delår 2026", "--out", str(out), "--db", str(demo_db)]) == 0
-    assert load_workbook(out)["Sammanfattning"]["B4"].value == "2026 Delår (T2)"
+    assert load_workbook(out)["Sammanfattning"]["B4"].value == "2026 T2"
     assert "skriven till" in capsys.readouterr().err
 
 

@@ -109,7 +109,7 @@ def test_good_file_preview_then_spara_changes_the_dashboard(demo_db, tmp_path):
     at.switch_page("pages/ladda_upp.py").run()
     assert at.selectbox(key="upload_period").value == config.current_period()
     choose(at)
-    assert labels(at) == [] and at.get("download_button")[0].label == "Ladda ner mallen för KLF, 2026 Delår (T2)"
+    assert labels(at) == [] and at.get("download_button")[0].label == "Ladda ner mallen för KLF, 2026 T2"
     snapshot = state(demo_db)
     upload(at, path)
     no_exception(at)
@@ -128,7 +128,7 @@ def test_good_file_preview_then_spara_changes_the_dashboard(demo_db, tmp_path):
 
     button(at, "Spara").click().run()
     no_exception(at)
-    assert plain(at.success[0].value).startswith(f"Sparat: {len(before)} aktiviteter för KLF, 2026 Delår (T2)")
+    assert plain(at.success[0].value).startswith(f"Sparat: {len(before)} aktiviteter för KLF, 2026 T2")
     assert at.file_uploader[0].value is None  # the saved file has left the widget
     now = queries.activities(PERIOD, demo_db, forvaltningar=["KLF"]).set_index("aktivitet_id")
     assert now.loc[target.aktivitet_id, "status"] == "Försenad" and "A-99" in now.index
@@ -408,4 +408,4 @@ def test_the_template_button_follows_the_choice(demo_db):
     assert button_.label == f"Ladda ner mallen för KLF, {config.period_label(config.current_period())}"
     assert not button_.disabled
     at = choose(at, "SBF")
-    assert at.get("download_button")[0].label == "Ladda ner mallen för SBF, 2026 Delår (T2)"
+    assert at.get("download_button")[0].label == "Ladda ner mallen för SBF, 2026 T2"

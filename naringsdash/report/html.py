@@ -246,9 +246,10 @@ def _indicators(d: ReportData, charts: dict[str, Chart]) -> str:
     out.append("<p>Senaste värdet för varje indikator jämfört med året före. Förbättring eller försämring bedöms "
                "efter indikatorns riktning: för till exempel en placering eller arbetslöshet är ett lägre tal "
                "bättre.</p>")
-    rows = [[x.indikator, x.malomrade, x.ar, f"{t.num(x.varde)} {x.enhet or ''}".strip(), t.num(x.foregaende),
+    rows = [[x.indikator, x.malomrade, x.ar, t.value_with_unit(x.varde, x.enhet), t.num(x.foregaende),
              t.change(x.forandring),
-             Raw(f'<span class="judged" style="color:{judgement_color(x.bedomning)}">{e(x.bedomning)}</span>'),
+             Raw(f'<span class="judged" style="color:{judgement_color(x.bedomning)}">'  # arrow and word
+                 f'{e(t.arrow(x.forandring, x.riktning) if x.foregaende == x.foregaende else "")}</span>'),
              t.target_text(x).removeprefix("Mål: ")] for x in d.changes.itertuples()]
     out.append(table(["Indikator", "Målområde", "År", "Värde", "Föregående", "Förändring", "Bedömning", "Mål"],
                      rows, [50, 17, 10, 22, 19, 19, 22, 24], right={1, 2, 4, 5}))

@@ -12,6 +12,8 @@ from .data import RIKTNING, ReportData, Section
 num = wording.number
 change = wording.change
 when = wording.date
+arrow = wording.arrow
+value_with_unit = wording.value_with_unit
 
 
 def key_figures(d: ReportData) -> list[tuple[str, str, str]]:

@@ -114,3 +114,8 @@ def status_changes(period: str, db=None, forvaltningar=None, malomraden=None,
     """Activities whose status moved since the previous period (new ones included), with the old state."""
     return _run("status_changes", db, period=period, previous=previous_period(period),
                 as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
+
+
+def indicator_news(since: dt.datetime, db=None, malomraden=None) -> pd.DataFrame:
+    """Each indicator's latest own value that arrived after ``since``, with the year before's value."""
+    return _run("indicator_news", db, since=since, malomraden=[int(m) for m in (malomraden or [])])

@@ -10,8 +10,24 @@ run, filters, tables, charts, key-figure cards, the period banner, error display
 ``warmup`` (the server warms itself after start).
 """
 
-from . import account, admin, analysis, audit, closing, common, loop, meeting, moten, nav, plan, report, slides, warmup
-from .common import (  # noqa: I001  # noqa: I001
+from . import (
+                     account,
+                     admin,
+                     analysis,
+                     audit,
+                     closing,
+                     common,
+                     loop,
+                     meeting,
+                     moten,
+                     nav,
+                     plan,
+                     report,
+                     room,
+                     slides,
+                     warmup,
+)
+from .common import (  # noqa: I001
                      LABELS,
                      RIKTNING,
                      Data,
@@ -45,5 +61,5 @@ __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data",
            "admin", "analysis", "audit", "chart", "closing", "common", "current_user", "data", "delta", "downloads",
            "filters", "frame", "guard", "guarded", "key_figures", "loop", "may_open", "moten", "md", "meeting", "metric", "nav",
            "navigation", "no_data", "nothing_matches", "number", "page_run", "period_banner", "period_caption", "plan",
-           "progress_metrics", "reference", "report", "seed_demo_if_empty", "show_error", "slides", "table",
+           "progress_metrics", "reference", "report", "room", "seed_demo_if_empty", "show_error", "slides", "table",
            "user_errors", "warmup"]

@@ -384,7 +384,7 @@ def checked(data: bytes, file_name: str, **choice) -> ingest.ImportResult:
 
 def _status_label(result: ingest.ImportResult) -> str:
     if result.ok:
-        return f"Filen är kontrollerad: {result.rows} rader utan fel."
+        return f"Filen är kontrollerad: {wording.plural(result.rows, 'rad', 'rader')} utan fel."
     return f"Filen är kontrollerad: {len(result.errors)} fel."
 
 
@@ -417,7 +417,7 @@ def show_errors(result: ingest.ImportResult) -> None:
 def show_warnings(result: ingest.ImportResult) -> None:
     warnings = [w for w in result.warnings if w.code != "identical"]
     if warnings:
-        st.warning(f"{len(warnings)} varningar (filen kan ändå sparas):", icon=":material/warning:")
+        st.warning(f"{wording.plural(len(warnings), 'varning', 'varningar')} (filen kan ändå sparas):", icon=":material/warning:")
         show_issues(warnings, key="varningar")
 
 

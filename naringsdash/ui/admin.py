@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from .. import audit, auth, config, kolada, sso
+from .. import audit, auth, config, indicator_workbook, kolada, sso
 from ..store import queries
 from . import account as ui_auth
 from . import common as ui
@@ -250,6 +250,17 @@ def indicators(user: auth.User, db=None) -> None:
     st.caption("Bladet Indikatorer: Indikator, Målområde, Enhet, Riktning, Målvärde, Målår, Källa och ett år "
                "per kolumn. Senare värden ersätter tidigare för samma indikator och år; de tidigare finns kvar i "
                "historiken.")
+    left, right, _ = st.columns([1.3, 1.3, 2])
+    left.download_button("Ladda ner nuvarande indikatorer", icon=":material/download:", on_click="ignore",
+                         data=lambda: indicator_workbook.current_bytes(queries.indicators(db)),
+                         file_name="indikatorer.xlsx", key="indikatorer_nuvarande",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         help="Alla indikatorer med sina värden i samma format som uppladdningen: ändra och ladda upp.")
+    year = dt.date.today().year
+    right.download_button("Ladda ner tom indikatormall", icon=":material/download:", on_click="ignore",
+                          data=lambda: indicator_workbook.template_bytes(range(year - 10, year + 1)),
+                          file_name="indikatormall.xlsx", key="indikatorer_mall",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     file = st.file_uploader("Indikatorfil (xlsx, xlsm, xls eller ods)", type=["xlsx", "xlsm", "xls", "ods"],
                             key=ui_auth.uploader_key("indikatorer"))
     if file is None:

@@ -442,6 +442,8 @@ def frame(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = 
             out[col] = _each_value(out[col], lambda m: f"{int(m)}. {names.get(int(m), '')}")
         elif col == "riktning":
             out[col] = _each_value(out[col], lambda r: RIKTNING.get(r, r)).where(out[col].notna(), None)
+        elif col == "period":
+            out[col] = [config.period_label(p) if isinstance(p, str) and p else "" for p in out[col]]
     return out.rename(columns={c: (labels or {}).get(c) or LABELS.get(c, c) for c in columns})
 
 
@@ -490,7 +492,11 @@ def _table_view(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | N
     config_ = {}
     for label in view.columns:
         kind = view[label].dtype
-        if pd.api.types.is_datetime64_any_dtype(kind):
+        if pd.api.types.is_datetime64_any_dtype(kind) and view[label].isna().any():
+            # Streamlit writes "None" for a missing date: written as text instead, empty when missing.
+            view[label] = [wording.date(v) for v in view[label]]
+            config_[label] = st.column_config.TextColumn(label)
+        elif pd.api.types.is_datetime64_any_dtype(kind):
             values = view[label].dropna()
             config_[label] = (st.column_config.DateColumn(label, format="YYYY-MM-DD")
                               if (values.dt.normalize() == values).all() else

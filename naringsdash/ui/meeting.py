@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from .. import config
 from . import common as ui
 from . import loop as ui_loop
+from . import room
 from .slides import Meeting, Slide, meeting, show
-
-KIOSK_FONT_PX = 24
 
 
 def is_kiosk() -> bool:
@@ -26,25 +26,8 @@ def kiosk() -> bool:
     """For app.py: in kiosk mode style the page for a shared screen; True when the menu is to be hidden."""
     on = is_kiosk()
     if on:
-        st.html(_KIOSK_CSS)
+        st.html(room.KIOSK_CSS)
     return on
-
-
-_KIOSK_CSS = f"""<style>
-html {{ font-size: {KIOSK_FONT_PX}px !important; }}
-[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stDecoration"] {{ display: none !important; }}
-[data-testid="stMainBlockContainer"] {{ padding: 0.8rem 2rem 0 2rem !important; max-width: none !important; }}
-.stApp, [data-testid="stMain"] {{ background: #FFFFFF; color: #000000; }}
-h1 {{ font-size: 2.1rem !important; padding: 0 !important; }}
-h3 {{ font-size: 1.3rem !important; }}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #222222 !important; opacity: 1 !important;
-  font-size: 0.9rem !important; }}
-[data-testid="stTable"] td, [data-testid="stTable"] th {{ padding: 0.25rem 0.5rem !important; font-size: 1rem !important;
-  color: #000000 !important; }}
-[data-testid="stMetricLabel"] p {{ font-size: 1rem !important; }}
-[data-testid="stVerticalBlock"] {{ gap: 0.6rem !important; }}
-</style>"""
 
 
 # --- Running the meeting: which slide (in the URL), next/previous, automatic advance --------------
@@ -74,6 +57,10 @@ def _auto_changed() -> None:
         del st.query_params[AUTO]
 
 
+def _since_changed() -> None:
+    st.query_params[room.SINCE] = st.session_state["mote_sedan"]
+
+
 def _leave_kiosk() -> None:
     del st.query_params["kiosk"]
 
@@ -86,13 +73,14 @@ def auto_seconds() -> int:
 
 def _header(m: Meeting, slides: list[Slide], i: int) -> None:
     s = slides[i - 1]
-    title, prev, pos, nxt = st.columns([12, 2.2, 1.2, 2.2] if m.kiosk else [6, 2.2, 1.3, 2.2],
+    title, prev, pos, nxt = st.columns([9, 3.2, 1.9, 2.6] if m.kiosk else [6, 2.2, 1.3, 2.2],
                                        vertical_alignment="center")
     (title.title if m.kiosk else title.header)(ui.md(s.title))
-    prev.button("Föregående", icon=":material/arrow_back:", key="mote_foregaende", shortcut="Left",
+    # One arrow per button: the shortcut's own arrow (←, →) is the only one shown.
+    prev.button("Föregående", key="mote_foregaende", shortcut="Left",
                 disabled=i == 1, on_click=_go, args=(i - 1,), width="stretch")
-    pos.markdown(f"**{i}** av {len(slides)}", text_alignment="center")
-    nxt.button("Nästa", icon=":material/arrow_forward:", key="mote_nasta", shortcut="Right",
+    pos.html(f'<p style="text-align:center;white-space:nowrap;margin:0"><b>{i}</b> av {len(slides)}</p>')
+    nxt.button("Nästa", key="mote_nasta", shortcut="Right",
                disabled=i == len(slides), on_click=_go, args=(i + 1,), width="stretch", type="primary")
     if m.kiosk:
         caption, new, leave = st.columns([10, 2.5, 2.5], vertical_alignment="center")
@@ -123,6 +111,12 @@ def _sidebar(m: Meeting, slides: list[Slide], i: int) -> None:
         st.header("Mötet")
         st.selectbox("Gå till bild", range(1, len(slides) + 1), key="mote_bild", on_change=_jump,
                      format_func=lambda k: f"{k}. {slides[k - 1].title}")
+        periods = [p for p in m.d.periods() if m.sel.period and p < m.sel.period]
+        if periods:
+            st.session_state["mote_sedan"] = m.since if m.since in periods else periods[0]
+            st.selectbox("Sedan förra mötet: jämför med", periods, key="mote_sedan", on_change=_since_changed,
+                         format_func=config.period_label,
+                         help="Perioden som visades vid förra mötet; bilden Sedan förra mötet visar vad som hänt sedan dess.")
         st.number_input("Byt bild automatiskt (sekunder, 0 = av)", min_value=0, max_value=3600, step=5,
                         key="mote_auto", on_change=_auto_changed)
         st.caption("Piltangenterna vänster och höger byter bild.")

@@ -11,20 +11,23 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from .. import config, figures
-from ..report.text import change, target_text
+from .. import config, figures, story, wording
 from . import analysis as ui_analysis
 from . import common as ui
 from . import loop as ui_loop
+from . import room
 
 # Rows per slide: overdue activities under a målområde's figures, on a continuation slide, indicators, förvaltningar.
-FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 12, 12, 12
-OVERDUE_COLUMNS = ["dagar_sena", "forvaltning", "aktivitet", "ansvarig", "slutdatum", "status", "kommentar"]
+FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 14, 6, 10
+# What the room needs of an overdue activity; the rest is on the Försenade aktiviteter page.
+OVERDUE_COLUMNS = ["aktivitet", "forvaltning", "dagar_sena", "kommentar"]
+OVERDUE_WIDTHS = [40, 15, 12, 33]
+LIST_ROWS = 6  # lines per list on Sedan förra mötet
 
 
 @dataclass(frozen=True)
 class Slide:
-    kind: str                        # oversikt, malomrade, forsenade, indikatorer, inrapportering
+    kind: str                        # oversikt, sedan, malomrade, forsenade, indikatorer, inrapportering
     title: str
     malomrade: int | None = None
     rows: tuple[int, int] = (0, 0)   # the slice of the slide's list shown on it
@@ -38,9 +41,11 @@ def _chunks(n: int, first: int, more: int) -> list[tuple[int, int]]:
 
 def plan(names: dict[int, str], overdue: dict[int, int], indicators: int, forvaltningar: int,
          loop: bool = False) -> list[Slide]:
-    """Översikt, each målområde (its overdue list continued on extra slides), the indicators, inrapportering; with
-    ``loop`` (a meeting chosen) also "Beslut att följa upp" after Översikt and "Vad näringslivet säger"."""
-    slides = [Slide("oversikt", "Översikt")] + ([Slide("beslut", "Beslut att följa upp")] if loop else [])
+    """Översikt, Sedan förra mötet, each målområde (its overdue list continued on extra slides), the indicators
+    (six small charts a slide), inrapportering; with ``loop`` (a meeting chosen) also "Beslut att följa upp"
+    after Sedan förra mötet and "Vad näringslivet säger" after the målområden."""
+    slides = [Slide("oversikt", "Översikt"), Slide("sedan", "Sedan förra mötet")] + (
+        [Slide("beslut", "Beslut att följa upp")] if loop else [])
     for nr, name in names.items():
         parts = _chunks(overdue.get(nr, 0), FIRST_ROWS, MORE_ROWS)
         for i, rows in enumerate(parts, 1):
@@ -78,6 +83,10 @@ class Meeting:
     mote: dict | None = None                 # the meeting chosen (?mote=ID), with its loop slides
     before_period: str | None = None         # what ``before`` shows: the previous meeting's period, else the previous
     loop: bool = False
+    since: str | None = None
+    since_changes: pd.DataFrame | None = None
+    since_news: pd.DataFrame | None = None
+    series: pd.DataFrame | None = None
 
     def slides(self) -> list[Slide]:
         counts = self.overdue.groupby("malomrade").size().to_dict() if not self.overdue.empty else {}
@@ -97,8 +106,11 @@ def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool, mote: dict | None = N
     now, before, now_common, _ = d.progress_compared(sel)  # like for like
     if before_period != sel.previous:  # the previous meeting followed up another period
         before = d.progress(sel, before_period)
+    since = before_period if prev else room.since_period(d.periods(), sel)
+    changes, news = room.since_data(d, sel, since)
     return Meeting(d, sel, kiosk_on, names, d.trend(sel), now, before, d.overdue(sel), d.indicator_changes(sel), rep,
-                   ui_analysis.current(d, sel.period), d.comparison(sel), now_common, mote, before_period)
+                   ui_analysis.current(d, sel.period), d.comparison(sel), now_common, mote, before_period,
+                   since=since, since_changes=changes, since_news=news, series=d.indicators(sel))
 
 
 # --- Drawing ----------------------------------------------------------------------------
@@ -115,16 +127,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-_TD = "padding:0.25em 0.5em;border-bottom:1px solid #B4B4B4;white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+_TD = "padding:0.2em 0.4em;border-bottom:1px solid #B4B4B4;white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
 
 
-def _table(view: pd.DataFrame, widths: list[int]) -> None:
+def _table(view: pd.DataFrame, widths: list[int], row_pad: str = "0.2em") -> None:
     """A static table that always fits its slide: fixed column widths (per cent), one line per row, long text cut
     with … (the whole text on hover). Plain text, escaped."""
     def cell(tag: str, value: object) -> str:
         text = html.escape(_cell(value))
         right = isinstance(value, numbers.Number) and not isinstance(value, bool)
-        return (f'<{tag} title="{text}" style="{_TD};text-align:{"right" if right else "left"}"'
+        return (f'<{tag} title="{text}" style="{_TD};padding-top:{row_pad};padding-bottom:{row_pad};text-align:{"right" if right else "left"}"'
                 f'{" scope=col" if tag == "th" else ""}>{text}</{tag}>')
 
     cols = "".join(f'<col style="width:{w}%">' for w in widths)
@@ -135,11 +147,8 @@ def _table(view: pd.DataFrame, widths: list[int]) -> None:
             f'<tr>{head}</tr></thead><tbody>{body}</tbody></table>')
 
 
-def _chart(m: Meeting, fig, height: int, alt: str) -> None:
-    if m.kiosk:
-        fig.update_layout(height=height, font={"size": 22}, margin={"t": 40, "b": 10})
-    st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "staticPlot": m.kiosk, "responsive": True},
-                    alt=alt)
+def _chart(m: Meeting, fig, height: int, alt: str, key: str) -> None:
+    room.chart(fig, key, alt, m.kiosk, height)
 
 
 def _row(df: pd.DataFrame, nr: int) -> pd.Series | None:
@@ -160,7 +169,7 @@ def _oversikt(m: Meeting) -> None:
         prog = m.progress[m.progress["malomrade"].isin(list(m.names))]
         if not prog.empty:
             _chart(m, figures.progress_bars(prog, m.names), min(95 * len(prog) + 70, 640),
-                   "Liggande staplar: antal aktiviteter per status och målområde.")
+                   "Liggande staplar: antal aktiviteter per status och målområde.", "nd-bild-oversikt")
     with right:
         st.subheader("Bedömningar")
         items = []
@@ -168,8 +177,38 @@ def _oversikt(m: Meeting) -> None:
             a = m.analyses.get(nr)
             mark = ui_analysis.light(a["bedomning"]) if a is not None else \
                 '<span style="color:#444444">Ingen bedömning</span>'
-            items.append(f'<li style="margin:0.4em 0">{mark} {html.escape(f"{nr}. {name}")}</li>')
-        st.html('<ul style="list-style:none;padding:0;margin:0;font-size:1.1rem">' + "".join(items) + "</ul>")
+            items.append(f'<li style="margin:0.35em 0">{mark} {html.escape(f"{nr}. {name}")}</li>')
+        st.html('<ul class="nd-rum" style="list-style:none;padding:0;margin:0">' + "".join(items) + "</ul>")
+
+
+def _sedan(m: Meeting) -> None:
+    """What moved since the period shown last time (``?sedan=`` for another): done, overdue, status, indicators."""
+    if m.since is None or m.since_changes is None:
+        st.info("Det finns ingen tidigare period att jämföra med.")
+        return
+    changes, news = m.since_changes, m.since_news if m.since_news is not None else pd.DataFrame()
+    st.html(f'<p class="nd-rum" style="margin:0">{html.escape(story.changes_sentence(changes, len(news), config.period_label(m.since)))}</p>')
+    boxes = [(kind, [f"{r.aktivitet} ({r.forvaltning})" + (f", {r.status_fore} → {r.status}"
+                                                           if kind == story.STATUS_CHANGED else "")
+                     for r in changes[changes["andring"] == kind].itertuples()]) for kind in story.CHANGE_KINDS]
+    news_lines = []
+    for r in news.itertuples():
+        delta = r.varde - r.foregaende if pd.notna(r.foregaende) else None
+        news_lines.append((r.indikator, wording.value_with_unit(r.varde, r.enhet), int(r.ar), delta, r.riktning))
+    titles = {story.BECAME_DONE: "Blev klara", story.BECAME_OVERDUE: "Blev försenade", story.STATUS_CHANGED: "Ny status"}
+    cells = st.columns(2, gap="large") + st.columns(2, gap="large")
+    for cell, (kind, lines) in zip(cells, boxes):
+        with cell:
+            st.html(f'<div class="nd-rum"><h3 style="margin:0">{titles[kind]}: {len(lines)}</h3>'
+                    f'{room.items(lines, LIST_ROWS) if lines else "<p>Inga.</p>"}</div>')
+    with cells[3]:
+        rows = "".join(f'<li title="{html.escape(name)}">{room.badge(delta, rikt) + ": " if delta is not None else ""}'
+                       f'{html.escape(name)}, {html.escape(value)} ({year})</li>'
+                       for name, value, year, delta, rikt in news_lines[:LIST_ROWS])
+        more = f"<li>… och {len(news_lines) - LIST_ROWS} till</li>" if len(news_lines) > LIST_ROWS else ""
+        st.html(f'<div class="nd-rum"><h3 style="margin:0">Nya indikatorvärden: {len(news_lines)}</h3>'
+                f'<ul class="nd-rum-lista">{rows}{more}</ul></div>' if news_lines else
+                '<div class="nd-rum"><h3 style="margin:0">Nya indikatorvärden: 0</h3><p>Inga.</p></div>')
 
 
 def _malomrade(m: Meeting, s: Slide) -> None:
@@ -187,7 +226,8 @@ def _malomrade(m: Meeting, s: Slide) -> None:
                 else None
             _chart(m, figures.status_compare(counts, prev, config.period_label(m.sel.period),
                                              config.period_label(m.before_period or m.sel.previous)), 300,
-                   "Stapeldiagram: antal aktiviteter per status, " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+                   "Stapeldiagram: antal aktiviteter per status, " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+                   "nd-bild-status")
     with right:
         a = m.analyses.get(s.malomrade)
         if a is None:
@@ -210,23 +250,38 @@ def _overdue(m: Meeting, s: Slide) -> None:
     lo, hi = s.rows
     shown = f"visar {lo + 1}–{hi}" + (", fler på nästa bild" if hi < len(late) else "")
     st.subheader(f"Försenade aktiviteter: {len(late)}" + (f" ({shown})" if len(late) > hi - lo else ""))
-    _table(ui.frame(late.iloc[lo:hi], OVERDUE_COLUMNS), [8, 9, 26, 13, 9, 9, 26])
+    _table(ui.frame(late.iloc[lo:hi], OVERDUE_COLUMNS), OVERDUE_WIDTHS)
 
 
 def _indikatorer(m: Meeting, s: Slide) -> None:
+    """Each indicator as a small chart (small multiples): its own series, the target, the direction; above it the
+    latest value with a coloured arrow and the word, and how far it has come towards the target."""
     if m.changes.empty:
         st.info("Det finns inga indikatorer för urvalet.")
         return
-    rows = []
-    for r in m.changes.iloc[s.rows[0]:s.rows[1]].itertuples():
-        unit = f" {r.enhet}" if r.enhet else ""
-        rows.append({"Indikator": r.indikator, "Målområde": r.malomrade, "År": str(int(r.ar)),
-                     "Värde": f"{ui.number(r.varde)}{unit}",
-                     "Förändring": change(r.forandring) + (f" ({change(r.forandring_procent, 1, '%')})"
-                                                           if pd.notna(r.forandring_procent) else ""),
-                     "Bedömning": r.bedomning if pd.notna(r.foregaende) else "", "Mål": target_text(r)})
-    _table(pd.DataFrame(rows), [34, 10, 6, 13, 13, 11, 13])
-    st.caption("Förändring sedan föregående år; förbättring eller försämring efter indikatorns riktning.")
+    series = m.series if m.series is not None else pd.DataFrame(columns=["indikator", "serie", "ar", "varde"])
+    own = series[series["serie"] == figures.OWN_SERIES]
+    part = m.changes.iloc[s.rows[0]:s.rows[1]]
+    for start in range(0, len(part), 3):
+        cols = st.columns(3, gap="medium")
+        for col, r in zip(cols, part.iloc[start:start + 3].itertuples()):
+            values = own[own["indikator"] == r.indikator]
+            look = story.outlook(values, r.malvarde, r.malar, r.riktning)
+            change = room.badge(r.forandring, r.riktning) if pd.notna(r.foregaende) else ""
+            way = wording.progress_to_target(look.progress, r.malar)
+            with col:
+                st.html(f'<div class="nd-rum nd-liten"><div title="{html.escape(r.indikator)}" style="font-weight:700;'
+                        f'white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{html.escape(r.indikator)}</div>'
+                        f'<div style="white-space:nowrap;overflow:hidden;text-overflow:ellipsis">'
+                        f'{html.escape(wording.value_with_unit(r.varde, r.enhet))} ({int(r.ar)}) {change}</div>'
+                        f'<div style="line-height:1.2;height:2.4em;overflow:hidden" title="{html.escape(way)}">{html.escape(way or wording.target(r.malvarde, r.malar, r.enhet))}'
+                        f'</div></div>')
+                fig = figures.indicator_small(values, r.enhet, r.malvarde, r.malar, r.riktning, look)
+                room.chart(fig, f"nd-liten-{s.part}-{start}-{r.Index}", f"Linjediagram: {r.indikator}, "
+                           f"{wording.indicator_sentence(r.ar, r.varde, r.enhet, r.riktning, r.foregaende, r.foregaende_ar)}",
+                           m.kiosk, 300)
+    st.caption("Axeln visar alltid uppåt som bättre (vänd när lägre är bättre). Streckad linje: målet; "
+               "prickad: trenden som en enkel linjär framskrivning.")
 
 
 def _inrapportering(m: Meeting, s: Slide) -> None:
@@ -240,12 +295,13 @@ def _inrapportering(m: Meeting, s: Slide) -> None:
                    icon=":material/pending_actions:")
     _table(ui.frame(rep.iloc[s.rows[0]:s.rows[1]], ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at",
                                                      "user_name", "antal", "forsenade"]),
-           [10, 30, 11, 13, 18, 9, 9])
+           [10, 30, 11, 13, 18, 9, 9], row_pad="0.55em")  # a few rows: room to breathe, the slide filled
 
 
 def show(m: Meeting, s: Slide) -> None:
     """Draw one slide below its heading."""
-    {"oversikt": lambda: _oversikt(m), "malomrade": lambda: _malomrade(m, s), "forsenade": lambda: _overdue(m, s),
-     "indikatorer": lambda: _indikatorer(m, s), "inrapportering": lambda: _inrapportering(m, s),
+    {"oversikt": lambda: _oversikt(m), "sedan": lambda: _sedan(m), "malomrade": lambda: _malomrade(m, s),
+     "forsenade": lambda: _overdue(m, s), "indikatorer": lambda: _indikatorer(m, s),
+     "inrapportering": lambda: _inrapportering(m, s),
      "beslut": lambda: ui_loop.slide_follow_up(m, _table),
      "synpunkter": lambda: ui_loop.slide_synpunkter(m, _table)}[s.kind]()
