@@ -155,3 +155,19 @@ def test_backup_waits_for_a_process_holding_the_database(demo_db, tmp_path):
     finally:
         holder.wait(timeout=30)
     assert res.tables["uploads"] > 0
+
+
+def test_the_audit_log_survives_backup_and_restore(source, tmp_path):
+    """Issue 11 §6: the append-only audit log is in the backup and comes back whole."""
+    from naringsdash import audit
+
+    audit.log("admin", "period_closed", "2026-T2", "test av säkerhetskopian", db=source)
+    with store.connect(source) as con:
+        before = con.execute("SELECT logged_at, actor, action, target, detail FROM audit_log ORDER BY ALL").fetchall()
+    assert any(r[2] == "period_closed" for r in before) and any(r[2] == "upload_saved" for r in before)
+    made = backup.create(tmp_path / "bk", db=source).path
+    target = tmp_path / "restored.duckdb"
+    backup.restore(made, db=target)
+    with store.connect(target) as con:
+        after = con.execute("SELECT logged_at, actor, action, target, detail FROM audit_log ORDER BY ALL").fetchall()
+    assert after == before

@@ -6,6 +6,7 @@ import io
 import subprocess
 import sys
 
+import pytest
 from openpyxl import load_workbook
 
 from naringsdash import ingest, schema
@@ -76,3 +77,22 @@ def test_template_neutralises_formula_like_text(tmp_path, db):
     ws = wb["Aktiviteter"]
     assert ws["B2"].value == "'=1+1" and ws["B2"].data_type == "s"
     assert ws["E2"].value == "'@admin"
+
+
+@pytest.mark.parametrize("text", ["=X", "+1+1", "@SUM(1)", "-2 dagar", "=HYPERLINK(\"http://x\",\"klick\")"])
+def test_round_trip_keeps_formula_like_text_exactly_and_never_as_a_formula(tmp_path, db, text):
+    """Issue 11 §5: text that looks like a formula comes back unchanged after download and upload, written as a
+    quote-prefixed text cell (not with an added apostrophe), and is never a formula in the workbook."""
+    first = write_xlsx(tmp_path / "forra.xlsx", [activity(1, Aktivitet=text, Ansvarig=text)])
+    assert ingest.import_file(first, db=db, forvaltning="KLF", period="2025-T1").ok
+    data = template_bytes("KLF", "2025-T2", db)
+    ws = load_workbook(io.BytesIO(data))["Aktiviteter"]
+    cell = ws.cell(row=2, column=2)
+    assert cell.value == text and cell.data_type == "s" and cell.quotePrefix
+    back = tmp_path / "mall.xlsx"
+    back.write_bytes(data)
+    res = ingest.import_file(back, db=db, forvaltning="KLF", period="2025-T2")
+    assert res.ok, [str(e) for e in res.errors]
+    cols, rows = queries.export_activities("2025-T2", db)
+    row = dict(zip(cols, rows[0]))
+    assert (row["aktivitet"], row["ansvarig"]) == (text, text)

@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import plan, schema, store
 from ..config import Reference, load_reference, period_end, period_label
-from ..export import safe_cell
+from ..export import FORMULA_PREFIXES
 from ..store import queries
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -113,13 +113,15 @@ def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None
                 "bedomning": _text(rec["bedomning"]), "kommentar": None if carried else _text(rec["kommentar"]),
             }
             old = rec["kommentar"] if carried else None
-            ws.append([safe_cell(values.get(c.key)) for c in cols] + [safe_cell(_text(old))])
+            ws.append([values.get(c.key) for c in cols] + [_text(old)])
+            _as_text(ws[ws.max_row])
             ws.cell(row=ws.max_row, column=ro).fill = READ_ONLY_CELL_FILL
             ws.cell(row=ws.max_row, column=ro).alignment = Alignment(wrap_text=True, vertical="top")
     for values in planned or []:  # the plan of the period's year, when there is one
         n += 1
         old = previous.get(str(values.get("aktivitet_id")))
-        ws.append([safe_cell(values.get(c.key)) for c in cols] + [safe_cell(_text(old))])
+        ws.append([values.get(c.key) for c in cols] + [_text(old)])
+        _as_text(ws[ws.max_row])
         ws.cell(row=ws.max_row, column=ro).fill = READ_ONLY_CELL_FILL
         ws.cell(row=ws.max_row, column=ro).alignment = Alignment(wrap_text=True, vertical="top")
     last = n + EXTRA_ROWS + 1
@@ -163,7 +165,8 @@ def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None
     for row in (("Förvaltning", forvaltning), ("Förvaltningens namn", ref.forvaltning_name(forvaltning)),
                 ("Period", period), ("Rapporterad av", reporter),
                 ("Mall skapad", dt.date.today().isoformat())):
-        info.append([row[0], safe_cell(row[1])])
+        info.append([row[0], row[1]])
+        _as_text(info[info.max_row])
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 40
     for cell in info["A"]:
@@ -184,6 +187,15 @@ def _planned(forvaltning: str, period: str, db, ref: Reference) -> list[dict] | 
     """The template's rows from the handlingsplan of the period's year (None without one: rows as before)."""
     with store.connect(db) as con:
         return plan.template_values(con, forvaltning, period, ref)
+
+
+def _as_text(cells) -> None:
+    """Text that looks like a formula (``=X``, ``+1+1``, ``@SUM(1)``) stays text, exactly as written: a string
+    cell with Excel's quote-prefix style, so it never runs as a formula and comes back unchanged on upload."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _text(value: object) -> str | None:
