@@ -337,3 +337,22 @@ def test_build_refuses_unknown_format_and_period(demo_db):
         report.build("2025-T2", "odt", demo_db)
     with pytest.raises(report.ReportError, match="period"):
         report.build("vår 2025", "pdf", demo_db)
+
+
+def test_a_report_for_a_period_being_reported_says_so_and_compares_like_for_like(tmp_path, demo_db):
+    """Issue 10: the report of a partial period carries the banner, shows no later period in its trend, and
+    compares only the förvaltningar present in both periods (KLF alone in 2026-T3)."""
+    from conftest import activity, write_xlsx
+
+    rows = [activity(i, **{"Förvaltning": "KLF", "Aktivitets-ID": f"KLF-{i:02d}"}) for i in range(1, 4)]
+    assert ingest.import_file(write_xlsx(tmp_path / "klf.xlsx", rows), db=demo_db, forvaltning="KLF",
+                              period="2026-T3").ok
+    d = report.collect("2026-T3", demo_db, today=dt.date(2026, 9, 20))
+    assert d.banner and d.banner.startswith("2026 T3 pågår: 1 av 7 förvaltningar har rapporterat")
+    assert list(d.trend["period"])[-1] == "2026-T3" and not bool(d.trend["komplett"].iloc[-1])
+    klf_before = queries.summary(demo_db, forvaltningar=["KLF"]).set_index("period").loc["2026-T2"]
+    assert int(d.before["antal"]) == int(klf_before["antal"])  # KLF's T2, not all seven förvaltningar
+    text = " ".join(report.text.summary_text(d))
+    assert text.startswith("2026 T3 pågår") and "bara de förvaltningar som finns i båda perioderna" in text
+    earlier = report.collect("2026-T2", demo_db, today=dt.date(2026, 9, 20))
+    assert list(earlier.trend["period"])[-1] == "2026-T2" and earlier.banner is None  # never a later period

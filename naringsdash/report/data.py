@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import analysis, config
+from .. import analysis, config, periods
 from .. import wording as labels
 from ..store import queries
 
@@ -60,6 +60,8 @@ class ReportData:
     indicators: pd.DataFrame         # queries.indicators
     names: dict[int, str]
     sections: list[Section] = field(default_factory=list)
+    banner: str | None = None              # "2026 T3 pågår: …" for a period that is still being reported
+    now_common: pd.Series | None = None    # the period restricted to the förvaltningar also in the previous one
 
     @property
     def label(self) -> str:
@@ -86,7 +88,8 @@ def collect(period: str, db=None, today: dt.date | None = None) -> ReportData:
     """Everything the report shows, from the dashboard's queries."""
     ref = config.load_reference()
     today = today or dt.date.today()
-    trend = queries.summary(db, today=today)
+    states = periods.states(db, ref)
+    trend = periods.trend(period, db, ref=ref, today=today, all_states=states)  # never after the period
     now = _row(trend, "period", period)
     if now is None:
         raise ReportError(f"Det finns ingen uppföljning för {config.period_label(period)} ({period}).")
@@ -97,11 +100,14 @@ def collect(period: str, db=None, today: dt.date | None = None) -> ReportData:
     analyses = analysis.current(period, db)
     reporting = queries.reporting(period, db, ref=ref, today=today)
     reporting = reporting.assign(forvaltning_namn=[ref.forvaltning_name(c) for c in reporting["forvaltning"]])
+    cmp = periods.compare(period, db, ref=ref, today=today, all_states=states)  # like for like
     d = ReportData(kommun=str(ref.setting("kommun", "Kommunen")), period=period,
                    as_of=config.as_of_date(period, today), created=today, previous=previous, now=now,
-                   before=_row(trend, "period", previous), trend=trend, progress=progress, overdue=overdue,
+                   before=cmp.before, trend=trend, progress=progress, overdue=overdue,
                    analyses=analyses, reporting=reporting, changes=queries.indicator_changes(db),
-                   indicators=queries.indicators(db), names=dict(ref.malomraden))
+                   indicators=queries.indicators(db), names=dict(ref.malomraden),
+                   banner=periods.banner(states[period], ref) if period in states else None,
+                   now_common=cmp.now_common)
     d.sections = [Section(nr, name, _row(progress, "malomrade", nr), _row(before, "malomrade", nr),
                           _row(analyses, "malomrade", nr), overdue[overdue["malomrade"] == nr])
                   for nr, name in sorted(ref.malomraden.items())]

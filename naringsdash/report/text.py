@@ -18,7 +18,7 @@ value_with_unit = wording.value_with_unit
 
 def key_figures(d: ReportData) -> list[tuple[str, str, str]]:
     """(label, value, change since the previous period) for the summary: the dashboard's key figures."""
-    rows = [(label, value, diff) for label, value, diff, _ in wording.key_figures(d.now, d.before)
+    rows = [(label, value, diff) for label, value, diff, _ in wording.key_figures(d.now, d.before, d.now_common)
             if label != "Snitt andel klart"]
     return rows + [("Har rapporterat", f"{d.reported} av {len(d.reporting)}", "")]
 
@@ -26,18 +26,20 @@ def key_figures(d: ReportData) -> list[tuple[str, str, str]]:
 def summary_text(d: ReportData) -> list[str]:
     n = d.now
     missing = d.reporting[~d.reporting["rapporterat"]]
-    lines = [f"Uppföljningen avser {d.label} med läget per {d.as_of:%Y-%m-%d}. "
+    lines = [d.banner] if d.banner else []  # a period still being reported says so first
+    lines += [f"Uppföljningen avser {d.label} med läget per {d.as_of:%Y-%m-%d}. "
              f"{d.reported} av {len(d.reporting)} förvaltningar har lämnat uppföljning för perioden."
              + ("" if missing.empty else " Uppföljning saknas från " + ", ".join(
                  f"{c} ({name})" for c, name in zip(missing["forvaltning"], missing["forvaltning_namn"])) + "."),
              f"Av {num(n['antal'])} aktiviteter är {num(n['klara'])} klara ({num(n['andel_klara'], 1, '%')}) "
              f"och {num(n['forsenade'])} är försenade. I genomsnitt är aktiviteterna "
              f"{num(n['snitt_andel_klar'], 1, '%')} klara."]
-    if d.before is not None:
-        b = d.before
+    if d.before is not None:  # like for like: only the förvaltningar in both periods
+        b, c = d.before, (d.now_common if d.now_common is not None else n)
         lines.append(f"Jämfört med {d.previous_label} har andelen klara ändrats med "
-                     f"{change(n['andel_klara'] - b['andel_klara'], 1, 'procentenheter')} och antalet försenade "
-                     f"med {change(n['forsenade'] - b['forsenade'])}.")
+                     f"{change(c['andel_klara'] - b['andel_klara'], 1, 'procentenheter')} och antalet försenade "
+                     f"med {change(c['forsenade'] - b['forsenade'])}"
+                     + (" (bara de förvaltningar som finns i båda perioderna)." if d.banner else "."))
     lines.append("En aktivitet räknas som försenad när den har status Försenad, eller när slutdatum har passerats "
                  "utan att den är Klar eller Avbruten.")
     return lines
