@@ -356,3 +356,27 @@ def test_a_report_for_a_period_being_reported_says_so_and_compares_like_for_like
     assert text.startswith("2026 T3 pågår") and "bara de förvaltningar som finns i båda perioderna" in text
     earlier = report.collect("2026-T2", demo_db, today=dt.date(2026, 9, 20))
     assert list(earlier.trend["period"])[-1] == "2026-T2" and earlier.banner is None  # never a later period
+
+
+def test_the_report_names_the_plans_goals_the_activities_that_carry_them_and_the_styrgrupps_decisions(demo_db,
+                                                                                                     tmp_path):
+    """Issues 14 and 15 in the report: the plan's goals with their linked activities and status, the yearly
+    revision, the decisions of the meetings that followed up the period, and what näringslivet said, in the PDF
+    and in Word."""
+    import docx
+
+    d = report.collect("2026-T2", demo_db, today=dt.date(2026, 9, 25))
+    headings = [h for h, _ in d.plan_lines]
+    assert "Handlingsplanens mål och aktiviteterna som bär dem" in headings
+    assert "Handlingsplan 2026 jämfört med 2025" in headings
+    assert "Styrgruppens beslut och vad de ledde till" in headings and "Vad näringslivet säger" in headings
+    goals = dict(d.plan_lines)["Handlingsplanens mål och aktiviteterna som bär dem"]
+    assert any("Bärs av:" in g and "(" in g for g in goals)
+    pdf = report.build("2026-T2", "pdf", demo_db, dt.date(2026, 9, 25), with_charts=False)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Handlingsplanen och styrgruppen" in text and "Styrgruppens beslut" in text
+    word = docx.Document(io.BytesIO(report.build("2026-T2", "docx", demo_db, dt.date(2026, 9, 25),
+                                                 with_charts=False)))
+    paragraphs = [p.text for p in word.paragraphs]
+    assert "Handlingsplanen och styrgruppen" in paragraphs
+    assert any(p.startswith("Målområde") and "beslut" in p for p in paragraphs)

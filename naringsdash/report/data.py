@@ -62,6 +62,7 @@ class ReportData:
     sections: list[Section] = field(default_factory=list)
     banner: str | None = None              # "2026 T3 pågår: …" for a period that is still being reported
     now_common: pd.Series | None = None    # the period restricted to the förvaltningar also in the previous one
+    plan_lines: list[tuple[str, list[str]]] = field(default_factory=list)  # the plan and the styrgrupp, in words
 
     @property
     def label(self) -> str:
@@ -108,10 +109,45 @@ def collect(period: str, db=None, today: dt.date | None = None) -> ReportData:
                    indicators=queries.indicators(db), names=dict(ref.malomraden),
                    banner=periods.banner(states[period], ref) if period in states else None,
                    now_common=cmp.now_common)
+    d.plan_lines = _plan_and_styrgrupp(period, db, today, ref)
     d.sections = [Section(nr, name, _row(progress, "malomrade", nr), _row(before, "malomrade", nr),
                           _row(analyses, "malomrade", nr), overdue[overdue["malomrade"] == nr])
                   for nr, name in sorted(ref.malomraden.items())]
     return d
+
+
+def _plan_and_styrgrupp(period: str, db, today: dt.date, ref) -> list[tuple[str, list[str]]]:
+    """The handlingsplan's goals with the activities that carry them, the yearly revision, the styrgrupp's
+    decisions per målområde and what näringslivet said: (heading, sentences); empty parts are left out."""
+    from .. import meetings, plan, store, synpunkter
+
+    out: list[tuple[str, list[str]]] = []
+    with store.connect(db) as con:
+        goals = plan.goals_status(con, period, today)
+        year = int(period[:4])
+        revision = plan.revision(con, year)
+    if goals is not None and not goals.empty:
+        lines = []
+        for g in goals.itertuples():
+            carried = "; ".join(g.aktiviteter) if g.aktiviteter else "inga länkade aktiviteter"
+            lines.append(f"Målområde {int(g.malomrade)}: {g.mal} – {g.lage}. Bärs av: {carried}.")
+        out.append(("Handlingsplanens mål och aktiviteterna som bär dem", lines))
+    if revision is not None:
+        c = plan.revision_counts(revision)
+        out.append((f"Handlingsplan {year} jämfört med {year - 1}",
+                    [f"{c['ny']} nya aktiviteter, {c['fortsätter']} fortsätter och {c['borttagen']} är borttagna; "
+                     f"{c['nytt_malomrade']} har bytt målområde och {c['ny_forvaltning']} förvaltning."]))
+    decided = meetings.report_section(period, db, today)
+    if decided:
+        lines = []
+        for nr, part in sorted(decided.items()):
+            texts = "; ".join(f"{x.get('text')} ({x.get('status')})" for x in part["decisions"])
+            lines.append(f"Målområde {nr} {ref.malomrade_name(nr)}: {part['text']}. {texts}.")
+        out.append(("Styrgruppens beslut och vad de ledde till", lines))
+    said = synpunkter.listing(db)
+    if said is not None and not said.empty:
+        out.append(("Vad näringslivet säger", [synpunkter.summary_text(said, int(period[:4]))]))
+    return out
 
 
 def file_name(period: str, fmt: str) -> str:

@@ -212,6 +212,12 @@ def docx_bytes(d: r.ReportData, images: dict[str, bytes | None], alt: dict[str, 
                 picture(doc, images, f"indikator_{i}", _text(x.indikator), alt)
 
     _page_break(doc)
+    if d.plan_lines:
+        doc.add_heading("Handlingsplanen och styrgruppen", level=1)
+        for heading, lines in d.plan_lines:
+            doc.add_heading(heading, level=2)
+            for line in lines:
+                doc.add_paragraph(_text(line), style="List Bullet")
     doc.add_heading("Inrapportering", level=1)
     rep = d.reporting
     doc.add_paragraph(f"{d.reported} av {len(rep)} förvaltningar har lämnat uppföljning för {d.label}.")

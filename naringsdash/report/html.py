@@ -276,6 +276,15 @@ def _reporting(d: ReportData) -> str:
                     rows, [50, 25, 25, 17, 18, 17, 16], right={3, 4, 5, 6}) + "</section>")
 
 
+def _plan_and_styrgrupp(d: ReportData) -> str:
+    """The handlingsplan's goals, its revision, the styrgrupp's decisions and näringslivet's views (escaped)."""
+    if not d.plan_lines:
+        return ""
+    parts = "".join(f"<h3>{e(heading)}</h3><ul>" + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul>"
+                    for heading, lines in d.plan_lines)
+    return f'<section id="plan"><h2>Handlingsplanen och styrgruppen</h2>{parts}</section>'
+
+
 def document(d: ReportData, charts: dict[str, Chart]) -> str:
     """The whole report as an HTML string."""
     title = f"{TITLE}, {d.label}"
@@ -288,5 +297,5 @@ def document(d: ReportData, charts: dict[str, Chart]) -> str:
             f"<style>{CSS}</style></head><body>")
     body = [_cover(d), _executive(d), _contents(d), _overview(d, charts)]
     body += [_section(s, d, charts) for s in d.sections]
-    body += [_indicators(d, charts), _reporting(d)]
+    body += [_indicators(d, charts), _plan_and_styrgrupp(d), _reporting(d)]
     return head + "<main>" + "".join(body) + "</main></body></html>"
