@@ -54,7 +54,8 @@ def test_round_trip_template_fill_import_export(tmp_path, db):
     assert ws.cell(row=2, column=col["Slutdatum"]).value.date() == dt.date(2025, 12, 31)
     # Carried forward from 2025-T1: the reporter changes only what changed; a new comment for the new period.
     assert ws.cell(row=2, column=col["Status"]).value == "Pågår" and ws.cell(row=2, column=col["Kommentar"]).value is None
-    assert ws.cell(row=2, column=col[schema.PREVIOUS_COMMENT_HEADER]).value == "'=HYPERLINK(\"x\")"
+    old = ws.cell(row=2, column=col[schema.PREVIOUS_COMMENT_HEADER])
+    assert old.value == "=HYPERLINK(\"x\")" and old.data_type == "s" and old.quotePrefix  # text, never a formula
     for r, status, pct in ((2, "Klar", 100), (3, "Pågår", 60), (4, "Försenad", 20)):
         ws.cell(row=r, column=col["Status"], value=status)
         ws.cell(row=r, column=col["Andel klart (%)"], value=pct)
@@ -75,8 +76,8 @@ def test_template_neutralises_formula_like_text(tmp_path, db):
     assert ingest.import_file(src, db=db, forvaltning="KLF", period="2025-T1").ok
     wb = load_workbook(io.BytesIO(template_bytes("KLF", "2025-T2", db=db)))
     ws = wb["Aktiviteter"]
-    assert ws["B2"].value == "'=1+1" and ws["B2"].data_type == "s"
-    assert ws["E2"].value == "'@admin"
+    assert ws["B2"].value == "=1+1" and ws["B2"].data_type == "s" and ws["B2"].quotePrefix  # text, not a formula
+    assert ws["E2"].value == "@admin"
 
 
 @pytest.mark.parametrize("text", ["=X", "+1+1", "@SUM(1)", "-2 dagar", "=HYPERLINK(\"http://x\",\"klick\")"])

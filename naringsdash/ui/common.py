@@ -563,11 +563,16 @@ def period_caption(d: Data, sel: Selection, compared: "bool | cycle.Comparison" 
     st.caption(text)
 
 
-def period_banner(d: Data, period: str | None) -> None:
+def period_banner(d: Data, period: str | None, compact: bool = False) -> None:
     """The banner of a period that is still being reported (nothing for a complete one): n of N, who is missing,
-    and that comparisons are like for like. On every page and slide that shows the period."""
+    and that comparisons are like for like. On every page and slide that shows the period; ``compact`` (a kiosk
+    slide, read from across the room) in one line without the names: n of N and like for like."""
     if period is None:
         return
-    text = cycle.banner(d.state(period), reference())
-    if text:
+    state = d.state(period)
+    text = cycle.banner(state, reference())
+    if text and compact:
+        st.markdown(f":orange-background[{md(state.label)} pågår: {len(state.reported)} av {state.total} "
+                    "förvaltningar har rapporterat. Jämförelser gäller samma förvaltningar i båda perioderna.]")
+    elif text:
         st.warning(md(text), icon=":material/pending:")

@@ -92,7 +92,7 @@ def _header(m: Meeting, slides: list[Slide], i: int) -> None:
                      on_click=_leave_kiosk, width="stretch")
     else:
         ui_loop.caption(m.d, m.sel, m.mote, m.comparison)
-    ui.period_banner(m.d, m.sel.period)  # on every slide of a period that is still being reported
+    ui.period_banner(m.d, m.sel.period, compact=m.kiosk)  # on every slide of a period that is still being reported
 
 
 def _tick(seconds: int, n: int) -> None:

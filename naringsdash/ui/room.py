@@ -93,9 +93,27 @@ section[role="dialog"]:has(> h2[slot="title"])::after { content: "Sidan finns in
 </style>"""
 
 
+# The overflow button's own text ("N more") is hidden for "Fler" above; give the button that name for screen
+# readers too (axe: button-name). Once per page; the observer names a button Streamlit adds later.
+_MENU_JS = """<script>
+(function () {
+  if (window.__ndMenuNamed) { return; }
+  window.__ndMenuNamed = true;
+  function name() {
+    document.querySelectorAll('button[data-testid="stTopNavSection"]').forEach(function (b) {
+      if (b.getAttribute('aria-label') !== 'Fler sidor') { b.setAttribute('aria-label', 'Fler sidor'); }
+    });
+  }
+  name();
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+})();
+</script>"""
+
+
 def page_css() -> None:
     """For app.py, on every page."""
     st.html(PAGE_CSS)
+    st.html(_MENU_JS, unsafe_allow_javascript=True)
 
 
 # --- Pieces of a slide --------------------------------------------------------------------------------------

@@ -40,14 +40,14 @@ def _chunks(n: int, first: int, more: int) -> list[tuple[int, int]]:
 
 
 def plan(names: dict[int, str], overdue: dict[int, int], indicators: int, forvaltningar: int,
-         loop: bool = False) -> list[Slide]:
+         loop: bool = False, first_rows: int = FIRST_ROWS, more_rows: int = MORE_ROWS) -> list[Slide]:
     """Översikt, Sedan förra mötet, each målområde (its overdue list continued on extra slides), the indicators
     (six small charts a slide), inrapportering; with ``loop`` (a meeting chosen) also "Beslut att följa upp"
     after Sedan förra mötet and "Vad näringslivet säger" after the målområden."""
     slides = [Slide("oversikt", "Översikt"), Slide("sedan", "Sedan förra mötet")] + (
         [Slide("beslut", "Beslut att följa upp")] if loop else [])
     for nr, name in names.items():
-        parts = _chunks(overdue.get(nr, 0), FIRST_ROWS, MORE_ROWS)
+        parts = _chunks(overdue.get(nr, 0), first_rows, more_rows)
         for i, rows in enumerate(parts, 1):
             title = f"Målområde {nr}. {name}" + (f" – försenade aktiviteter ({i} av {len(parts)})" if i > 1 else "")
             slides.append(Slide("malomrade" if i == 1 else "forsenade", title, nr, rows, i, len(parts)))
@@ -90,8 +90,10 @@ class Meeting:
 
     def slides(self) -> list[Slide]:
         counts = self.overdue.groupby("malomrade").size().to_dict() if not self.overdue.empty else {}
+        partial = not self.d.state(self.sel.period).complete  # the banner line takes one row's room
         return plan(self.names, {int(k): int(v) for k, v in counts.items()}, len(self.changes), len(self.reporting),
-                    loop=self.loop or self.mote is not None)
+                    loop=self.loop or self.mote is not None, first_rows=FIRST_ROWS - 2 if partial else FIRST_ROWS,
+                    more_rows=MORE_ROWS - 5 if partial else MORE_ROWS)
 
 
 def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool, mote: dict | None = None) -> Meeting:
@@ -233,8 +235,7 @@ def _malomrade(m: Meeting, s: Slide) -> None:
         if a is None:
             st.info("Ingen bedömning är skriven för målområdet och perioden ännu.", icon=":material/edit_note:")
         else:
-            ui_analysis.card(a, chars=160 if m.mote else 300, lines=2 if m.mote else 5, size="1.05rem",
-                             title="Bedömning")   # shorter at a meeting: its open decisions go below
+            ui_analysis.card(a, chars=110, lines=2, size="1rem", title="Bedömning")  # room for the room's type
         if m.mote:  # a full list of overdue activities below leaves room for one line
             ui_loop.open_box(m, s.malomrade, 1 if s.rows[1] - s.rows[0] >= FIRST_ROWS else ui_loop.OPEN_ROWS)
     _overdue(m, s)
