@@ -50,7 +50,7 @@ def test_rapportor_signs_in_uploads_and_the_dashboard_changes(browser, tmp_path_
             for i in range(1, n + 1)]
     workbook = write_xlsx(tmp / "klf_delar.xlsx", rows, info={"Förvaltning": "KLF", "Period": PERIOD})
     with serve(db, cfg) as base:
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="sv-SE")
+        ctx = browser.new_context(viewport={"width": 1920, "height": 1000}, accept_downloads=True, locale="sv-SE")
         try:
             p = ctx.new_page()
             p.goto(base)
@@ -107,7 +107,7 @@ def test_fresh_server_every_url_shows_an_anonymous_visitor_nothing_protected(bro
     db, cfg = _setup(tmp, _demo_db_master, anonyma_lasare=False)
     protected = [p for p in ui.PAGES + ui.ACCOUNT_PAGES if p.file != ui.LOGIN_PAGE]
     with serve(db, cfg) as base:
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx = browser.new_context(viewport={"width": 1920, "height": 1000})
         try:
             p = ctx.new_page()
             # Direct links first: on a fresh server Streamlit runs each page file alone (app.py never ran).
@@ -139,7 +139,7 @@ def test_the_guards_login_form_opens_the_page_asked_for(browser, tmp_path_factor
     tmp = tmp_path_factory.mktemp("fresh-link")
     db, cfg = _setup(tmp, _demo_db_master, anonyma_lasare=False)
     with serve(db, cfg) as base:
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx = browser.new_context(viewport={"width": 1920, "height": 1000})
         try:
             p = ctx.new_page()
             p.goto(f"{base}/ladda_upp")

@@ -198,7 +198,7 @@ def slide_synpunkter(m, table: Callable) -> None:
                             "Senaste": [day(x) for x in per["senaste"]],
                             "Senaste synpunkten": per["senaste_sammanfattning"]}), [26, 10, 10, 10, 44])
     st.subheader("Senaste synpunkterna")
-    latest = df.head(5)
+    latest = df.head(2 if m.kiosk else 5)  # the shared screen's type is large: the newest two
     table(pd.DataFrame({"Datum": [day(x) for x in latest["datum"]], "Källa": latest["kalla"],
                         "Mål": latest["malomrade"].astype(int), "Synpunkt": latest["sammanfattning"],
                         "Status": latest["status"]}), [10, 14, 5, 56, 15])

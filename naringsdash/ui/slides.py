@@ -232,12 +232,14 @@ def _malomrade(m: Meeting, s: Slide) -> None:
                    "nd-bild-status")
     with right:
         a = m.analyses.get(s.malomrade)
-        if a is None:
+        if m.mote and m.kiosk:  # at a meeting on the shared screen the open decisions take the assessment's room
+            pass
+        elif a is None:
             st.info("Ingen bedömning är skriven för målområdet och perioden ännu.", icon=":material/edit_note:")
         else:
             ui_analysis.card(a, chars=110, lines=2, size="1rem", title="Bedömning")  # room for the room's type
         if m.mote:  # a full list of overdue activities below leaves room for one line
-            ui_loop.open_box(m, s.malomrade, 1 if s.rows[1] - s.rows[0] >= FIRST_ROWS else ui_loop.OPEN_ROWS)
+            ui_loop.open_box(m, s.malomrade, 1 if m.kiosk or s.rows[1] - s.rows[0] >= FIRST_ROWS else ui_loop.OPEN_ROWS)
     _overdue(m, s)
     if m.mote:
         ui_loop.decision_form(m, s.malomrade)
