@@ -12,7 +12,7 @@ import io
 import pikepdf
 import pytest
 
-from naringsdash import auth, closing, config, history, ingest, store
+from naringsdash import auth, closing, config, history, ingest, report, store
 from naringsdash.cli import main as cli
 from naringsdash.errors import UserError
 
@@ -113,7 +113,8 @@ def approved(tmp_path_factory):
         assert upload(db, code, tmp).ok
     with store.connect(db) as con:
         closing.close(con, PERIOD, "admin", "Fem förvaltningar saknas i testet")
-    a = closing.approve(PERIOD, "KS 2027/123", dt.date(2027, 2, 10), "admin", db=db, today=dt.date(2026, 2, 1))
+    a = closing.approve(PERIOD, "KS 2027/123", dt.date(2027, 2, 10), "admin", db=db, today=dt.date(2026, 2, 1),
+                        build=lambda p, fmt: report.build(p, fmt, db, dt.date(2026, 2, 1)))
     return db, a, tmp
 
 

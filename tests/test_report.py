@@ -275,7 +275,7 @@ def test_cli_writes_a_word_document(demo_db, tmp_path):
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     names = config.load_reference().malomraden
     assert headings == ["Sammanfattning", *[f"Målområde {nr}. {n}" for nr, n in sorted(names.items())],
-                        "Indikatorer", "Inrapportering"]
+                        "Indikatorer", "Handlingsplanen och styrgruppen", "Inrapportering"]
     assert len(doc.inline_shapes) >= 8
     assert round(doc.sections[0].page_width.mm) == 210 and round(doc.sections[0].page_height.mm) == 297
     late = [t for t in doc.tables if t.rows[0].cells[0].text == "ID"]

@@ -78,7 +78,10 @@ def cmd_reopen(args) -> int:
 
 
 def cmd_approve(args) -> int:
-    a = closing.approve(args.period, args.dnr, args.ks_date, args.user or default_user(), db=args.db)
+    from .. import report
+
+    a = closing.approve(args.period, args.dnr, args.ks_date, args.user or default_user(), db=args.db,
+                        build=lambda p, fmt: report.build(p, fmt, args.db))
     print(f"Rapporten för {config.period_label(a.period)} är fastställd (version {a.version}): {a.note}.")
     for f in a.files:
         print(f"  {f.file_name}  {f.size // 1024} kB  SHA-256 {f.sha256}")
