@@ -125,3 +125,11 @@ def browser():
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A browser check (real Chromium against a real server on a shared 2-core machine) gets one rerun when it
+    fails; a real fault fails both times. Nothing else is rerun."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None and item.get_closest_marker("flaky") is None:
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=1))
