@@ -53,7 +53,7 @@ def _text(value: object) -> str:
     return text
 
 
-def save(malomrade: int | str, period: str, bedomning: str, text: str, user: auth.User | None, db=None,
+def save(malomrade: int | str, period: str, bedomning: str, text: str, user: auth.User | None, db: store.Store,
          ref: Reference | None = None, now: dt.datetime | None = None) -> tuple[int, bool]:
     """Save a new version of the assessment → (id of the current version, identical to the one before).
 
@@ -77,13 +77,13 @@ def save(malomrade: int | str, period: str, bedomning: str, text: str, user: aut
     return int(new_id), False
 
 
-def current(period: str, db=None) -> pd.DataFrame:
+def current(period: str, db: store.Store) -> pd.DataFrame:
     """The current assessment per målområde in the period (målområden without one are absent)."""
     with store.connect(db) as con:
         return con.execute(store.sql("analysis_current"), {"period": _period(period)}).df()
 
 
-def history(malomrade: int, period: str, db=None) -> pd.DataFrame:
+def history(malomrade: int, period: str, db: store.Store) -> pd.DataFrame:
     """Every version of one målområde's assessment in the period, newest first."""
     with store.connect(db) as con:
         return con.execute(store.sql("analysis_history"), {"malomrade": int(malomrade),

@@ -61,7 +61,7 @@ def record(con, actor: str | None, action: str, target: object = "", detail: obj
                 [now or dt.datetime.now(), _text(actor or default_actor()), action, _text(target), _text(detail)])
 
 
-def log(actor: str | None, action: str, target: object = "", detail: object = "", db=None,
+def log(actor: str | None, action: str, target: object = "", detail: object = "", *, db: store.Store,
         now: dt.datetime | None = None) -> None:
     """``record`` with its own connection (for callers that hold none)."""
     with store.connect(db) as con:
@@ -73,7 +73,7 @@ def period_closed(con, actor: str | None, period: str, detail: str = "") -> None
     record(con, actor, "period_closed", period, detail)
 
 
-def query(db=None, *, since: dt.date | dt.datetime | None = None, until: dt.date | dt.datetime | None = None,
+def query(db: store.Store, *, since: dt.date | dt.datetime | None = None, until: dt.date | dt.datetime | None = None,
           action: str | list[str] | None = None, actor: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Events, newest first: from ``since`` and up to and including ``until`` (a date means the whole day),
     of one or more actions, by one actor (exact, case-insensitive). Columns: id, at, actor, action,
@@ -115,7 +115,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return export.people_csv(view.rename(columns=LABELS))
 
 
-def reference_saved(actor: str | None, before, after, db=None) -> None:
+def reference_saved(actor: str | None, before, after, db: store.Store) -> None:
     """Record what a save of the reference data changed: settings (``settings_changed``) and förvaltning or
     målområde names (``reference_changed``), each with the changed keys as ``key: old → new``."""
     def changes(old: dict, new: dict) -> str:

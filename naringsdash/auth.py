@@ -172,7 +172,7 @@ LOGIN_FAILED = "Fel användarnamn eller lösenord."
 LoginThrottled = access.LoginThrottled
 
 
-def authenticate(username: str, password: str, db=None, now: dt.datetime | None = None,
+def authenticate(username: str, password: str, db: store.Store, now: dt.datetime | None = None,
                  address: str | None = None) -> User | None:
     """The user for a correct user name and password, else None; raises LoginThrottled while this user name
     must wait at this client address (``access``: growing delays per user name and address, no lockout).
@@ -304,13 +304,13 @@ def _check_not_last_admin(con, username: str) -> None:
         raise UserError("Det måste finnas minst en administratör kvar.")
 
 
-def get_user(username: str, db=None) -> User | None:
+def get_user(username: str, db: store.Store) -> User | None:
     with store.connect(db) as con:
         row = _get(con, normalize_username(username))
     return _user(row) if row else None
 
 
-def stored_user(user: User | None, db=None) -> User | None:
+def stored_user(user: User | None, db: store.Store) -> User | None:
     """The user as the users table has it now (the role or förvaltningar may have changed since a session
     signed in, or the account was removed); None for nobody, the anonymous läsare and unknown SSO addresses,
     and for a session that signed in with a password the account no longer has (a new password since).
@@ -326,7 +326,7 @@ def stored_user(user: User | None, db=None) -> User | None:
     return replace(_user(row), via=user.via, generation=user.generation)
 
 
-def session_user(user: User | None, db=None) -> User | None:
+def session_user(user: User | None, db: store.Store) -> User | None:
     """What a session signed in as ``user`` is now: the account as stored (role and förvaltningar as they are
     now), or None when the session has ended: the account is gone, has a new password (another generation),
     is a demo account outside demo mode, or (single sign-on) its e-mail maps to nobody any more. A single
@@ -339,7 +339,7 @@ def session_user(user: User | None, db=None) -> User | None:
     return stored_user(user, db)
 
 
-def allowed_now(user: User | None, action: str, forvaltning: str | None = None, db=None) -> bool:
+def allowed_now(user: User | None, action: str, forvaltning: str | None = None, *, db: store.Store) -> bool:
     """May the session signed in as ``user`` (None: a visitor who has not signed in) perform ``action`` now?
 
     Checked again when a download is made, which may be long after the page showed the button: the account
@@ -350,7 +350,7 @@ def allowed_now(user: User | None, action: str, forvaltning: str | None = None, 
 
 
 def add_user(username: str, role: str, password: str | None = None, forvaltningar=(), display_name: str = "",
-             email: str = "", db=None, *, demo: bool = False, actor: str | None = None) -> User:
+             email: str = "", *, db: store.Store, demo: bool = False, actor: str | None = None) -> User:
     """Create a user (password None: single sign-on only); raises UserError with the reason.
 
     ``actor``: who does it, for the audit log (default: the command line)."""
@@ -373,7 +373,7 @@ def add_user(username: str, role: str, password: str | None = None, forvaltninga
     return User(name, role, tuple(codes), (display_name or "").strip(), mail or "")
 
 
-def update_user(username: str, db=None, *, role: str | None = None, forvaltningar=None,
+def update_user(username: str, db: store.Store, *, role: str | None = None, forvaltningar=None,
                 display_name: str | None = None, email: str | None = None, actor: str | None = None) -> User:
     """Change role, förvaltningar, display name or e-mail (None = keep); the same rules as add_user.
 
@@ -404,7 +404,7 @@ def update_user(username: str, db=None, *, role: str | None = None, forvaltninga
     return User(name, new_role, tuple(codes), label, mail or "")
 
 
-def set_password(username: str, password: str, db=None, *, actor: str | None = None) -> int:
+def set_password(username: str, password: str, db: store.Store, *, actor: str | None = None) -> int:
     """Set a new password → the account's new password generation: every session signed in with an earlier
     password ends at its next step (the caller's own session may take the new generation)."""
     name = normalize_username(username)
@@ -422,7 +422,7 @@ def set_password(username: str, password: str, db=None, *, actor: str | None = N
     return int(found[0])
 
 
-def remove_user(username: str, db=None, *, actor: str | None = None) -> None:
+def remove_user(username: str, db: store.Store, *, actor: str | None = None) -> None:
     name = normalize_username(username)
     with store.connect(db) as con:
         row = _get(con, name)
@@ -445,7 +445,7 @@ def _describe(role: str, codes, email: str | None, password: bool | None = None)
     return ", ".join(p for p in parts if p)
 
 
-def list_users(db=None) -> "pd.DataFrame":
+def list_users(db: store.Store) -> "pd.DataFrame":
     """Every user (no password hashes): username, display_name, email, role, forvaltningar ("KLF, SBF"),
     har_losenord, demo, created_at."""
     with store.connect(db) as con:
@@ -467,7 +467,7 @@ def sso_email(claims) -> str | None:
     return None
 
 
-def user_for_email(email: str | None, db=None, unknown: str | None = None, name: str = "") -> User | None:
+def user_for_email(email: str | None, db: store.Store, unknown: str | None = None, name: str = "") -> User | None:
     """The user an SSO-verified e-mail maps to (case-insensitive).
 
     An e-mail not in the users table gives a läsare (``unknown="lasare"``) or nobody (``"none"``/``"ingen"``);
@@ -508,7 +508,7 @@ def demo_credentials(ref: Reference | None = None) -> list[tuple[str, str, str]]
     return [(u, pw, ROLE_LABELS[role]) for u, pw, role, _, _ in DEMO_ACCOUNTS]
 
 
-def ensure_demo_accounts(db=None, ref: Reference | None = None) -> list[str]:
+def ensure_demo_accounts(db: store.Store, ref: Reference | None = None) -> list[str]:
     """Demo mode on: create the missing demo accounts (one per role). Off: remove them. → names changed.
 
     An ordinary account with a demo account's name is left alone.

@@ -92,13 +92,13 @@ def _new_dir(out: Path, now: dt.datetime) -> Path:
     raise BackupError(f"Kunde inte välja ett namn för säkerhetskopian i {out}.")
 
 
-def create(out: str | os.PathLike, db: str | os.PathLike | None = None, keep: int | None = None,
+def create(out: str | os.PathLike, db: store.Store, keep: int | None = None,
            now: dt.datetime | None = None) -> BackupResult:
     """A new backup directory under ``out`` (created 0700 if missing); with ``keep``, only the newest
     ``keep`` backups there are kept afterwards."""
     if keep is not None and keep < 1:
         raise BackupError("--keep måste vara minst 1.")
-    db_path = config.db_path(db)
+    db_path = store.Store.of(db).path
     if not db_path.exists():
         raise BackupError(f"Databasen finns inte: {db_path}.")
     out = Path(out)
@@ -211,10 +211,10 @@ def verify(path: str | os.PathLike) -> dict:
     return manifest
 
 
-def restore(source: str | os.PathLike, db: str | os.PathLike | None = None,
+def restore(source: str | os.PathLike, db: store.Store,
             config_out: str | os.PathLike | None = None) -> RestoreResult:
     """Restore a backup into a NEW database file (never over an existing one); see the module text."""
-    target = config.db_path(db)
+    target = store.Store.of(db).path
     if target.exists() or Path(f"{target}.wal").exists():
         raise BackupError(f"Filen {target} finns redan. Återställningen skriver aldrig över en befintlig databas; "
                           "ange en ny fil med --db.")

@@ -111,7 +111,7 @@ def first_reports(con) -> dict[tuple[str, str], dt.date]:
     return {(f, p): d for f, p, d in rows}
 
 
-def status(period: str, db=None, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
+def status(period: str, db: store.Store, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """Per förvaltning: deadline, reported on (first upload), days left (negative: late) and the state in words."""
     ref = ref or load_reference()
     today = today or dt.date.today()
@@ -147,7 +147,7 @@ def history_table(forvaltningar: list[str], periods: list[str], firsts: dict[tup
     return out
 
 
-def history(db=None, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
+def history(db: store.Store, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """Which förvaltning reported on time, period by period (the periods with data, oldest first)."""
     ref = ref or load_reference()
     today = today or dt.date.today()

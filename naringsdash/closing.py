@@ -178,7 +178,7 @@ def _check_approvable(con, period: str) -> Closure:
     return closure
 
 
-def approve(period: str, dnr: str, ks_date: dt.date, user: str, db=None, today: dt.date | None = None,
+def approve(period: str, dnr: str, ks_date: dt.date, user: str, db: store.Store, today: dt.date | None = None,
             build: Builder | None = None) -> Approved:
     """Fastställ the report of a closed period: build PDF, Excel and Word once and store them with SHA-256."""
     p = _period(period)

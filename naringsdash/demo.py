@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import analysis, auth, config, ingest, loop_demo
 from .plan import demo as plan_demo
+from .store import Store
 
 DEMO_DIR = config.ROOT / "data" / "demo"
 PERIODS = ["2024-T1", "2024-T2", "2024-T3", "2025-T1", "2025-T2", "2025-T3", "2026-T1", "2026-T2"]
@@ -225,7 +226,7 @@ def files(folder: Path = DEMO_DIR) -> list[Path]:
     return sorted(folder.glob("*.xlsx"))
 
 
-def load(db=None, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportResult]:
+def load(db: Store, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportResult]:
     """Import every demo workbook (idempotent: identical files make no new versions); demo accounts per setting.
     ``progress(fraction, text)`` is called after each file."""
     auth.ensure_demo_accounts(db)  # reads the settings first: refused settings never create a database
@@ -257,7 +258,7 @@ def _mark(db, state: str) -> None:
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [SEED_KEY, state])
 
 
-def seed_state(db=None) -> str | None:
+def seed_state(db: Store) -> str | None:
     """How far seeding the demo data came: "started" (interrupted, or still running), "done", or None (never)."""
     from . import store
 

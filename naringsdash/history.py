@@ -18,7 +18,7 @@ HISTORY_LABELS = {"id": "Nr", "typ": "Typ", "rows": "Rader", "version": "Version
                   "user_name": "Av", "file_name": "Fil", "anmarkning": "Anmärkning"}
 
 
-def uploads_for(user: auth.User, db=None, ref: Reference | None = None) -> pd.DataFrame:
+def uploads_for(user: auth.User, db: store.Store, ref: Reference | None = None) -> pd.DataFrame:
     """The uploads this user may see: a rapportör's own förvaltningar; an admin everything (indicators, Kolada)."""
     if not auth.can(user, "view_history"):
         raise auth.PermissionDenied("view_history")
@@ -43,7 +43,7 @@ def upload_label(upload_id: int, row: pd.Series) -> str:
                                   row["file_name"]) if x)
 
 
-def _upload(user: auth.User, upload_id: int, action: str, db=None) -> pd.Series:
+def _upload(user: auth.User, upload_id: int, action: str, db: store.Store) -> pd.Series:
     """One upload's row, when this user (as stored now) may perform ``action`` on it (indicators: admin only)."""
     user = auth.stored_user(user, db)
     df = queries.uploads(db)
@@ -58,7 +58,7 @@ def _upload(user: auth.User, upload_id: int, action: str, db=None) -> pd.Series:
     return row
 
 
-def original(user: auth.User, upload_id: int, db=None) -> tuple[str, bytes]:
+def original(user: auth.User, upload_id: int, db: store.Store) -> tuple[str, bytes]:
     """The original file of an upload, exactly as uploaded (checked: ``download_original``)."""
     _upload(user, upload_id, "download_original", db)
     with store.connect(db) as con:
@@ -68,7 +68,7 @@ def original(user: auth.User, upload_id: int, db=None) -> tuple[str, bytes]:
     return found
 
 
-def restore(user: auth.User, upload_id: int, db=None) -> int:
+def restore(user: auth.User, upload_id: int, db: store.Store) -> int:
     """Make an earlier version current again as the newest version (checked: ``restore``, admin)."""
     row = _upload(user, upload_id, "restore", db)
     with store.connect(db) as con:

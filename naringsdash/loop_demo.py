@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import auth, config, meetings, synpunkter
-from .store import queries
+from .store import Store, queries
 
 WRITER = auth.User("demo", "admin", display_name="Näringslivsavdelningen")
 ROLES = {"KLF": "Näringslivschef (ordförande)", "SBF": "Planchef", "TSF": "Driftchef", "KFF": "Kultur- och fritidschef",
@@ -81,7 +81,7 @@ def agenda(ref: config.Reference) -> list[str]:
             + ["Vad näringslivet säger", "Indikatorer", "Inrapportering"])
 
 
-def load(db=None) -> None:
+def load(db: Store) -> None:
     """Seed the demo meetings, decisions and synpunkter (nothing when there already are any)."""
     ref = config.load_reference()
     if not {"2026-T1", "2026-T2"} <= set(queries.periods(db)):

@@ -96,7 +96,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 # --- Meetings -----------------------------------------------------------------------
 
 
-def create_meeting(datum: object, period: object, attendance, user: auth.User | None, db=None, *,
+def create_meeting(datum: object, period: object, attendance, user: auth.User | None, db: store.Store, *,
                    agenda=(), ref: Reference | None = None, now: dt.datetime | None = None) -> int:
     """A new meeting → its id. ``attendance``: (förvaltning, name or role) pairs, at least one förvaltning."""
     auth.require(user, "manage_meetings")
@@ -121,7 +121,7 @@ def create_meeting(datum: object, period: object, attendance, user: auth.User | 
     return meeting_id
 
 
-def meetings(db=None) -> pd.DataFrame:
+def meetings(db: store.Store) -> pd.DataFrame:
     """Every meeting, newest first: id, datum, period, agenda, deltagande, beslut."""
     with store.connect(db) as con:
         return con.execute(store.sql("meetings_list")).df()
@@ -141,7 +141,7 @@ def _meeting(con, meeting_id: int) -> dict | None:
     return m
 
 
-def get_meeting(meeting_id: int, db=None) -> dict | None:
+def get_meeting(meeting_id: int, db: store.Store) -> dict | None:
     """One meeting: id, datum, period, agenda (list), attendance [(förvaltning, name or role)], or None."""
     with store.connect(db) as con:
         return _meeting(con, meeting_id)
@@ -155,7 +155,7 @@ def _previous(con, meeting_id: int) -> dict | None:
     return _meeting(con, row[0]) if row else None
 
 
-def previous_meeting(meeting_id: int, db=None) -> dict | None:
+def previous_meeting(meeting_id: int, db: store.Store) -> dict | None:
     """The meeting held before this one (by date), or None for the first."""
     with store.connect(db) as con:
         return _previous(con, meeting_id)
@@ -192,7 +192,7 @@ def _target(con, ref: Reference, malomrade, aktivitet) -> tuple[int, str | None,
     return _malomrade(malomrade, ref), None, None
 
 
-def add_decision(meeting_id: int, text: object, agare: object, forfaller: object, user: auth.User | None, db=None,
+def add_decision(meeting_id: int, text: object, agare: object, forfaller: object, user: auth.User | None, db: store.Store,
                  *, malomrade: object = None, aktivitet: tuple[str, str] | None = None, roll: object = None,
                  ref: Reference | None = None, now: dt.datetime | None = None) -> int:
     """Record a decision or action point at a meeting (status Öppen) → its id.
@@ -217,7 +217,7 @@ def add_decision(meeting_id: int, text: object, agare: object, forfaller: object
     return decision_id
 
 
-def change_decision(decision_id: int, user: auth.User | None, db=None, *, status: object = _KEEP,
+def change_decision(decision_id: int, user: auth.User | None, db: store.Store, *, status: object = _KEEP,
                     text: object = _KEEP, agare: object = _KEEP, roll: object = _KEEP, forfaller: object = _KEEP,
                     kommentar: object = _KEEP, ref: Reference | None = None,
                     now: dt.datetime | None = None) -> tuple[int, bool]:
@@ -253,7 +253,7 @@ def change_decision(decision_id: int, user: auth.User | None, db=None, *, status
     return int(new["version"]), False
 
 
-def decision_history(decision_id: int, db=None) -> pd.DataFrame:
+def decision_history(decision_id: int, db: store.Store) -> pd.DataFrame:
     """Every version of one decision, newest first, with who changed it and when."""
     with store.connect(db) as con:
         return con.execute(store.sql("meetings_decision_history"), {"id": int(decision_id)}).df()
@@ -263,7 +263,7 @@ def _decisions(con, today: dt.date) -> pd.DataFrame:
     return con.execute(store.sql("meetings_decisions"), {"today": today}).df()
 
 
-def decisions(db=None, *, meeting_id: int | None = None, status=None, malomrade: int | None = None,
+def decisions(db: store.Store, *, meeting_id: int | None = None, status=None, malomrade: int | None = None,
               agare: str | None = None, aktivitet: tuple[str, str] | None = None, only_overdue: bool = False,
               today: dt.date | None = None) -> pd.DataFrame:
     """Decisions in their current version, overdue first, then open ones by due date; filters optional.
@@ -293,7 +293,7 @@ def _filter(df: pd.DataFrame, *, meeting_id=None, status=None, malomrade=None, a
     return df.reset_index(drop=True)
 
 
-def open_decisions(db=None, *, malomrade: int | None = None, aktivitet: tuple[str, str] | None = None,
+def open_decisions(db: store.Store, *, malomrade: int | None = None, aktivitet: tuple[str, str] | None = None,
                    today: dt.date | None = None) -> pd.DataFrame:
     """The open decisions (of a målområde, or of one activity), overdue first, then by due date."""
     return decisions(db, status="Öppen", malomrade=malomrade, aktivitet=aktivitet, today=today)
@@ -315,7 +315,7 @@ def _follow_up(con, meeting_id: int, today: dt.date) -> pd.DataFrame:
     return earlier[keep].reset_index(drop=True)
 
 
-def follow_up(meeting_id: int, db=None, today: dt.date | None = None) -> pd.DataFrame:
+def follow_up(meeting_id: int, db: store.Store, today: dt.date | None = None) -> pd.DataFrame:
     """"Beslut att följa upp" at a meeting: decisions of earlier meetings that are still open (overdue first), and
     those closed since the meeting before this one (what came of them)."""
     with store.connect(db) as con:
@@ -329,7 +329,7 @@ def describe(row) -> str:
     return f"{row['text']} ({owner}{due})"
 
 
-def open_by_activity(db=None, today: dt.date | None = None) -> pd.DataFrame:
+def open_by_activity(db: store.Store, today: dt.date | None = None) -> pd.DataFrame:
     """Per activity with open decisions: aktivitet_forvaltning, aktivitet_id, oppna_beslut (the decisions as text,
     overdue ones marked and first), antal."""
     df = open_decisions(db, today=today)
@@ -426,7 +426,7 @@ def _until(df: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     return df[pd.to_datetime(df["datum"]) <= pd.Timestamp(day)] if not df.empty else df
 
 
-def report_section(period: str, db=None, today: dt.date | None = None) -> dict[int, dict]:
+def report_section(period: str, db: store.Store, today: dt.date | None = None) -> dict[int, dict]:
     """For the report to kommunstyrelsen: per målområde the decisions of the meetings that followed up ``period``
     and what came of them → {nr: {"decisions": [...], "text": "3 beslut, 2 klara, 1 öppet"}}."""
     p = _period(period)

@@ -75,7 +75,7 @@ def _license(spdx: str) -> dict:
     return {"name": spdx, "title": title, **({"path": path} if path else {})}
 
 
-def package_files(period: str, db=None, ref: Reference | None = None) -> dict[str, bytes]:
+def package_files(period: str, db: store.Store, ref: Reference | None = None) -> dict[str, bytes]:
     """The package's files by name (``datapackage.json``, ``aktiviteter.csv``, ``indikatorer.csv``); the period
     must be closed."""
     from frictionless import Package  # a large import: only when a package is written
@@ -126,7 +126,7 @@ def package_files(period: str, db=None, ref: Reference | None = None) -> dict[st
     return files
 
 
-def write(period: str, out_dir: str | Path, db=None, ref: Reference | None = None) -> list[Path]:
+def write(period: str, out_dir: str | Path, db: store.Store, ref: Reference | None = None) -> list[Path]:
     """Write the package into ``out_dir`` (created if missing) → the files written."""
     out = Path(out_dir)
     files = package_files(period, db, ref)
@@ -138,7 +138,7 @@ def write(period: str, out_dir: str | Path, db=None, ref: Reference | None = Non
     return written
 
 
-def zip_bytes(period: str, db=None, ref: Reference | None = None) -> bytes:
+def zip_bytes(period: str, db: store.Store, ref: Reference | None = None) -> bytes:
     """The package as one zip (the Rapport page's download)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

@@ -65,7 +65,7 @@ def _state(period: str, reporters: set[str], mark: tuple | None, ref: Reference)
                        bool(closed), by if closed else None, at if closed else None, reason if closed else None)
 
 
-def states(db=None, ref: Reference | None = None) -> dict[str, PeriodState]:
+def states(db: store.Store, ref: Reference | None = None) -> dict[str, PeriodState]:
     """Every period with data (newest first) and how far its reporting has come."""
     ref = ref or load_reference()
     with store.connect(db) as con:
@@ -74,7 +74,7 @@ def states(db=None, ref: Reference | None = None) -> dict[str, PeriodState]:
     return {p: _state(p, reporters[p], marks.get(p), ref) for p in sorted(reporters, reverse=True)}
 
 
-def state(period: str, db=None, ref: Reference | None = None) -> PeriodState:
+def state(period: str, db: store.Store, ref: Reference | None = None) -> PeriodState:
     """One period (also one without data: nobody has reported)."""
     ref = ref or load_reference()
     found = states(db, ref).get(period)
@@ -93,7 +93,7 @@ def newest_complete(all_states: dict[str, PeriodState]) -> str | None:
     return next(iter(all_states), None)
 
 
-def newest_complete_period(db=None, ref: Reference | None = None) -> str | None:
+def newest_complete_period(db: store.Store, ref: Reference | None = None) -> str | None:
     """The period every view opens on unless the user chose another: the newest complete one (the newest with data
     when no period is complete yet; None for an empty database)."""
     return newest_complete(states(db, ref))
@@ -111,7 +111,7 @@ def banner(s: PeriodState, ref: Reference | None = None) -> str | None:
 # --- Closing a period for reporting (admin) ------------------------------------------------------------------
 
 
-def set_closed(period: str, closed: bool, user: auth.User | None, reason: str = "", db=None,
+def set_closed(period: str, closed: bool, user: auth.User | None, reason: str = "", *, db: store.Store,
                now: dt.datetime | None = None, kind: str = REPORTING) -> int:
     """Close a period for reporting (or open it again) as a new logged row; admin only (``edit_reference``).
     The user is checked as stored now; raises auth.PermissionDenied or PeriodError (Swedish message)."""
@@ -130,7 +130,7 @@ def set_closed(period: str, closed: bool, user: auth.User | None, reason: str = 
         return 0
 
 
-def history(period: str | None = None, db=None, kind: str = REPORTING) -> pd.DataFrame:
+def history(period: str | None, db: store.Store, kind: str = REPORTING) -> pd.DataFrame:
     """Every marking (newest first): period, closed, user_name, changed_at, reason."""
     with store.connect(db) as con:
         log = closing.closure_log(con, period)
@@ -186,7 +186,7 @@ def _summary_row(df: pd.DataFrame, period: str) -> pd.Series | None:
     return hit.iloc[0] if not hit.empty else None
 
 
-def compare(period: str, db=None, forvaltningar=(), malomraden=(), ref: Reference | None = None,
+def compare(period: str, db: store.Store, forvaltningar=(), malomraden=(), ref: Reference | None = None,
             today: dt.date | None = None, all_states: dict[str, PeriodState] | None = None) -> Comparison:
     """The key figures of ``period`` (summary rows) against the previous period, like for like."""
     all_states = all_states if all_states is not None else states(db, ref)
@@ -204,7 +204,7 @@ def compare(period: str, db=None, forvaltningar=(), malomraden=(), ref: Referenc
     return Comparison(period, prev, common, len(selected), now_all, before, now_common)
 
 
-def compare_progress(period: str, db=None, forvaltningar=(), malomraden=(), ref: Reference | None = None,
+def compare_progress(period: str, db: store.Store, forvaltningar=(), malomraden=(), ref: Reference | None = None,
                      today: dt.date | None = None, all_states: dict[str, PeriodState] | None = None
                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
     """Per målområde, like for like: (this period, previous restricted, this period restricted, common)."""
@@ -218,7 +218,7 @@ def compare_progress(period: str, db=None, forvaltningar=(), malomraden=(), ref:
     return now, before, now_common, common
 
 
-def trend(upto: str, db=None, forvaltningar=(), malomraden=(), ref: Reference | None = None,
+def trend(upto: str, db: store.Store, forvaltningar=(), malomraden=(), ref: Reference | None = None,
           today: dt.date | None = None, all_states: dict[str, PeriodState] | None = None) -> pd.DataFrame:
     """Key figures per period, oldest first, never after ``upto``, with ``komplett`` (bool) per period."""
     all_states = all_states if all_states is not None else states(db, ref)

@@ -172,7 +172,7 @@ class Outcome:
     detail: str | None = None
 
 
-def run(db=None, *, today: dt.date | None = None, dry_run: bool = False, ref: Reference | None = None,
+def run(db: store.Store, *, today: dt.date | None = None, dry_run: bool = False, ref: Reference | None = None,
         smtp: SmtpSettings | None = None) -> tuple[list[Outcome], list[str]]:
     """Send what is due (or with dry_run: only list it). Every try is logged; a failure is tried again next run."""
     ref = ref or load_reference()
@@ -214,7 +214,7 @@ def run(db=None, *, today: dt.date | None = None, dry_run: bool = False, ref: Re
     return results, warnings
 
 
-def log(db=None, period: str | None = None):
+def log(db: store.Store, period: str | None = None):
     """The reminder log, newest first, as a DataFrame."""
     with store.connect(db) as con:
         return con.execute("SELECT sent_at, period, forvaltning, kind, recipient, username, deadline, outcome, detail "

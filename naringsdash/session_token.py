@@ -100,7 +100,7 @@ def verify(token: object, key: bytes, now: dt.datetime | None = None) -> tuple[s
     return str(data["u"]), str(data["f"])
 
 
-def _row(username: str, db=None) -> dict | None:
+def _row(username: str, db: store.Store) -> dict | None:
     with store.connect(db) as con:
         cur = con.execute(store.sql("users_get"), {"username": username})
         row = cur.fetchone()
@@ -113,19 +113,19 @@ def _fingerprint_of(row: dict | None) -> str | None:
     return fingerprint(row["password_hash"], row["role"], row["forvaltningar"])
 
 
-def current_fingerprint(username: str, db=None) -> str | None:
+def current_fingerprint(username: str, db: store.Store) -> str | None:
     """The fingerprint of the user as stored now; None when the user is gone, has no password, or is a demo
     account while demo mode is off."""
     return _fingerprint_of(_row(username, db))
 
 
-def issue(username: str, key: bytes, hours: float, db=None, now: dt.datetime | None = None) -> str | None:
+def issue(username: str, key: bytes, hours: float, db: store.Store, now: dt.datetime | None = None) -> str | None:
     """A token for a user who has just signed in with a password (None if the account cannot have one)."""
     fp = current_fingerprint(username, db)
     return sign(username, fp, key, hours, now) if fp else None
 
 
-def user_for(token: object, key: bytes, db=None, now: dt.datetime | None = None):
+def user_for(token: object, key: bytes, db: store.Store, now: dt.datetime | None = None):
     """The ``auth.User`` a token stands for, checked against the users table now; None when the signature is
     wrong, the token has expired, or the password, role or förvaltningar changed (or the user was removed)."""
     from . import auth

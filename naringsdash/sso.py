@@ -152,7 +152,7 @@ def _user(row: dict, role: str, codes: tuple[str, ...]) -> auth.User:
     return auth.User(row["username"], role, tuple(codes), row["display_name"] or "", row["email"] or "")
 
 
-def sign_in(claims: Mapping, db=None, ref: Reference | None = None, *, _again: bool = True) -> Result:
+def sign_in(claims: Mapping, db: store.Store, ref: Reference | None = None, *, _again: bool = True) -> Result:
     """The Näringsdash user for these verified claims (``st.user``), after the rules above; writes the role the
     directory gives, or a new account, to the users table."""
     ref = ref or load_reference()
@@ -195,7 +195,7 @@ def sign_in(claims: Mapping, db=None, ref: Reference | None = None, *, _again: b
     return Result(user, "create")
 
 
-def set_flags(username: str, db=None, *, lokal_roll: bool | None = None, avstangd: bool | None = None) -> None:
+def set_flags(username: str, db: store.Store, *, lokal_roll: bool | None = None, avstangd: bool | None = None) -> None:
     """Set an account's local-role or disabled flag (None = keep). The last admin cannot be disabled."""
     name = auth.normalize_username(username)
     with store.connect(db) as con:
@@ -207,13 +207,13 @@ def set_flags(username: str, db=None, *, lokal_roll: bool | None = None, avstang
         con.execute(store.sql("sso_set_flags"), {"username": name, "lokal_roll": lokal_roll, "avstangd": avstangd})
 
 
-def removed_addresses(db=None):
+def removed_addresses(db: store.Store):
     """The blocked addresses of removed accounts (email, username, removed_at) as a DataFrame."""
     with store.connect(db) as con:
         return con.execute(store.sql("sso_removed_list")).df()
 
 
-def lift_block(email: str, db=None) -> None:
+def lift_block(email: str, db: store.Store) -> None:
     """Let a removed account's address in through single sign-on again (as a new, unknown address)."""
     with store.connect(db) as con:
         con.execute(store.sql("sso_removed_clear"), {"email": str(email or "").strip()})

@@ -179,7 +179,7 @@ def _new(con, clean: dict, label: str, when: dt.datetime) -> int:
     return sid
 
 
-def add(fields: dict, user: auth.User | None, db=None, *, ref: Reference | None = None,
+def add(fields: dict, user: auth.User | None, db: store.Store, *, ref: Reference | None = None,
         now: dt.datetime | None = None) -> int:
     """Log a synpunkt → its id. ``fields``: datum, kalla, malomrade, sammanfattning; optionally forvaltning,
     organisation, svar, aktivitet_id (with aktivitet_forvaltning or forvaltning), beslut_id, status."""
@@ -194,7 +194,7 @@ def add(fields: dict, user: auth.User | None, db=None, *, ref: Reference | None 
     return sid
 
 
-def change(synpunkt_id: int, fields: dict, user: auth.User | None, db=None, *, ref: Reference | None = None,
+def change(synpunkt_id: int, fields: dict, user: auth.User | None, db: store.Store, *, ref: Reference | None = None,
            now: dt.datetime | None = None) -> tuple[int, bool]:
     """A new version with the fields given changed (the others kept) → (version, unchanged)."""
     ref = ref or load_reference()
@@ -223,7 +223,7 @@ def current(con) -> pd.DataFrame:
     return con.execute(store.sql("synpunkter_list")).df()
 
 
-def listing(db=None, *, status=None, malomrade: int | None = None, kalla: str | None = None,
+def listing(db: store.Store, *, status=None, malomrade: int | None = None, kalla: str | None = None,
             forvaltning: str | None = None, year: int | None = None) -> pd.DataFrame:
     """Synpunkter in their current version, newest first; filters optional (``status``: one or a list)."""
     with store.connect(db) as con:
@@ -241,7 +241,7 @@ def listing(db=None, *, status=None, malomrade: int | None = None, kalla: str | 
     return df.reset_index(drop=True)
 
 
-def history(synpunkt_id: int, db=None) -> pd.DataFrame:
+def history(synpunkt_id: int, db: store.Store) -> pd.DataFrame:
     """Every version of one synpunkt, newest first."""
     with store.connect(db) as con:
         return con.execute(store.sql("synpunkter_history"), {"id": int(synpunkt_id)}).df()
@@ -290,7 +290,7 @@ def _find_sheet(sheets: dict[str, list]) -> tuple[str | None, int | None, dict]:
     return (by_name.get(norm(SHEET)), None, {})
 
 
-def check_workbook(data: bytes, file_name: str, db=None, ref: Reference | None = None) -> tuple[ImportResult,
+def check_workbook(data: bytes, file_name: str, db: store.Store, ref: Reference | None = None) -> tuple[ImportResult,
                                                                                                  list[dict]]:
     """Read and validate a ``Synpunkter`` sheet → (result with every error at once, the clean rows)."""
     ref = ref or load_reference()
@@ -378,7 +378,7 @@ def _column_of(message: str, cols: dict) -> str:
     return ""
 
 
-def import_bytes(data: bytes, file_name: str, user: auth.User, db=None, dry_run: bool = False,
+def import_bytes(data: bytes, file_name: str, user: auth.User, db: store.Store, dry_run: bool = False,
                  ref: Reference | None = None) -> ImportResult:
     """Validate and (all or nothing) store the synpunkter of a workbook; the rows already logged are skipped."""
     res, rows = check_workbook(data, file_name, db, ref)
@@ -396,7 +396,7 @@ def import_bytes(data: bytes, file_name: str, user: auth.User, db=None, dry_run:
     return res
 
 
-def import_file(path: str | Path, user: auth.User, db=None, dry_run: bool = False) -> ImportResult:
+def import_file(path: str | Path, user: auth.User, db: store.Store, dry_run: bool = False) -> ImportResult:
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -406,7 +406,7 @@ def import_file(path: str | Path, user: auth.User, db=None, dry_run: bool = Fals
     return import_bytes(data, str(path), user, db, dry_run)
 
 
-def export_frame(db=None) -> pd.DataFrame:
+def export_frame(db: store.Store) -> pd.DataFrame:
     """Every synpunkt with the sheet's headers, oldest first (imported again, nothing is added twice)."""
     df = listing(db).sort_values(["datum", "id"])
     out = pd.DataFrame({
@@ -418,7 +418,7 @@ def export_frame(db=None) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), None)
 
 
-def export_xlsx(db=None) -> bytes:
+def export_xlsx(db: store.Store) -> bytes:
     """The ``Synpunkter`` sheet (text that looks like a formula neutralised)."""
     from .export import xlsx_bytes
 

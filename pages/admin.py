@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from naringsdash import config, ui
+from naringsdash import ui
 
-user = ui.account.recheck(ui.guard("manage_users"), "manage_users")
-db = str(config.db_path())
+user = ui.account.recheck(ui.guard("manage_users"), "manage_users", ui.store())
+db = ui.store()
 st.title("Admin")
 ui.account.flash()
 users, reference, sso_tab, indicators, kolada, periods, log = st.tabs(

@@ -7,8 +7,8 @@ from naringsdash import auth, config, history, ui
 COLUMNS = ["id", "typ", "forvaltning", "period", "uploaded_at", "user_name", "file_name", "rows", "version",
            "anmarkning"]
 
-user = ui.account.recheck(ui.guard("view_history"), "view_history")
-db = str(config.db_path())
+user = ui.account.recheck(ui.guard("view_history"), "view_history", ui.store())
+db = ui.store()
 st.title("Historik")
 ui.account.flash()
 with ui.user_errors():

@@ -5,9 +5,9 @@ import streamlit as st
 from naringsdash import auth, config, ingest, ui
 from naringsdash.ingest import template
 
-user = ui.account.recheck(ui.guard("upload"), "upload")
+user = ui.account.recheck(ui.guard("upload"), "upload", ui.store())
 ref = ui.reference()
-db = str(config.db_path())
+db = ui.store()
 st.title("Ladda upp uppföljning")
 ui.account.flash()
 codes = auth.allowed_forvaltningar(user, "upload", list(ref.forvaltningar))

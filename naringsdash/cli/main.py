@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .. import config
 from ..errors import UserError
+from ..store import Store
 from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, print_outcome
 
 if TYPE_CHECKING:
@@ -220,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
-    args.db = str(config.db_path(getattr(args, "db", None)))
+    args.db = Store.of(config.db_path(getattr(args, "db", None)))  # the one place --db becomes the Store
     try:
         return args.func(args)
     except UsageError as exc:

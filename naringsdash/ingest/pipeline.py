@@ -55,7 +55,7 @@ def check_bytes(data: bytes, file_name: str, *, forvaltning: str | None = None, 
                         warnings=parsed.warnings, parsed=parsed)
 
 
-def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None = None,
+def save_checked(result: ImportResult, data: bytes, *, db: store.Store, user: str | None = None,
                  uploaded_at: dt.datetime | None = None) -> ImportResult:
     """Store a result from ``check_bytes`` (all or nothing); notes an identical re-upload."""
     parsed = result.parsed
@@ -84,7 +84,7 @@ def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None
 
 
 def save_as(user: auth.User, result: ImportResult, data: bytes, *, forvaltning: str | None = None,
-            period: str | None = None, db=None) -> ImportResult:
+            period: str | None = None, db: store.Store) -> ImportResult:
     """The app's save: re-checks, right before writing, that this user may write what the workbook holds.
 
     Activities need ``upload`` for the workbook's förvaltning, and the workbook must be for the förvaltning
@@ -107,7 +107,7 @@ def save_as(user: auth.User, result: ImportResult, data: bytes, *, forvaltning: 
     return save_checked(result, data, db=db, user=user.username)
 
 
-def preview(result: ImportResult, db=None):
+def preview(result: ImportResult, db: store.Store):
     """For a valid activity upload: what it would change against the current version (new, ändrad, borttagen)."""
     parsed = result.parsed
     if not result.ok or parsed is None or not parsed.has_activities:
@@ -116,7 +116,7 @@ def preview(result: ImportResult, db=None):
         return store.upload_diff(con, parsed.forvaltning, parsed.period, parsed.activities)
 
 
-def import_bytes(data: bytes, file_name: str, *, db=None, forvaltning: str | None = None, period: str | None = None,
+def import_bytes(data: bytes, file_name: str, *, db: store.Store, forvaltning: str | None = None, period: str | None = None,
                  user: str | None = None, dry_run: bool = False, ref: Reference | None = None,
                  uploaded_at: dt.datetime | None = None) -> ImportResult:
     """Validate one workbook and, unless dry_run or invalid, store it as one upload."""

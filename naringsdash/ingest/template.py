@@ -67,7 +67,7 @@ def _instructions(ref: Reference, forvaltning: str, period: str, source: str | N
     return lines
 
 
-def template_bytes(forvaltning: str, period: str, db=None, ref: Reference | None = None,
+def template_bytes(forvaltning: str, period: str, db: store.Store, ref: Reference | None = None,
                    prefill: bool = True, reporter: str = "") -> bytes:
     """An empty or pre-filled follow-up workbook for one förvaltning and period."""
     ref = ref or load_reference()

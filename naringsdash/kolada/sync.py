@@ -140,7 +140,7 @@ def default_years(cat: Catalogue, today: dt.date | None = None) -> list[int]:
     return list(range(cat.ar_fran, (today or dt.date.today()).year + 1))
 
 
-def sync(db=None, years: Iterable[int] | None = None, progress: Progress | None = None, *,
+def sync(db: store.Store, years: Iterable[int] | None = None, progress: Progress | None = None, *,
          ref: Reference | None = None, url: str | None = None, user: str = "Kolada",
          client: Client | None = None, cancel: threading.Event | None = None) -> SyncResult:
     """Fetch the catalogue's KPIs from Kolada and store them as one upload; on any failure nothing is written.
@@ -225,14 +225,14 @@ def _mark_checked(con, when: dt.datetime) -> None:
         store.bump_data_version(con)
 
 
-def last_checked(db=None) -> dt.datetime | None:
+def last_checked(db: store.Store) -> dt.datetime | None:
     """When Kolada was last fetched successfully (also when nothing had changed)."""
     with store.connect(db) as con:
         row = con.execute("SELECT value FROM meta WHERE key = 'kolada_checked_at'").fetchone()
     return dt.datetime.fromisoformat(row[0]) if row else None
 
 
-def fetched(db=None):
+def fetched(db: store.Store):
     """Per Kolada indicator and series: KPI id, source, years and when its current values were fetched."""
     return queries.kolada_fetched(db)
 

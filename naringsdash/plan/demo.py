@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import config
 from ..config import load_reference
 from ..ingest.pipeline import check_bytes
+from ..store import Store
 from . import model as plan
 from .sheet import plan_workbook_bytes
 
@@ -107,7 +108,7 @@ def files(folder: Path = PLAN_DIR) -> list[Path]:
     return sorted(folder.glob("handlingsplan_*.xlsx"))
 
 
-def load(db=None, folder: Path = PLAN_DIR) -> list[plan.PlanResult]:
+def load(db: Store, folder: Path = PLAN_DIR) -> list[plan.PlanResult]:
     """Import the demo plans (idempotent), each as imported a week after its adoption."""
     results = []
     for path in files(folder):

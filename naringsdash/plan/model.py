@@ -53,7 +53,7 @@ class PlanResult:
                 "errors": [e.as_dict() for e in self.errors], "warnings": [w.as_dict() for w in self.warnings]}
 
 
-def check_plan_bytes(data: bytes, file_name: str, *, year: int | None = None, db=None,
+def check_plan_bytes(data: bytes, file_name: str, *, year: int | None = None, db: store.Store,
                      ref: Reference | None = None) -> PlanResult:
     """Read and validate a plan workbook without storing anything."""
     ref = ref or load_reference()
@@ -93,7 +93,7 @@ def save_plan(con, parsed: PlanParsed, data: bytes, *, file_name: str, user: str
     return plan_id, False
 
 
-def import_plan_bytes(data: bytes, file_name: str, *, db=None, year: int | None = None, user: str | None = None,
+def import_plan_bytes(data: bytes, file_name: str, *, db: store.Store, year: int | None = None, user: str | None = None,
                       dry_run: bool = False, ref: Reference | None = None,
                       uploaded_at: dt.datetime | None = None) -> PlanResult:
     """Validate a plan workbook and, unless dry_run or invalid, store it as a new version of its year."""

@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
+from ..store import Store
 from .data import BEDOMNING_COLORS, FORMATS, MEDIA_TYPES, TITLE, ReportData, ReportError, collect, file_name
 
 __all__ = ["BEDOMNING_COLORS", "FORMATS", "MEDIA_TYPES", "TITLE", "ReportData", "ReportError", "build", "collect",
@@ -22,7 +23,7 @@ __all__ = ["BEDOMNING_COLORS", "FORMATS", "MEDIA_TYPES", "TITLE", "ReportData", 
 Progress = Callable[[float, str], None]
 
 
-def build(period: str, fmt: str, db=None, today: dt.date | None = None, *, with_charts: bool = True,
+def build(period: str, fmt: str, db: Store, today: dt.date | None = None, *, with_charts: bool = True,
           timings: dict | None = None, progress: Progress | None = None) -> bytes:
     """The report for a period as PDF, Excel or Word bytes; raises ReportError when the period has no data.
 
@@ -61,7 +62,7 @@ def build(period: str, fmt: str, db=None, today: dt.date | None = None, *, with_
             from .charts import cache_dir, png
             from .docx import docx_bytes
 
-            cache = cache_dir(config.db_path(db))
+            cache = cache_dir(Store.of(db).path)
             images = {}
             for i, (key, c) in enumerate(figs.items()):
                 step(0.3 + 0.5 * i / max(len(figs), 1), f"Diagram {i + 1} av {len(figs)}")

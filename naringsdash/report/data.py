@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import analysis, config, periods
 from .. import wording as labels
-from ..store import queries
+from ..store import Store, queries
 
 TITLE = "Uppföljning av handlingsplanen för näringslivsarbetet"
 FORMATS = ("pdf", "xlsx", "docx")
@@ -85,7 +85,7 @@ def _row(df: pd.DataFrame, col: str, value: object) -> pd.Series | None:
     return hit.iloc[0] if not hit.empty else None
 
 
-def collect(period: str, db=None, today: dt.date | None = None) -> ReportData:
+def collect(period: str, db: Store, today: dt.date | None = None) -> ReportData:
     """Everything the report shows, from the dashboard's queries."""
     ref = config.load_reference()
     today = today or dt.date.today()

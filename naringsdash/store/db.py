@@ -24,7 +24,7 @@ from typing import Iterator
 
 import duckdb
 
-from .. import config, schema
+from .. import schema
 from ..errors import UserError
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -51,9 +51,14 @@ class Store:
     wait_s: float = BUSY_WAIT_S
 
     @classmethod
-    def of(cls, db: "Store | str | Path | None" = None) -> "Store":
-        """A Store for ``db``: a Store as it is, else a path, else NARINGSDASH_DB, else the default file."""
-        return db if isinstance(db, Store) else cls(config.db_path(db))
+    def of(cls, db: "Store | str | os.PathLike[str]") -> "Store":
+        """A Store for ``db``: a Store as it is, else the file at that path. There is no default here: the edges
+        (the command line's --db, the app's settings, a test) decide which database is used."""
+        if isinstance(db, Store):
+            return db
+        if db is None or db == "":
+            raise TypeError("Store.of() needs a database path or a Store")
+        return cls(Path(db))
 
     def __str__(self) -> str:
         return str(self.path)
@@ -100,13 +105,13 @@ def sql(name: str) -> str:
 _migrate_lock = threading.Lock()
 
 
-def file_version(db: Store | str | Path | None = None) -> str:
+def file_version(db: Store | str | Path) -> str:
     """The data version as the file system sees it: modification time (ns) and size of the database file and its
     write-ahead log. Every committed write changes one of them (DuckDB appends to the .wal, and the checkpoint
     when the last connection closes rewrites the file and removes the .wal), whichever process made it; reading
     changes neither. So a warm page run learns that nothing changed without opening the database. When the file
     does not exist yet it is created (migrations) and then read."""
-    path = db.path if isinstance(db, Store) else config.db_path(db)
+    path = Store.of(db).path
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -205,11 +210,11 @@ def run_connection() -> None:
 
 
 @contextmanager
-def connect(db: Store | str | Path | None = None, wait_s: float = BUSY_WAIT_S) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(db: Store | str | Path, wait_s: float = BUSY_WAIT_S) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one unit of work; waits for a lock held elsewhere, then raises DatabaseBusy.
 
     Inside ``one_connection()`` the block's connection to this file is used (and left open for the block)."""
-    path = db.path if isinstance(db, Store) else config.db_path(db)
+    path = Store.of(db).path
     scope = _shared.get()
     if scope is not None:
         yield scope.open(path, wait_s)

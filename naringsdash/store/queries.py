@@ -13,7 +13,7 @@ from ..config import Reference, as_of_date, load_reference, previous_period
 from . import db as store
 
 
-def _run(name: str, db=None, **params) -> pd.DataFrame:
+def _run(name: str, db: store.Store, **params) -> pd.DataFrame:
     with store.connect(db) as con:
         return con.execute(store.sql(name), params).df()
 
@@ -23,36 +23,36 @@ def _filters(forvaltningar=None, malomraden=None) -> dict:
             "malomraden": [int(m) for m in (malomraden or [])]}
 
 
-def data_version(db=None) -> int:
+def data_version(db: store.Store) -> int:
     with store.connect(db) as con:
         return store.data_version(con)
 
 
-def periods(db=None) -> list[str]:
+def periods(db: store.Store) -> list[str]:
     """Periods with data, newest first."""
     return _run("periods", db)["period"].tolist()
 
 
-def latest_period(db=None) -> str | None:
+def latest_period(db: store.Store) -> str | None:
     p = periods(db)
     return p[0] if p else None
 
 
-def activities(period: str, db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
+def activities(period: str, db: store.Store, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
     """Current state of a period with the overdue flag and days late."""
     return _run("activities", db, period=period, as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
 
 
-def overdue(period: str, db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
+def overdue(period: str, db: store.Store, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
     return _run("overdue", db, period=period, as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
 
 
-def progress(period: str, db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
+def progress(period: str, db: store.Store, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
     """Per målområde: counts per status, share Klar, average Andel klart, overdue."""
     return _run("progress", db, period=period, as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
 
 
-def summary(db=None, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
+def summary(db: store.Store, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
     """Key figures for every period with data (oldest first); one opening of the database for both queries."""
     with store.connect(db) as con:
         ps = [{"period": p, "as_of": as_of_date(p, today)}
@@ -63,59 +63,59 @@ def summary(db=None, forvaltningar=None, malomraden=None, today: dt.date | None 
         return con.execute(store.sql("summary"), {"periods": ps, **_filters(forvaltningar, malomraden)}).df()
 
 
-def reporting(period: str, db=None, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
+def reporting(period: str, db: store.Store, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """Per förvaltning in the reference data: reported or not, when, by whom, activities and progress."""
     ref = ref or load_reference()
     return _run("reporting", db, period=period, as_of=as_of_date(period, today), forvaltningar=list(ref.forvaltningar))
 
 
-def indicators(db=None, malomraden=None) -> pd.DataFrame:
+def indicators(db: store.Store, malomraden=None) -> pd.DataFrame:
     """Current indicator values, all series."""
     return _run("indicators", db, malomraden=[int(m) for m in (malomraden or [])])
 
 
-def indicator_changes(db=None, malomraden=None) -> pd.DataFrame:
+def indicator_changes(db: store.Store, malomraden=None) -> pd.DataFrame:
     """Latest value per indicator against the year before, labelled förbättring/försämring by direction."""
     return _run("indicator_changes", db, malomraden=[int(m) for m in (malomraden or [])])
 
 
-def kolada_fetched(db=None) -> pd.DataFrame:
+def kolada_fetched(db: store.Store) -> pd.DataFrame:
     """Per Kolada indicator and series: KPI id, source, years and fetch time."""
     return _run("kolada_fetched", db)
 
 
-def uploads(db=None, forvaltningar=None) -> pd.DataFrame:
+def uploads(db: store.Store, forvaltningar=None) -> pd.DataFrame:
     return _run("uploads", db, forvaltningar=[str(f) for f in (forvaltningar or [])])
 
 
-def latest_activities(forvaltning: str, db=None, upto: str | None = None) -> pd.DataFrame:
+def latest_activities(forvaltning: str, db: store.Store, upto: str | None = None) -> pd.DataFrame:
     """The förvaltning's activities from its latest upload (for a period up to ``upto``); pre-fills the template.
     The ``period`` column says which period they come from."""
     return _run("latest_activities", db, forvaltning=forvaltning, upto=upto)
 
 
-def _rows(name: str, db=None, **params) -> tuple[list[str], list[tuple]]:
+def _rows(name: str, db: store.Store, **params) -> tuple[list[str], list[tuple]]:
     """Columns and rows as plain Python values (exports want exact values, not pandas dtypes)."""
     with store.connect(db) as con:
         cur = con.execute(store.sql(name), params)
         return [d[0] for d in cur.description], cur.fetchall()
 
 
-def export_activities(period: str, db=None, today: dt.date | None = None) -> tuple[list[str], list[tuple]]:
+def export_activities(period: str, db: store.Store, today: dt.date | None = None) -> tuple[list[str], list[tuple]]:
     return _rows("export_activities", db, period=period, as_of=as_of_date(period, today))
 
 
-def export_indicators(db=None) -> tuple[list[str], list[tuple]]:
+def export_indicators(db: store.Store) -> tuple[list[str], list[tuple]]:
     return _rows("export_indicators", db)
 
 
-def status_changes(period: str, db=None, forvaltningar=None, malomraden=None,
+def status_changes(period: str, db: store.Store, forvaltningar=None, malomraden=None,
                    today: dt.date | None = None) -> pd.DataFrame:
     """Activities whose status moved since the previous period (new ones included), with the old state."""
     return _run("status_changes", db, period=period, previous=previous_period(period),
                 as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
 
 
-def indicator_news(since: dt.datetime, db=None, malomraden=None) -> pd.DataFrame:
+def indicator_news(since: dt.datetime, db: store.Store, malomraden=None) -> pd.DataFrame:
     """Each indicator's latest own value that arrived after ``since``, with the year before's value."""
     return _run("indicator_news", db, since=since, malomraden=[int(m) for m in (malomraden or [])])

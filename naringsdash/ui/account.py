@@ -30,13 +30,13 @@ _CHECKED_RUN = "_konto_kontrollerat"  # (this run, the user): the account was ch
 
 
 @st.cache_resource(show_spinner=False)
-def _demo_accounts(db: str, demo_on: bool) -> list[str]:
+def _demo_accounts(db: store.Store, demo_on: bool) -> list[str]:
     return auth.ensure_demo_accounts(db)
 
 
 def demo_accounts() -> None:
     """Demo accounts exist exactly in demo mode: checked once per process and database (and demo setting)."""
-    _demo_accounts(str(config.db_path()), bool(auth.demo_credentials(ui.reference())))
+    _demo_accounts(ui.store(), bool(auth.demo_credentials(ui.reference())))
 
 
 ENDED = ("Du har loggats ut: kontot har tagits bort, fått nytt lösenord eller ändrats sedan du loggade in. "
@@ -54,14 +54,15 @@ def revalidate() -> auth.User | None:
     if run is not None and kept is not None and kept[0] is run and kept[1] is user:
         return user  # already checked in this run (app.py's menu, then the page's guard)
     try:
-        now = auth.session_user(user)
+        now = auth.session_user(user, ui.store())
     except store.DatabaseBusy as exc:
         st.error(str(exc), icon=":material/hourglass_top:")
         st.stop()
     if now is None:
         sign_out(keep_sso=True)
         try:
-            audit.log(user.username, "session_ended", user.username, "inloggningen gäller inte längre")
+            audit.log(user.username, "session_ended", user.username, "inloggningen gäller inte längre",
+                      db=ui.store())
         except store.DatabaseBusy:  # the sign-out matters, the log row can be missing
             pass
         st.warning(ENDED, icon=":material/logout:")
@@ -115,7 +116,7 @@ def sso_user() -> auth.User | None:
     if not _sso_logged_in() or st.session_state.get(_DENIED):
         return None
     try:
-        result = sso.sign_in(st.user.to_dict())
+        result = sso.sign_in(st.user.to_dict(), ui.store())
     except (config.ConfigError, store.DatabaseBusy) as exc:
         st.session_state[_DENIED] = str(exc)
         return None
@@ -125,11 +126,12 @@ def sso_user() -> auth.User | None:
     user = replace(result.user, via="sso")
     st.session_state[USER] = user
     where = client_address()
-    audit.log(user.username, "login_ok", user.username, f"adress {where or 'okänd'}, kommunens konto ({user.email})")
+    audit.log(user.username, "login_ok", user.username, f"adress {where or 'okänd'}, kommunens konto ({user.email})",
+              db=ui.store())
     return user
 
 
-def recheck(user: auth.User, action: str, db=None) -> auth.User:
+def recheck(user: auth.User, action: str, db: store.Store) -> auth.User:
     """The signed-in user as stored now; stops the page when the stored role no longer allows ``action``."""
     stored = auth.stored_user(user, db)
     if not auth.can(stored, action):
@@ -161,13 +163,14 @@ def sign_in(username: str, password: str) -> str | None:
     """Sign in with a local account: None when signed in, else the Swedish message for the form.
     The session cookie (a signed token, ``session_token``) is written on the next run, so a reload keeps the user."""
     try:
-        user = auth.authenticate(username, password, address=client_address())
+        user = auth.authenticate(username, password, ui.store(), address=client_address())
     except (auth.LoginThrottled, store.DatabaseBusy) as exc:
         return str(exc)
     if user is None:
         return auth.LOGIN_FAILED
     st.session_state[USER] = user
-    token = session_token.issue(user.username, session_token.secret(), ui.reference().options.inloggning_timmar)
+    token = session_token.issue(user.username, session_token.secret(), ui.reference().options.inloggning_timmar,
+                                  ui.store())
     if token:
         st.session_state[_COOKIE_OUT] = ("set", token)
         st.session_state[_FP] = session_token.verify(token, session_token.secret())[1]
@@ -257,7 +260,7 @@ def restore_session() -> auth.User | None:
         token = None
     if not token:
         return None
-    user = session_token.user_for(token, session_token.secret())
+    user = session_token.user_for(token, session_token.secret(), ui.store())
     if user is None:
         st.session_state[_COOKIE_OUT] = ("drop", "")  # expired, tampered with, or the account changed
         st.session_state[_DROPPED] = True
@@ -278,7 +281,7 @@ def still_valid(user: auth.User) -> auth.User | None:
     last = st.session_state.get(_CHECKED_AT)
     if last is not None and time.monotonic() - last < 1.0:  # once per run, not once per call
         return user
-    if session_token.current_fingerprint(user.username) != fp:
+    if session_token.current_fingerprint(user.username, ui.store()) != fp:
         sign_out("Du har loggats ut eftersom ditt konto har ändrats (lösenord eller behörighet). Logga in igen.")
         return None
     st.session_state[_CHECKED_AT] = time.monotonic()
@@ -494,7 +497,7 @@ def show_preview(result: ingest.ImportResult, diff: pd.DataFrame) -> None:
              key="rader")
 
 
-def save(user: auth.User, result: ingest.ImportResult, data: bytes, *, uploader: str, db=None,
+def save(user: auth.User, result: ingest.ImportResult, data: bytes, *, uploader: str, db: store.Store,
          forvaltning: str | None = None, period: str | None = None) -> None:
     """Spara: one transaction through ``ingest.save_as`` (which checks the permission again), then a new run."""
     try:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import audit, auth, config, indicator_workbook, kolada, sso
-from ..store import queries
+from ..store import Store, queries
 from . import account as ui_auth
 from . import common as ui
 
@@ -36,7 +36,7 @@ def _refused(exc: Exception) -> None:
 # --- Users ---------------------------------------------------------------------------------------
 
 
-def users(user: auth.User, db=None) -> None:
+def users(user: auth.User, db: Store) -> None:
     """List, add, change, set password, remove: auth.add_user/update_user/set_password/remove_user."""
     auth.require(user, "manage_users")
     ref = ui.reference()
@@ -136,7 +136,7 @@ def users(user: auth.User, db=None) -> None:
 # --- Single sign-on: directory roles and removed accounts ---------------------------------------------------
 
 
-def single_sign_on(user: auth.User, db=None) -> None:
+def single_sign_on(user: auth.User, db: Store) -> None:
     """``[[katalogroll]]``: a directory group or app role → role and förvaltningar (written with
     config.save_reference after the same strict check as the file), and the blocked addresses of removed accounts."""
     auth.require(user, "edit_reference")
@@ -225,8 +225,8 @@ def reference(user: auth.User) -> None:
             ref.settings.update(kommun=kommun.strip(), anonyma_lasare=anon, demo=demo, okanda_sso=unknown)
             before = config.load_reference()
             ref = config.save_reference(ref)
-            audit.reference_saved(user.username, before, ref)
-            auth.ensure_demo_accounts(ref=ref)
+            audit.reference_saved(user.username, before, ref, ui.store())
+            auth.ensure_demo_accounts(ui.store(), ref=ref)
             _done("Referensdatan är sparad.")
 
 
@@ -244,7 +244,7 @@ def indicator_diff(incoming: list[dict], current: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def indicators(user: auth.User, db=None) -> None:
+def indicators(user: auth.User, db: Store) -> None:
     """An indicator workbook (sheet Indikatorer): check, preview, Spara (ingest.save_as checks the permission)."""
     auth.require(user, "upload_indicators")
     st.caption("Bladet Indikatorer: Indikator, Målområde, Enhet, Riktning, Målvärde, Målår, Källa och ett år "
@@ -292,7 +292,7 @@ def indicators(user: auth.User, db=None) -> None:
 # --- Kolada --------------------------------------------------------------------------------------------
 
 
-def kolada_sync(user: auth.User, db=None) -> None:
+def kolada_sync(user: auth.User, db: Store) -> None:
     """Fetch the catalogue's KPIs from Kolada with a progress bar; the result and any warnings in Swedish."""
     auth.require(user, "kolada_sync")
     try:
@@ -344,7 +344,7 @@ def close_period(user: auth.User, d: ui.Data, period: str) -> None:
         label = f"Öppna {state.label} igen" if state.closed else f"Stäng {state.label} för inrapportering"
         if st.form_submit_button(label, icon=":material/lock_open:" if state.closed else ":material/lock:"):
             with ui.user_errors():
-                periods.set_closed(period, not state.closed, user, reason, d.db)
+                periods.set_closed(period, not state.closed, user, reason, db=d.db)
                 _done(f"{state.label} är {'öppnad igen' if state.closed else 'stängd för inrapportering'}.")
     log = periods.history(period, d.db)
     if not log.empty:

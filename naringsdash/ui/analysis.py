@@ -15,6 +15,7 @@ import streamlit as st
 from .. import analysis, auth
 from ..report.data import BEDOMNING_COLORS
 from ..report.text import analysis_byline, when
+from ..store import Store
 from . import common as ui
 from .nav import current_user
 
@@ -22,12 +23,12 @@ _MSG = "_analys_meddelande"
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _current(db: str, version: int, period: str) -> pd.DataFrame:
+def _current(db: Store, version: int, period: str) -> pd.DataFrame:
     return analysis.current(period, db)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _history(db: str, version: int, malomrade: int, period: str) -> pd.DataFrame:
+def _history(db: Store, version: int, malomrade: int, period: str) -> pd.DataFrame:
     return analysis.history(malomrade, period, db)
 
 
@@ -105,7 +106,7 @@ def _editor(d: ui.Data, nr: int, period: str, cur: pd.Series | None) -> None:
                                   args=(d.db, nr, period, keys), key=f"analys_spara_{nr}_{period}")
 
 
-def _save(db: str, nr: int, period: str, keys: tuple[str, str]) -> None:
+def _save(db: Store, nr: int, period: str, keys: tuple[str, str]) -> None:
     word, text = st.session_state.get(keys[0]), st.session_state.get(keys[1])
     try:  # the role as stored now: a demoted or removed account cannot write from an old session
         _, same = analysis.save(nr, period, word or "", text or "", auth.stored_user(current_user(), db), db,

@@ -7,12 +7,13 @@ import datetime as dt
 import streamlit as st
 
 from .. import audit, auth
+from ..store import Store
 from . import common as ui
 
 SHOWN = 1000  # rows on screen; the download holds every row that matches
 
 
-def section(user: auth.User, db=None) -> None:
+def section(user: auth.User, db: Store) -> None:
     """Filters (händelse, vem, datum), the newest events as a table, and the matching events as CSV."""
     auth.require(user, "manage_users")
     st.caption("Varje inloggning, uppladdning, återställning, ändring av användare, inställningar och referensdata, "

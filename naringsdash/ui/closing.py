@@ -136,7 +136,7 @@ def _done(text: str) -> None:
     st.rerun()
 
 
-def run_approve(period: str, dnr: str, ks_date: dt.date, user: str, db: str) -> str:
+def run_approve(period: str, dnr: str, ks_date: dt.date, user: str, db: store.Store) -> str:
     """``period approve`` in a worker process (three reports: seconds, and the server's memory stays put)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     cmd = [sys.executable, "-m", "naringsdash", "period", "approve", period, "--dnr", dnr, "--ks-date",
@@ -152,7 +152,7 @@ def run_approve(period: str, dnr: str, ks_date: dt.date, user: str, db: str) -> 
     return res.stdout
 
 
-def periods(user: auth.User, db: str) -> None:
+def periods(user: auth.User, db: store.Store) -> None:
     """Deadline, close and reopen, fastställa, the logs and the calendar's settings for one period."""
     auth.require(user, "manage_periods")
     ref = ui.reference()

@@ -19,11 +19,12 @@ import secrets
 import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from .. import auth, config, demo, export, store, wording
+from .. import auth, config, demo, export, wording
 from .. import periods as cycle
 from ..errors import ConfigError, UserError
 from ..store import db as store_db
@@ -47,6 +48,17 @@ def reference() -> config.Reference:
         raise  # st.stop() raises; this line is for type checkers
 
 
+def store() -> store_db.Store:
+    """The database this app uses: NARINGSDASH_DB, else the default file (the deployment's setting, read here at
+    the edge; the domain modules take the Store they are given). One Store per path."""
+    return _store(str(config.db_path()))
+
+
+@functools.lru_cache(maxsize=4)
+def _store(path: str) -> store_db.Store:
+    return store_db.Store.of(path)
+
+
 @contextlib.contextmanager
 def user_errors():
     """``with ui.user_errors():`` around an action: its failure is shown by ``show_error`` and the page goes on."""
@@ -64,9 +76,10 @@ def guarded(produce, action: str = "view", forvaltning: str | None = None):
     or the setting ``anonyma_lasare`` for a visitor), and only then produces the bytes."""
     user = st.session_state.get("user")
     user = user if isinstance(user, auth.User) else None
+    db = store()
 
     def data():
-        if not auth.allowed_now(user, action, forvaltning):
+        if not auth.allowed_now(user, action, forvaltning, db=db):
             raise auth.PermissionDenied(action)
         return produce()
 
@@ -74,7 +87,7 @@ def guarded(produce, action: str = "view", forvaltning: str | None = None):
 
 
 _log = logging.getLogger("naringsdash")
-_seeded: set[str] = set()
+_seeded: set[Path] = set()
 _seed_lock = threading.Lock()
 
 
@@ -83,8 +96,8 @@ def seed_demo_if_empty() -> None:
     is on; checked once per database file and process. Seeding that was cut off half way (a closed tab, a reload,
     a killed process: ``demo.seed_state`` is still "started") is completed on the next start, which says so;
     with the demo setting off, a half-seeded database is reported on every page."""
-    db = str(config.db_path())
-    if db in _seeded:
+    db = store()
+    if db.path in _seeded:
         return
     if not reference().options.demo:
         if demo.seed_state(db) == "started":
@@ -92,7 +105,7 @@ def seed_demo_if_empty() -> None:
                        "om, eller kör `python -m naringsdash demo`, så läses resten in.", icon=":material/warning:")
         return
     with _seed_lock:
-        if db in _seeded:
+        if db.path in _seeded:
             return
         state = demo.seed_state(db)
         if state == "started" or (state is None and not queries.periods(db) and queries.indicators(db).empty):
@@ -103,14 +116,14 @@ def seed_demo_if_empty() -> None:
             bar.empty()
             if state == "started":
                 st.info("Demodatan är nu helt inläst; förra inläsningen hade avbrutits.", icon=":material/check:")
-        _seeded.add(db)
+        _seeded.add(db.path)
 
 
 # --- Data: cached queries keyed on the data version ---------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _query(name: str, db: str, version: int, today: dt.date | None, args: tuple) -> object:
+def _query(name: str, db: store_db.Store, version: int, today: dt.date | None, args: tuple) -> object:
     """Run ``queries.<name>``; the key holds the data version, so any upload (browser or CLI) shows at once."""
     kwargs = dict(args)
     if today is not None:
@@ -121,7 +134,7 @@ def _query(name: str, db: str, version: int, today: dt.date | None, args: tuple)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cycle(name: str, db: str, version: int, today: dt.date | None, codes: tuple[str, ...], args: tuple) -> object:
+def _cycle(name: str, db: store_db.Store, version: int, today: dt.date | None, codes: tuple[str, ...], args: tuple) -> object:
     """Run ``periods.<name>`` (completeness, like-for-like comparison, trend), cached like ``_query``; the reference
     förvaltningar are part of the key."""
     kwargs = dict(args)
@@ -136,7 +149,7 @@ class Data:
     database is not opened for it), the answers from the cache; on a miss the query runs on the page run's one
     connection (``page_run``)."""
 
-    db: str
+    db: store_db.Store
     version: str
     today: dt.date
 
@@ -205,7 +218,7 @@ class Data:
 
 def data() -> Data:
     """Call once per page run. A warm run does not open the database at all (``store.file_version``)."""
-    db = str(config.db_path())
+    db = store()
     if not _in_page_run.get() and os.path.basename(sys._getframe(1).f_globals.get("__file__", "")) in _READ_FILES:
         store_db.run_connection()  # a dashboard page file Streamlit runs on its own (no app.py): one connection too
     return Data(db, store_db.file_version(db), dt.date.today())
@@ -407,7 +420,7 @@ def show_error(exc: BaseException) -> None:
         _log.addHandler(handler)
     if isinstance(exc, UserError):  # written for the user: Swedish, no paths (a busy database, a refusal …)
         _log.warning("%s: %s", type(exc).__name__, exc)
-        st.error(md(str(exc)), icon=":material/hourglass_top:" if isinstance(exc, store.DatabaseBusy) else
+        st.error(md(str(exc)), icon=":material/hourglass_top:" if isinstance(exc, store_db.DatabaseBusy) else
                  ":material/block:" if isinstance(exc, auth.PermissionDenied) else ":material/error:")
         return
     if os.environ.get("NARINGSDASH_RAISE_ERRORS"):  # development and the test suite: the traceback, loudly

@@ -30,7 +30,7 @@ FOLLOW_ROWS = 8      # rows on the slide "Beslut att följa upp"
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _read(name: str, db: str, version: int, today: dt.date, arg: object = None):
+def _read(name: str, db: store.Store, version: int, today: dt.date, arg: object = None):
     if name == "meetings":
         return meetings.meetings(db)
     if name == "meeting":
@@ -63,7 +63,7 @@ def message(section: str) -> None:
         (st.error if msg[0] == "error" else st.success)(msg[1])
 
 
-def writer(db: str) -> auth.User | None:
+def writer(db: store.Store) -> auth.User | None:
     """The signed-in user as stored now (a removed or demoted account cannot write from an old session)."""
     return auth.stored_user(current_user(), db)
 
@@ -255,7 +255,7 @@ def _decision_fields(m, nr: int | None, narrow: bool = False) -> None:
                               args=(m.d.db, m.mote["id"], key), key=key + "_spara")
 
 
-def _save_decision(db: str, meeting_id: int, key: str) -> None:
+def _save_decision(db: store.Store, meeting_id: int, key: str) -> None:
     s = st.session_state
     target, owner = s.get(key + "_mal") or "", s.get(key + "_agare")
     kwargs: dict = {}

@@ -67,7 +67,7 @@ def meetings_section(d: ui.Data, agenda_for: Callable[[str], list[str]], period:
                           mime="application/pdf", key=f"protokoll_pdf_{chosen}")
 
 
-def _protocol(db: str, meeting_id: int, today: dt.date) -> meetings.Protocol:
+def _protocol(db: store.Store, meeting_id: int, today: dt.date) -> meetings.Protocol:
     with store.connect(db) as con:
         return meetings.protocol(con, meeting_id, today=today, ref=ui.reference())
 
@@ -94,7 +94,7 @@ def _new_meeting_form(d: ui.Data, agenda_for: Callable[[str], list[str]], period
                                   args=(d.db, agenda_for), key="mote_ny_skapa")
 
 
-def _create_meeting(db: str, agenda_for: Callable[[str], list[str]]) -> None:
+def _create_meeting(db: store.Store, agenda_for: Callable[[str], list[str]]) -> None:
     s = st.session_state
     ref = ui.reference()
     roles: dict[str, str] = {}
@@ -171,7 +171,7 @@ def decisions_section(d: ui.Data) -> None:
                                   on_click=_change_decision, args=(d.db,), key="beslut_andra_spara")
 
 
-def _change_decision(db: str) -> None:
+def _change_decision(db: store.Store) -> None:
     s = st.session_state
     comment = s.get("beslut_andra_kommentar")
     try:
@@ -267,7 +267,7 @@ def _new_synpunkt_form(d: ui.Data, ref: config.Reference, own: list[str], admin:
                                   args=(d.db,), key="syn_ny_spara")
 
 
-def _add_synpunkt(db: str) -> None:
+def _add_synpunkt(db: store.Store) -> None:
     s = st.session_state
     fields = {"datum": s.get("syn_ny_datum"), "kalla": s.get("syn_ny_kalla"), "malomrade": s.get("syn_ny_mal"),
               "forvaltning": s.get("syn_ny_fv"), "organisation": s.get("syn_ny_org"),
@@ -296,7 +296,7 @@ def _answer_form(d: ui.Data, df: pd.DataFrame) -> None:
             st.form_submit_button("Spara", icon=":material/save:", type="primary", on_click=_answer, args=(d.db,))
 
 
-def _answer(db: str) -> None:
+def _answer(db: store.Store) -> None:
     s = st.session_state
     fields = {"status": s.get("syn_svar_status")}
     if str(s.get("syn_svar_text") or "").strip():
@@ -313,7 +313,7 @@ def _save_sources() -> None:
     s = st.session_state
     try:
         synpunkter.set_sources(str(s.get("syn_kallor_text") or "").splitlines(),
-                               ui_loop.writer(str(config.db_path())))
+                               ui_loop.writer(ui.store()))
     except (synpunkter.SynpunktError, auth.PermissionDenied) as exc:
         s[ui_loop.MSG + "syn"] = ("error", str(exc))
         return

@@ -30,7 +30,7 @@ LAGE = {"uppnått": "Uppnått", "på väg": "På väg", "inte på väg": "Inte p
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _query(name: str, db: str, version: int, args: tuple) -> object:
+def _query(name: str, db: store.Store, version: int, args: tuple) -> object:
     """``plan.<name>(con, *args)``, cached on the data version like the dashboard's queries."""
     with store.connect(db) as con:
         return getattr(plan, name)(con, *args)
@@ -77,7 +77,7 @@ def coverage_section(d: ui.Data, sel: ui.Selection) -> None:
                        "rapporterade_ur_planen", "saknas", "ej_i_planen"], labels=LABELS, key="plan_tackning")
 
 
-def upload_coverage(result, db=None) -> None:
+def upload_coverage(result, db: store.Store) -> None:
     """In the upload preview: which of the förvaltning's plan activities the file leaves out, and which of its
     activities the plan does not have (nothing when there is no plan for the period's year)."""
     parsed = result.parsed

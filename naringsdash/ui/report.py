@@ -19,6 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from .. import config, report
+from ..store import Store
 from . import common as ui
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class WorkerError(RuntimeError):
     """The worker failed for a reason that is not the user's (logged; the page shows a general message)."""
 
 
-def run_worker(period: str, fmt: str, db: str, today: dt.date, on_progress: Callable[[float, str], None]) -> bytes:
+def run_worker(period: str, fmt: str, db: Store, today: dt.date, on_progress: Callable[[float, str], None]) -> bytes:
     """Build the report in a separate Python process and return its bytes; ``on_progress(fraction, what)`` follows
     the worker's progress lines. Raises ReportError (message for the user) or WorkerError."""
     with tempfile.TemporaryDirectory(prefix="naringsdash-rapport-") as tmp:

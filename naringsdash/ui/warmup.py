@@ -14,7 +14,6 @@ import threading
 import streamlit as st
 from streamlit import runtime
 
-from .. import config
 from ..store import db as store_db
 from . import common
 
@@ -24,17 +23,17 @@ _log = logging.getLogger("naringsdash")
 def start() -> None:
     """Start the warm-up once per process and database (a no-op on every later run)."""
     if runtime.exists():
-        _started(str(config.db_path()))
+        _started(common.store())
 
 
 @st.cache_resource(show_spinner=False)
-def _started(db: str) -> threading.Thread:
+def _started(db: store_db.Store) -> threading.Thread:
     thread = threading.Thread(target=_warm, args=(db,), name="naringsdash-warmup", daemon=True)
     thread.start()
     return thread
 
 
-def _warm(db: str) -> None:
+def _warm(db: store_db.Store) -> None:
     try:
         from .. import figures
 
