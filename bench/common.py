@@ -75,7 +75,8 @@ def build_large(path: Path, scale: int = 1) -> None:
                                "riktning": "hogre" if n % 3 else "lagre", "malvarde": round(level * 1.2, 1),
                                "malar": 2030, "kalla": "Bench", "ar": ar, "varde": round(level, 1)})
         store.save_upload(con, kind="indikatorer", forvaltning=None, period=None, user="bench",
-                          file_name="indikatorer.xlsx", data=b"indikatorer", activities=[], indicators=values)
+                          file_name="indikatorer.xlsx", data=b"indikatorer", activities=[], indicators=values,
+                          own_series="Trelleborg")
 
 
 def bump_data_version(db: Path) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 
 from . import audit, auth, errors, store
-from .config import Reference, load_reference, parse_period
+from .config import Reference, current_reference, parse_period
 from .matching import norm
 
 BEDOMNINGAR = ("Grön", "Gul", "Röd")
@@ -62,7 +62,7 @@ def save(malomrade: int | str, period: str, bedomning: str, text: str, user: aut
     Grön/Gul/Röd, or an empty or too long text.
     """
     auth.require(user, "write_analysis")
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     nr, p, word, body = _malomrade(malomrade, ref), _period(period), _bedomning(bedomning), _text(text)
     with store.connect(db) as con, store.transaction(con):
         cur = con.execute(store.sql("analysis_current"), {"period": p}).df()

@@ -23,7 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from . import access, audit, errors, store
-from .config import Reference, load_reference
+from .config import Reference, current_reference
 
 if TYPE_CHECKING:  # pandas only for list_users' annotation: the import command does not load it
     import pandas as pd
@@ -99,7 +99,7 @@ def allowed_forvaltningar(user: User | None, action: str, all_codes: list[str]) 
 
 def anonymous_user(ref: Reference | None = None) -> User | None:
     """The visitor who has not signed in: a läsare when ``anonyma_lasare`` is on, else nobody."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     return ANONYMOUS if ref.options.anonyma_lasare else None
 
 
@@ -184,7 +184,7 @@ def authenticate(username: str, password: str, db: store.Store, now: dt.datetime
     now = now or dt.datetime.now()
     name = normalize_username(username)
     where = f"adress {address}" if address else "adress okänd"
-    demo_on = load_reference().options.demo
+    demo_on = current_reference().options.demo
     with store.connect(db) as con:
         wait = access.throttle_wait(con, name, address, now)
         if wait > 0:
@@ -321,7 +321,7 @@ def stored_user(user: User | None, db: store.Store) -> User | None:
         row = _get(con, normalize_username(user.username))
     if row is None or row.get("avstangd") or (user.via == "losenord" and row["password_generation"] != user.generation):
         return None
-    if row["demo"] and not load_reference().options.demo:
+    if row["demo"] and not current_reference().options.demo:
         return None
     return replace(_user(row), via=user.via, generation=user.generation)
 
@@ -345,7 +345,7 @@ def allowed_now(user: User | None, action: str, forvaltning: str | None = None, 
     Checked again when a download is made, which may be long after the page showed the button: the account
     as stored now, or for a visitor the setting ``anonyma_lasare`` as it is now."""
     if user is None or user is ANONYMOUS:
-        return can(anonymous_user(load_reference()), action, forvaltning)
+        return can(anonymous_user(current_reference()), action, forvaltning)
     return can(session_user(user, db), action, forvaltning)
 
 
@@ -354,7 +354,7 @@ def add_user(username: str, role: str, password: str | None = None, forvaltninga
     """Create a user (password None: single sign-on only); raises UserError with the reason.
 
     ``actor``: who does it, for the audit log (default: the command line)."""
-    ref = load_reference()
+    ref = current_reference()
     name, role = _valid_username(username), _valid_role(role)
     codes = _valid_forvaltningar(role, forvaltningar, ref)
     mail = _valid_email(email)
@@ -379,7 +379,7 @@ def update_user(username: str, db: store.Store, *, role: str | None = None, forv
 
     A change of role away from rapportör drops the förvaltningar unless new ones are given.
     """
-    ref = load_reference()
+    ref = current_reference()
     name = normalize_username(username)
     with store.connect(db) as con:
         row = _get(con, name)
@@ -474,7 +474,7 @@ def user_for_email(email: str | None, db: store.Store, unknown: str | None = Non
     without ``unknown`` the reference setting ``[installningar] okanda_sso`` decides (default ``"lasare"``;
     an unrecognised value counts as ``"ingen"``).
     """
-    ref = load_reference()
+    ref = current_reference()
     mode = SSO_UNKNOWN.get(str(unknown if unknown is not None else ref.setting("okanda_sso", "lasare")).lower(),
                            "none")
     mail = str(email or "").strip().lower()
@@ -502,7 +502,7 @@ DEMO_ACCOUNTS = (  # username, password, role, förvaltningar, display name
 
 def demo_credentials(ref: Reference | None = None) -> list[tuple[str, str, str]]:
     """(username, password, role label) of the demo accounts for the login page; empty outside the demo."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     if not ref.options.demo:
         return []
     return [(u, pw, ROLE_LABELS[role]) for u, pw, role, _, _ in DEMO_ACCOUNTS]
@@ -513,7 +513,7 @@ def ensure_demo_accounts(db: store.Store, ref: Reference | None = None) -> list[
 
     An ordinary account with a demo account's name is left alone.
     """
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     if not ref.options.demo:
         with store.connect(db) as con:
             removed = [r[0] for r in con.execute(store.sql("users_delete_demo")).fetchall()]

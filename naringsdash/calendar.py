@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 
 from . import config, store, wording
-from .config import Reference, load_reference
+from .config import Reference, current_reference
 from .errors import UserError
 
 STALE_DAYS = 30  # a reminder not sent within this many days of its due date is no longer sent (the timer was off)
@@ -86,7 +86,7 @@ def deadlines(con) -> dict[str, dt.date]:
 
 
 def deadline(con, period: str, ref: Reference | None = None) -> dt.date:
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     return deadline_for(period, deadlines(con), ref.options.deadline_dagar)
 
 
@@ -113,7 +113,7 @@ def first_reports(con) -> dict[tuple[str, str], dt.date]:
 
 def status(period: str, db: store.Store, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """Per förvaltning: deadline, reported on (first upload), days left (negative: late) and the state in words."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     today = today or dt.date.today()
     with store.connect(db) as con:
         due = deadline(con, period, ref)
@@ -149,7 +149,7 @@ def history_table(forvaltningar: list[str], periods: list[str], firsts: dict[tup
 
 def history(db: store.Store, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """Which förvaltning reported on time, period by period (the periods with data, oldest first)."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     today = today or dt.date.today()
     with store.connect(db) as con:
         periods = sorted(p for (p,) in con.execute(store.sql("periods")).fetchall())

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import audit, config, store, wording
-from .config import Reference, load_reference
+from .config import Reference, current_reference
 from .errors import UserError
 
 FORMATS = ("pdf", "xlsx", "docx")
@@ -109,7 +109,7 @@ def closed_periods(con) -> list[str]:
 
 def missing(con, period: str, ref: Reference | None = None) -> list[str]:
     """The förvaltningar (codes) that have not reported for the period."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     done = {f for (f,) in con.execute("SELECT forvaltning FROM current_uploads WHERE period = ?", [period]).fetchall()}
     return [c for c in ref.forvaltningar if c not in done]
 

@@ -8,8 +8,10 @@ The reference data lives in a TOML file the näringslivsavdelning edits:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,8 +195,31 @@ class Reference:
         return self.settings.get(key, default)
 
 
+def current_reference(path: str | os.PathLike | None = None) -> Reference:
+    """The reference data as the file is now, parsed once and parsed again only when the file changes (its
+    inode, modification time or size). Every reader uses this; it is shared, so do not change it: code that
+    edits the reference data reads its own copy with ``load_reference`` and writes it with ``save_reference``."""
+    p = Path(path) if path else config_path()
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        return _parsed(str(p), None)
+    if time.time_ns() - st.st_mtime_ns < _RACY_NS:  # written just now: a second write in the same clock tick
+        return load_reference(p)                     # could keep all three, so this read is not cached
+    return _parsed(str(p), (st.st_ino, st.st_mtime_ns, st.st_size))
+
+
+_RACY_NS = 100_000_000  # file times advance in coarse ticks; a file younger than this is read, not cached
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, key: tuple[int, int, int] | None) -> Reference:
+    return load_reference(path)
+
+
 def load_reference(path: str | os.PathLike | None = None) -> Reference:
-    """Read the reference data; a missing file gives the contract's defaults."""
+    """Read the reference data from disk now (a copy of one's own, to edit and save); a missing file gives the
+    contract's defaults. To read the settings, use ``current_reference``."""
     p = Path(path) if path else config_path()
     if not p.exists():
         return Reference()

@@ -302,7 +302,7 @@ ANALYSES: dict[str, dict[int, tuple[str, str]]] = {
 def _analyses(db, periods: set[str]) -> None:
     """Seed the demo assessments where a målområde has none yet for the period (idempotent; never over a real one)."""
     writer = auth.User("demo", "admin", display_name="Näringslivsavdelningen")
-    ref = config.load_reference()
+    ref = config.current_reference()
     for period, texts in ANALYSES.items():
         if period not in periods:
             continue

@@ -20,7 +20,7 @@ from collections import OrderedDict
 import pandas as pd
 import plotly.graph_objects as go
 
-from .config import period_label
+from .config import current_reference, period_label
 from .wording import BETTER_UP, INCOMPLETE, axis_title, format_number
 
 # Status → colour (Okabe–Ito), bar pattern and the progress() column that counts it, in stacking order.
@@ -189,9 +189,8 @@ def status_compare(current: dict[str, int], previous: dict[str, int] | None, cur
 
 # Series on an indicator chart: the own series strong, each comparison series its own Okabe–Ito colour (at least
 # 3:1 against white), dash pattern and marker, so colour is never the only cue; the legend names them.
-OWN_SERIES = "Trelleborg"
+OWN_STYLE = {"color": PRIMARY, "dash": "solid", "width": 4, "symbol": "circle", "size": 10}
 SERIES_STYLES = {
-    OWN_SERIES: {"color": PRIMARY, "dash": "solid", "width": 4, "symbol": "circle", "size": 10},
     "Riket": {"color": "#000000", "dash": "dash", "width": 2.5, "symbol": "square", "size": 8},
     "Liknande kommuner": {"color": "#009E73", "dash": "dot", "width": 3, "symbol": "diamond", "size": 10},
 }
@@ -203,18 +202,25 @@ OTHER_STYLES = (  # further series, in order
 TARGET_DASH = "dashdot"
 
 
-def series_order(names) -> list[str]:
+def own_series() -> str:
+    """The kommun's own series: the setting ``kommun`` (Settings.own_series)."""
+    return current_reference().options.own_series
+
+
+def series_order(names, own: str | None = None) -> list[str]:
     """The own series first, then riket, similar kommuner, and any others alphabetically."""
-    known = list(SERIES_STYLES)
+    known = [own or own_series(), *SERIES_STYLES]
     return sorted(dict.fromkeys(names), key=lambda n: (known.index(n) if n in known else len(known), str(n)))
 
 
-def series_styles(names) -> dict[str, dict]:
-    """Each series' line style (see SERIES_STYLES), in series_order."""
-    ordered = series_order(names)
-    others = iter([n for n in ordered if n not in SERIES_STYLES])
+def series_styles(names, own: str | None = None) -> dict[str, dict]:
+    """Each series' line style (OWN_STYLE, SERIES_STYLES), in series_order."""
+    own = own or own_series()
+    styles = {own: OWN_STYLE, **SERIES_STYLES}
+    ordered = series_order(names, own)
+    others = iter([n for n in ordered if n not in styles])
     extra = {n: OTHER_STYLES[i % len(OTHER_STYLES)] for i, n in enumerate(others)}
-    return {n: SERIES_STYLES.get(n) or extra[n] for n in ordered}
+    return {n: styles.get(n) or extra[n] for n in ordered}
 
 
 def indicator(values: pd.DataFrame, unit: str | None, target: float | None, target_year: int | None,
@@ -269,7 +275,7 @@ def indicator_small(values: pd.DataFrame, unit: str | None, target: float | None
     upside down when lower is better), titled "bättre ↑"."""
     df = values.sort_values("ar")
     x, y = df["ar"].astype(int).tolist(), df["varde"].astype(float).tolist()
-    traces = [{"type": "scatter", "x": x, "y": y, "mode": "lines+markers", "name": OWN_SERIES,
+    traces = [{"type": "scatter", "x": x, "y": y, "mode": "lines+markers", "name": own_series(),
                "line": {"color": PRIMARY, "width": 4}, "marker": {"size": 9, "color": PRIMARY},
                "hovertemplate": "%{x}: %{y:,.4~f}<extra></extra>"}]
     shapes = []

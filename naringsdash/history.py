@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import audit, auth, closing, store
-from .config import Reference, load_reference
+from .config import Reference, current_reference
 from .store import queries
 
 KINDS = {"aktiviteter": "Uppföljning", "indikatorer": "Indikatorfil", "kolada": "Kolada"}
@@ -25,7 +25,7 @@ def uploads_for(user: auth.User, db: store.Store, ref: Reference | None = None) 
     if user.role == "admin":
         df = queries.uploads(db)
     else:
-        codes = auth.allowed_forvaltningar(user, "view_history", list((ref or load_reference()).forvaltningar))
+        codes = auth.allowed_forvaltningar(user, "view_history", list((ref or current_reference()).forvaltningar))
         df = queries.uploads(db, forvaltningar=codes) if codes else queries.uploads(db).iloc[0:0]
     newest = df.groupby("kind")["id"].transform("max")
     df = df.assign(

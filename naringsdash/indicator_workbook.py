@@ -7,15 +7,16 @@ from __future__ import annotations
 import pandas as pd
 
 from . import export, schema
+from .config import current_reference
 from .wording import RIKTNING
 
 HEADERS = [c.header for c in schema.INDICATOR_COLUMNS]
-OWN_SERIES = "Trelleborg"
 
 
 def wide(values: pd.DataFrame) -> pd.DataFrame:
     """``queries.indicators`` (long: one row per indicator, series and year) → the upload format's wide sheet."""
-    own = values[values["serie"] == OWN_SERIES] if "serie" in values else values
+    own_series = current_reference().options.own_series  # the setting kommun
+    own = values[values["serie"] == own_series] if "serie" in values else values
     keys = [c.key for c in schema.INDICATOR_COLUMNS]
     if own.empty:
         return pd.DataFrame(columns=HEADERS)

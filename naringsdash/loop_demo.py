@@ -83,7 +83,7 @@ def agenda(ref: config.Reference) -> list[str]:
 
 def load(db: Store) -> None:
     """Seed the demo meetings, decisions and synpunkter (nothing when there already are any)."""
-    ref = config.load_reference()
+    ref = config.current_reference()
     if not {"2026-T1", "2026-T2"} <= set(queries.periods(db)):
         return
     decision_ids: list[int] = []

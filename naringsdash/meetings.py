@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import auth, store, synpunkter
-from .config import Reference, as_of_date, load_reference, parse_period, period_label
+from .config import Reference, as_of_date, current_reference, parse_period, period_label
 from .ingest.values import to_date
 from .matching import norm
 
@@ -100,7 +100,7 @@ def create_meeting(datum: object, period: object, attendance, user: auth.User | 
                    agenda=(), ref: Reference | None = None, now: dt.datetime | None = None) -> int:
     """A new meeting → its id. ``attendance``: (förvaltning, name or role) pairs, at least one förvaltning."""
     auth.require(user, "manage_meetings")
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     day, p = _date(datum, "Mötesdatum"), _period(period)
     people: list[tuple[str, str | None]] = []
     for item in attendance or ():
@@ -200,7 +200,7 @@ def add_decision(meeting_id: int, text: object, agare: object, forfaller: object
     It is about one activity (``aktivitet=(förvaltning, Aktivitets-ID)``; its målområde follows) or a målområde.
     """
     auth.require(user, "manage_meetings")
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     body, owner = _text(text, "Beslutets text"), _forvaltning(agare, ref, "Ägare")
     due, role = _date(forfaller, "Klart senast"), _text(roll, "Rollen", MAX_NAME, required=False)
     when = _now(now)
@@ -223,7 +223,7 @@ def change_decision(decision_id: int, user: auth.User | None, db: store.Store, *
                     now: dt.datetime | None = None) -> tuple[int, bool]:
     """A new version of a decision with the fields given changed → (version, unchanged: no new version)."""
     auth.require(user, "manage_meetings")
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     with store.connect(db) as con, store.transaction(con):
         cur = con.execute(f"SELECT {', '.join(_VERSION_COLS)} FROM decision_versions WHERE decision_id = ? "
                           "ORDER BY version DESC LIMIT 1", [int(decision_id)])
@@ -393,7 +393,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def protocol(con, meeting_id: int, today: dt.date | None = None, ref: Reference | None = None) -> Protocol:
     """What the protocol of a meeting holds: date, attendance, agenda, per målområde the state shown and the
     assessment, the decisions taken, and the decisions of earlier meetings with their status."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     today = today or dt.date.today()
     m = _meeting(con, meeting_id)
     if m is None:

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from . import closing, config, export, schema, store
-from .config import Reference, load_reference
+from .config import Reference, current_reference
 from .errors import UserError
 from .store import queries
 
@@ -80,7 +80,7 @@ def package_files(period: str, db: store.Store, ref: Reference | None = None) ->
     must be closed."""
     from frictionless import Package  # a large import: only when a package is written
 
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     p = config.parse_period(period)
     if p is None:
         raise UserError(f"Okänd period: {period!r}.")
@@ -96,7 +96,7 @@ def package_files(period: str, db: store.Store, ref: Reference | None = None) ->
         r["forvaltning_namn"] = ref.forvaltning_name(r["forvaltning"])
         r["malomrade_namn"] = ref.malomrade_name(r["malomrade"]) if r["malomrade"] is not None else None
         acts.append(tuple(r[k] for k in keys))
-    icols, irows = queries.export_indicators(db)
+    icols, irows = queries.export_indicators(db, own=ref.options.own_series)
     year = int(p[:4])
     inds = [row for row in irows if dict(zip(icols, row))["ar"] <= year]
     files = {"aktiviteter.csv": _csv(keys, acts), "indikatorer.csv": _csv(list(icols), inds)}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import auth, closing, errors, store, wording
-from .config import Reference, load_reference, parse_period, period_label, previous_period
+from .config import Reference, current_reference, parse_period, period_label, previous_period
 from .store import queries
 
 REPORTING = "inrapportering"  # the kind of marking this module makes; a later one (report close) can reuse the table
@@ -67,7 +67,7 @@ def _state(period: str, reporters: set[str], mark: tuple | None, ref: Reference)
 
 def states(db: store.Store, ref: Reference | None = None) -> dict[str, PeriodState]:
     """Every period with data (newest first) and how far its reporting has come."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     with store.connect(db) as con:
         reporters = {p: set(f) for p, f in con.execute(store.sql("period_reporters")).fetchall()}
         marks = _marks(con)
@@ -76,7 +76,7 @@ def states(db: store.Store, ref: Reference | None = None) -> dict[str, PeriodSta
 
 def state(period: str, db: store.Store, ref: Reference | None = None) -> PeriodState:
     """One period (also one without data: nobody has reported)."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     found = states(db, ref).get(period)
     if found is not None:
         return found
@@ -104,7 +104,7 @@ def banner(s: PeriodState, ref: Reference | None = None) -> str | None:
     rapporterat (saknas: …). Jämförelser gäller bara …"); None for a complete period."""
     if s.complete:
         return None
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     return wording.period_banner(s.label, len(s.reported), s.total, [ref.forvaltning_name(c) for c in s.missing])
 
 

@@ -23,7 +23,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from . import calendar, closing, config, store, wording
-from .config import Reference, load_reference
+from .config import Reference, current_reference
 from .errors import ConfigError
 
 KINDS = {"fore": "före sista dag", "dag": "på sista dagen", "efter": "efter sista dag"}
@@ -91,7 +91,7 @@ class Reminder:
 
 def due(con, today: dt.date, ref: Reference | None = None) -> tuple[list[Reminder], list[str]]:
     """The reminders due today and not yet sent, and warnings (a förvaltning that has no rapportör to write to)."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     opts = ref.options
     set_dates = calendar.deadlines(con)
     reported = {(f, p) for f, p in con.execute("SELECT forvaltning, period FROM current_uploads").fetchall()}
@@ -120,7 +120,7 @@ def due(con, today: dt.date, ref: Reference | None = None) -> tuple[list[Reminde
 def message(rem: Reminder, sender: str, ref: Reference | None = None, app_url: str = "",
             today: dt.date | None = None) -> EmailMessage:
     """The reminder as an e-mail (plain text, Swedish)."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     today = today or dt.date.today()
     label = config.period_label(rem.period)
     when = calendar.state(rem.deadline, None, today).lower()
@@ -175,7 +175,7 @@ class Outcome:
 def run(db: store.Store, *, today: dt.date | None = None, dry_run: bool = False, ref: Reference | None = None,
         smtp: SmtpSettings | None = None) -> tuple[list[Outcome], list[str]]:
     """Send what is due (or with dry_run: only list it). Every try is logged; a failure is tried again next run."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     today = today or dt.date.today()
     with store.connect(db) as con:
         reminders, warnings = due(con, today, ref)

@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 
 from . import store
-from .config import ROOT, load_reference
+from .config import ROOT, current_reference
 
 COOKIE = "naringsdash_session"
 SECTION, KEY = "naringsdash", "sessionsnyckel"
@@ -108,7 +108,7 @@ def _row(username: str, db: store.Store) -> dict | None:
 
 
 def _fingerprint_of(row: dict | None) -> str | None:
-    if row is None or not row["password_hash"] or (row["demo"] and not load_reference().options.demo):
+    if row is None or not row["password_hash"] or (row["demo"] and not current_reference().options.demo):
         return None
     return fingerprint(row["password_hash"], row["role"], row["forvaltningar"])
 

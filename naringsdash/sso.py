@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from . import auth, store
-from .config import DirectoryRole, Reference, load_reference
+from .config import DirectoryRole, Reference, current_reference
 
 RANK = {"lasare": 0, "rapportor": 1, "admin": 2}
 
@@ -155,7 +155,7 @@ def _user(row: dict, role: str, codes: tuple[str, ...]) -> auth.User:
 def sign_in(claims: Mapping, db: store.Store, ref: Reference | None = None, *, _again: bool = True) -> Result:
     """The Näringsdash user for these verified claims (``st.user``), after the rules above; writes the role the
     directory gives, or a new account, to the users table."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     email = auth.sso_email(claims)
     if email is None:
         return Result(None, "refuse", NO_EMAIL)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import auth, store
-from .config import Reference, load_reference
+from .config import Reference, current_reference, load_reference
 from .ingest.codes import Issue
 from .ingest.pipeline import ImportResult
 from .ingest.reader import WorkbookError, read_workbook
@@ -60,7 +60,7 @@ class SynpunktError(ValueError):
 
 def sources(ref: Reference | None = None) -> list[str]:
     """The sources the admin keeps (``[synpunkter] kallor`` in the reference data), else the defaults."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     table = ref.setting("synpunkter") or {}
     kept = [str(x).strip() for x in (table.get("kallor") if isinstance(table, dict) else None) or [] if str(x).strip()]
     return kept or list(DEFAULT_SOURCES)
@@ -183,7 +183,7 @@ def add(fields: dict, user: auth.User | None, db: store.Store, *, ref: Reference
         now: dt.datetime | None = None) -> int:
     """Log a synpunkt → its id. ``fields``: datum, kalla, malomrade, sammanfattning; optionally forvaltning,
     organisation, svar, aktivitet_id (with aktivitet_forvaltning or forvaltning), beslut_id, status."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     if user is None or not auth.can(user, "write_synpunkt"):
         raise auth.PermissionDenied("write_synpunkt")
     with store.connect(db) as con, store.transaction(con):
@@ -197,7 +197,7 @@ def add(fields: dict, user: auth.User | None, db: store.Store, *, ref: Reference
 def change(synpunkt_id: int, fields: dict, user: auth.User | None, db: store.Store, *, ref: Reference | None = None,
            now: dt.datetime | None = None) -> tuple[int, bool]:
     """A new version with the fields given changed (the others kept) → (version, unchanged)."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     if user is None or not auth.can(user, "write_synpunkt"):
         raise auth.PermissionDenied("write_synpunkt")
     with store.connect(db) as con, store.transaction(con):
@@ -293,7 +293,7 @@ def _find_sheet(sheets: dict[str, list]) -> tuple[str | None, int | None, dict]:
 def check_workbook(data: bytes, file_name: str, db: store.Store, ref: Reference | None = None) -> tuple[ImportResult,
                                                                                                  list[dict]]:
     """Read and validate a ``Synpunkter`` sheet → (result with every error at once, the clean rows)."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     res = ImportResult(file=file_name, ok=False)
     try:
         wb = read_workbook(data)

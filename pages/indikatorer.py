@@ -46,7 +46,7 @@ def sentence(r) -> str:
 def compared(r, wide: pd.DataFrame) -> str:
     """The comparison series in the latest year, e.g. "Samma år: Riket 8,2 %, Liknande kommuner 7,7 %."."""
     row = wide[wide["ar"] == r.ar]
-    others = [c for c in wide.columns if c not in ("ar", figures.OWN_SERIES)]
+    others = [c for c in wide.columns if c not in ("ar", figures.own_series())]
     parts = [f"{serie} {wording.value_with_unit(row[serie].iloc[0], r.enhet)}" for serie in others
              if not row.empty and pd.notna(row[serie].iloc[0])]
     return f" Samma år: {', '.join(parts)}." if parts else ""
@@ -90,7 +90,7 @@ shown = changes.iloc[(page - 1) * PER_PAGE: page * PER_PAGE]
 on_page = values[values["indikator"].isin(shown["indikator"])]
 st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAGE + len(shown)} av {len(changes)}."
            + (" Trelleborg visas med heldragen linje, jämförelseserierna (riket, liknande kommuner) med streckade "
-              "eller prickade linjer och egna markörer." if (on_page["serie"] != figures.OWN_SERIES).any() else ""))
+              "eller prickade linjer och egna markörer." if (on_page["serie"] != figures.own_series()).any() else ""))
 series = {name: df for name, df in on_page.groupby("indikator")}
 latest = next(iter(data.periods()), None)
 links = ui.plan.links(data, latest)  # None without a plan for the latest period's year
@@ -102,7 +102,7 @@ for r in shown.itertuples():
     wide = wide_table(all_series)
     text = sentence(r) + compared(r, wide)
     st.markdown(ui.md(text))
-    own = all_series[all_series["serie"] == figures.OWN_SERIES]
+    own = all_series[all_series["serie"] == figures.own_series()]
     outlook = story.outlook(own, r.malvarde, r.malar, r.riktning).text(r.malar)
     if outlook:
         st.markdown(ui.md(wording.sentence_case(outlook[0]) + ". " + " ".join(outlook[1:])))

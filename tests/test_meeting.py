@@ -34,8 +34,9 @@ def set_setting(key: str, value: bool) -> None:
 def open_page(page: str = PAGE, user: auth.User | None = None, **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if user is not None:
-        if auth.get_user(user.username) is None:  # a session's account must exist (pages check it every run)
-            auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name)
+        db = config.db_path()  # the database the app under test opens (its NARINGSDASH_DB)
+        if auth.get_user(user.username, db) is None:  # a session's account must exist (pages check it every run)
+            auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name, db=db)
         at.session_state["user"] = user
     at.run()
     at.switch_page(page)

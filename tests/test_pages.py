@@ -213,7 +213,7 @@ def test_without_a_user_the_start_page_only_asks_to_log_in(demo_db):
 
 def test_a_logged_in_user_sees_the_pages(demo_db):
     set_setting("anonyma_lasare", False)
-    auth.add_user("lasse", "lasare", None)  # a session's account must exist (pages check it every run)
+    auth.add_user("lasse", "lasare", None, db=demo_db)  # a session's account must exist (pages check it every run)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["user"] = auth.User("lasse", "lasare")
     at.run()

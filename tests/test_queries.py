@@ -30,7 +30,7 @@ def load_indicators(db, rows: list[tuple]) -> None:
              "kalla": "Test", "ar": ar, "varde": v} for n, r, ar, v in rows]
     with store.connect(db) as con:
         store.save_upload(con, kind="indikatorer", forvaltning=None, period=None, user="test", file_name="i.xlsx",
-                          data=repr(rows).encode(), activities=[], indicators=vals)
+                          data=repr(rows).encode(), activities=[], indicators=vals, own_series="Trelleborg")
 
 
 def records(df, columns):

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,36 @@ def test_save_refuses_settings_that_start_up_would_refuse(tmp_path):
     with pytest.raises(ConfigError):
         config.save_reference(ref, cfg)
     assert cfg.read_text(encoding="utf-8") == config.DEFAULT_CONFIG.read_text(encoding="utf-8")
+
+
+def test_the_reference_file_is_parsed_once_and_again_when_it_changes(tmp_path, monkeypatch):
+    cfg = write_settings(tmp_path, 'kommun = "Trelleborgs kommun"')
+    past = time.time_ns() - 10**9
+    os.utime(cfg, ns=(past, past))
+    parses = []
+    read = config.load_reference
+    monkeypatch.setattr(config, "load_reference", lambda path=None: parses.append(path) or read(path))
+    first = config.current_reference(cfg)
+    assert config.current_reference(cfg) is first and config.current_reference(str(cfg)) is first
+    assert len(parses) == 1
+    ref = read(cfg)
+    ref.settings["kommun"] = "Ystads kommun"
+    config.save_reference(ref, cfg)
+    os.utime(cfg, ns=(past + 10**6, past + 10**6))
+    parses.clear()
+    again = config.current_reference(cfg)
+    assert again.options.own_series == "Ystad" and first.options.own_series == "Trelleborg"
+    assert config.current_reference(cfg) is again and len(parses) == 1
+
+
+def test_a_file_rewritten_in_the_same_clock_tick_is_read_again(tmp_path):
+    """Same inode, size and modification time (a coarse file clock): a file written just now is not cached."""
+    cfg = write_settings(tmp_path, 'kommun = "Ystads kommun"')
+    now = time.time_ns()
+    os.utime(cfg, ns=(now, now))
+    assert config.current_reference(cfg).options.own_series == "Ystad"
+    text = cfg.read_text(encoding="utf-8").replace("Ystads", "Lunds ")
+    with open(cfg, "r+", encoding="utf-8") as f:  # in place: the inode stays
+        f.write(text)
+    os.utime(cfg, ns=(now, now))
+    assert config.current_reference(cfg).options.kommun == "Lunds  kommun"

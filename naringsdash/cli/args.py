@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..config import load_reference, parse_period
+from ..config import current_reference, parse_period
 
 
 class UsageError(Exception):
@@ -25,7 +25,7 @@ def _period(value: str | None) -> str | None:
 def _forvaltning(value: str | None) -> str | None:
     if value is None:
         return None
-    code = load_reference().forvaltning_code(value)
+    code = current_reference().forvaltning_code(value)
     if code is None:
         raise UsageError(f"Okänd förvaltning: {value!r}.")
     return code

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from .. import calendar, closing, config, opendata, reminders, store, wording
-from ..config import load_reference
+from ..config import current_reference
 from ..ingest.pipeline import default_user
 from .args import _arg, _period
 
@@ -33,7 +33,7 @@ def _date(value: str) -> dt.date:
 
 
 def cmd_status(args) -> int:
-    ref = load_reference()
+    ref = current_reference()
     with store.connect(args.db) as con:
         periods = [args.period] if args.period else sorted(
             {p for (p,) in con.execute(store.sql("periods")).fetchall()} | set(closing.closed_periods(con)))

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .. import export, plan, store
-from ..config import load_reference
+from ..config import current_reference
 from ..plan.sheet import plan_workbook_bytes
 from .args import print_outcome
 
@@ -65,7 +65,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_template(args) -> int:
-    _out(args.out, plan_workbook_bytes(load_reference(), year=args.year))
+    _out(args.out, plan_workbook_bytes(current_reference(), year=args.year))
     print(f"Mall för handlingsplanen skriven till {args.out}.", file=sys.stderr)
     return 0
 

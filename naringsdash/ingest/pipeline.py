@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import audit, auth, closing, config, store
-from ..config import Reference, load_reference
+from ..config import Reference, current_reference
 from .codes import Issue, issue
 from .parse_worker import read_untrusted
 from .reader import WorkbookError
@@ -45,7 +45,7 @@ def default_user() -> str:
 def check_bytes(data: bytes, file_name: str, *, forvaltning: str | None = None, period: str | None = None,
                 ref: Reference | None = None) -> ImportResult:
     """Read and validate without touching the database."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     try:
         wb = read_untrusted(data)  # in a child process with a memory limit and a time-out
     except WorkbookError as exc:
@@ -71,7 +71,8 @@ def save_checked(result: ImportResult, data: bytes, *, db: store.Store, user: st
         upload_id, identical = store.save_upload(
             con, kind=kind, forvaltning=parsed.forvaltning, period=parsed.period,
             user=who, file_name=Path(result.file).name, data=data,
-            activities=parsed.activities, indicators=parsed.indicators, uploaded_at=uploaded_at)
+            activities=parsed.activities, indicators=parsed.indicators, uploaded_at=uploaded_at,
+            own_series=current_reference().options.own_series)
         if not identical:
             where = f"{parsed.forvaltning} {parsed.period}" if parsed.has_activities else kind
             audit.record(con, who, "upload_saved", f"uppladdning {upload_id}",

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import plan, schema, store
-from ..config import Reference, load_reference, period_end, period_label
+from ..config import Reference, current_reference, period_end, period_label
 from ..export import FORMULA_PREFIXES
 from ..store import queries
 
@@ -70,7 +70,7 @@ def _instructions(ref: Reference, forvaltning: str, period: str, source: str | N
 def template_bytes(forvaltning: str, period: str, db: store.Store, ref: Reference | None = None,
                    prefill: bool = True, reporter: str = "") -> bytes:
     """An empty or pre-filled follow-up workbook for one förvaltning and period."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     planned = _planned(forvaltning, period, db, ref) if prefill else None
     rows = queries.latest_activities(forvaltning, db, upto=period) if prefill else None
     source = str(rows["period"].iloc[0]) if rows is not None and not rows.empty else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..config import Reference, load_reference
+from ..config import Reference, current_reference
 from .client import DEFAULT_URL, ENV_URL, KoladaError
 
 OWN_SERIES = "Trelleborg"  # the default name of the own series; the setting ``kommun`` overrides it
@@ -38,6 +38,7 @@ class Catalogue:
     timeout_s: float = 20.0
     forsok: int = 3
     vanta_s: float = 1.0
+    egen_serie: str = OWN_SERIES  # the name the kommun's values are stored under: the setting kommun's own series
 
     @property
     def municipalities(self) -> list[str]:
@@ -58,7 +59,7 @@ def _number(value, what: str, cast=float):
 
 def catalogue(ref: Reference | None = None) -> Catalogue:
     """The ``[kolada]`` part of the reference data, checked; KoladaError (Swedish) on a bad entry."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     raw = ref.settings.get("kolada")
     if not isinstance(raw, dict) or not raw.get("kpi"):
         raise KoladaError("Referensdata saknar en Kolada-katalog ([kolada] med minst ett [[kolada.kpi]]).")
@@ -86,7 +87,7 @@ def catalogue(ref: Reference | None = None) -> Catalogue:
         raise KoladaError("Fel i Kolada-katalogen: två nyckeltal har samma indikatornamn.")
     grupp = str(raw.get("liknande_grupp") or "").strip() or None
     return Catalogue(
-        kpis=tuple(kpis), url=str(raw.get("url") or DEFAULT_URL), kommun=str(raw.get("kommun") or "1287"),
+        kpis=tuple(kpis), egen_serie=ref.options.own_series, url=str(raw.get("url") or DEFAULT_URL), kommun=str(raw.get("kommun") or "1287"),
         riket=str(raw.get("riket") or "0000"), riket_namn=str(raw.get("riket_namn") or "Riket"),
         liknande_namn=str(raw.get("liknande_namn") or "Liknande kommuner"),
         liknande_kommuner=tuple(str(m) for m in raw.get("liknande_kommuner") or ()), liknande_grupp=grupp,

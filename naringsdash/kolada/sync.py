@@ -32,7 +32,7 @@ from typing import Iterable
 from .. import audit, store
 from ..config import Reference
 from ..store import queries
-from .catalogue import OWN_SERIES, Catalogue, KpiSpec, base_url, catalogue
+from .catalogue import Catalogue, KpiSpec, base_url, catalogue
 from .client import CANCELLED, Client, KoladaError, Progress
 
 # --- From Kolada's answer to indicator rows -----------------------------------------------------------
@@ -68,7 +68,7 @@ def build_rows(cat: Catalogue, data: list[dict], specs: Iterable[KpiSpec], fetch
             totals[(kid, muni, year)] = got
     series: dict[tuple[str, str, int], tuple[float, str | None, str]] = {}
     for (kid, muni, year), (value, status) in totals.items():
-        name = {cat.kommun: OWN_SERIES, cat.riket: cat.riket_namn, cat.liknande_grupp: cat.liknande_namn}.get(muni)
+        name = {cat.kommun: cat.egen_serie, cat.riket: cat.riket_namn, cat.liknande_grupp: cat.liknande_namn}.get(muni)
         if name:
             series[(kid, name, year)] = (value, status, f"Kolada {kid}")
     if not cat.liknande_grupp and cat.liknande_kommuner:

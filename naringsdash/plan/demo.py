@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 
 from .. import config
-from ..config import load_reference
+from ..config import current_reference
 from ..ingest.pipeline import check_bytes
 from ..store import Store
 from . import model as plan
@@ -76,7 +76,7 @@ def _links(names: list[str], rng: random.Random) -> list[str]:
 
 def plan_bytes(year: int) -> bytes:
     """The demo plan of one year as a plan workbook."""
-    ref = load_reference()
+    ref = current_reference()
     catalogue = _indicators()
     activities = []
     for a in _reported(YEARS[year]):

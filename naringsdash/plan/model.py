@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import store
-from ..config import Reference, as_of_date, load_reference
+from ..config import Reference, as_of_date, current_reference
 from ..ingest.codes import Issue
 from ..ingest.pipeline import default_user
 from ..ingest.reader import WorkbookError, read_workbook
@@ -56,13 +56,14 @@ class PlanResult:
 def check_plan_bytes(data: bytes, file_name: str, *, year: int | None = None, db: store.Store,
                      ref: Reference | None = None) -> PlanResult:
     """Read and validate a plan workbook without storing anything."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     try:
         wb = read_workbook(data)
     except WorkbookError as exc:
         return PlanResult(file=file_name, ok=False, year=year, errors=[Issue("unreadable", str(exc))])
     with store.connect(db) as con:
-        catalogue = [r[0] for r in con.execute("SELECT DISTINCT indikator FROM indicator_meta").fetchall()]
+        catalogue = [r[0] for r in con.execute("SELECT DISTINCT indikator FROM own_indicator_meta(?)",
+                                               [ref.options.own_series]).fetchall()]
     parsed = validate_plan(wb, ref, year, catalogue)
     return PlanResult(file=file_name, ok=parsed.ok, rows=parsed.rows if parsed.ok else 0, year=parsed.ar,
                       errors=parsed.errors, warnings=parsed.warnings, parsed=parsed)
@@ -182,7 +183,7 @@ def workbook(con, year: int, ref: Reference | None = None) -> bytes | None:
     if meta is None:
         return None
     meta = {k: _plain(v) for k, v in meta.items()}
-    return plan_workbook_bytes(ref or load_reference(), year=year, meta=meta, activities=records(activities(con, year)),
+    return plan_workbook_bytes(ref or current_reference(), year=year, meta=meta, activities=records(activities(con, year)),
                                goals=records(goals(con, year)))
 
 
@@ -311,7 +312,7 @@ def activity_indicators(con, year: int) -> dict[tuple[str, str], list[str]]:
     return {(a["forvaltning"], a["aktivitet_id"]): a["indikatorer"] or [] for a in records(activities(con, year))}
 
 
-def goals_status(con, period: str, today: dt.date | None = None) -> pd.DataFrame | None:
+def goals_status(con, period: str, today: dt.date | None = None, own: str | None = None) -> pd.DataFrame | None:
     """The goals of the plan governing ``period``: target, latest value, ``lage`` (uppnått, på väg, inte på väg,
     ingen mätning), ``aktiviteter``: the linked activities that carry the goal, as "ID Aktivitet (Status)", and
     ``aktivitet_status``: their statuses.
@@ -319,7 +320,8 @@ def goals_status(con, period: str, today: dt.date | None = None) -> pd.DataFrame
     year = plan_year_for(con, period)
     if year is None:
         return None
-    df = con.execute(store.sql("plan_goals_status"), {"ar": year}).df()
+    df = con.execute(store.sql("plan_goals_status"),
+                     {"ar": year, "own": own or current_reference().options.own_series}).df()
     links = indicator_links(con, period, today)
     groups = dict(iter(links.groupby("indikator"))) if links is not None and not links.empty else {}
     empty = links.iloc[0:0] if links is not None else pd.DataFrame(columns=["aktivitet_id", "aktivitet", "status"])

@@ -87,7 +87,7 @@ def _row(df: pd.DataFrame, col: str, value: object) -> pd.Series | None:
 
 def collect(period: str, db: Store, today: dt.date | None = None) -> ReportData:
     """Everything the report shows, from the dashboard's queries."""
-    ref = config.load_reference()
+    ref = config.current_reference()
     today = today or dt.date.today()
     states = periods.states(db, ref)
     trend = periods.trend(period, db, ref=ref, today=today, all_states=states)  # never after the period
@@ -105,8 +105,8 @@ def collect(period: str, db: Store, today: dt.date | None = None) -> ReportData:
     d = ReportData(kommun=str(ref.setting("kommun", "Kommunen")), period=period,
                    as_of=config.as_of_date(period, today), created=today, previous=previous, now=now,
                    before=cmp.before, trend=trend, progress=progress, overdue=overdue,
-                   analyses=analyses, reporting=reporting, changes=queries.indicator_changes(db),
-                   indicators=queries.indicators(db), names=dict(ref.malomraden),
+                   analyses=analyses, reporting=reporting, changes=queries.indicator_changes(db, own=ref.options.own_series),
+                   indicators=queries.indicators(db, own=ref.options.own_series), names=dict(ref.malomraden),
                    banner=periods.banner(states[period], ref) if period in states else None,
                    now_common=cmp.now_common)
     d.plan_lines = _plan_and_styrgrupp(period, db, today, ref)
@@ -123,7 +123,7 @@ def _plan_and_styrgrupp(period: str, db, today: dt.date, ref) -> list[tuple[str,
 
     out: list[tuple[str, list[str]]] = []
     with store.connect(db) as con:
-        goals = plan.goals_status(con, period, today)
+        goals = plan.goals_status(con, period, today, ref.options.own_series)
         year = int(period[:4])
         revision = plan.revision(con, year)
     if goals is not None and not goals.empty:

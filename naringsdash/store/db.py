@@ -30,7 +30,7 @@ from ..errors import UserError
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS = ["schema_v1.sql", "v2_scoped_activities.sql", "migration_plan.sql", "migration_access.sql",
               "migration_audit.sql", "schema_sso.sql", "v3_period_status.sql",
-              "period_closing.sql", "migration_meetings.sql"]  # index + 1 = schema version; append only
+              "period_closing.sql", "migration_meetings.sql", "own_series.sql"]  # index + 1 = schema version; append only
 BUSY_WAIT_S = 10.0
 
 
@@ -389,10 +389,13 @@ def _insert_upload(con, kind: str, forvaltning: str | None, period: str | None, 
 
 
 def save_upload(con, *, kind: str, forvaltning: str | None, period: str | None, user: str, file_name: str,
-                data: bytes, activities: list[dict], indicators: list[dict],
+                data: bytes, activities: list[dict], indicators: list[dict], own_series: str | None = None,
                 uploaded_at: dt.datetime | None = None) -> tuple[int, bool]:
-    """Store one accepted upload in one transaction → (upload id, identical to current version)."""
+    """Store one accepted upload in one transaction → (upload id, identical to current version). An indicator
+    row without a series is the kommun's own (``own_series``, from the setting ``kommun``)."""
     digest = sha256(data)
+    if own_series is None and any(not i.get("serie") for i in indicators):
+        raise ValueError("save_upload: indicator rows without a series need own_series")
     with transaction(con):
         same = current_upload(con, forvaltning, period) if kind == "aktiviteter" else latest_indicator_upload(con, kind)
         if same and same[1] == digest:
@@ -403,7 +406,7 @@ def save_upload(con, *, kind: str, forvaltning: str | None, period: str | None, 
         _insert_rows(con, "activities", ACTIVITY_COLS, _activity_rows(upload_id, forvaltning, period, activities))
         _insert_rows(con, "indicator_values", INDICATOR_COLS, [
             (upload_id, i["indikator"], i["malomrade"], i["enhet"], i["riktning"], i["malvarde"], i["malar"],
-             i["kalla"], i["ar"], i["varde"], i.get("serie") or "Trelleborg", i.get("kpi"), i.get("fetched_at"),
+             i["kalla"], i["ar"], i["varde"], i.get("serie") or own_series, i.get("kpi"), i.get("fetched_at"),
              i.get("kolada_status")) for i in indicators])
         bump_data_version(con)
     return upload_id, False

@@ -9,13 +9,18 @@ import datetime as dt
 
 import pandas as pd
 
-from ..config import Reference, as_of_date, load_reference, previous_period
+from ..config import Reference, as_of_date, current_reference, previous_period
 from . import db as store
 
 
 def _run(name: str, db: store.Store, **params) -> pd.DataFrame:
     with store.connect(db) as con:
         return con.execute(store.sql(name), params).df()
+
+
+def own_series(own: str | None = None) -> str:
+    """The kommun's own indicator series: ``own`` when given (a cache key), else the setting ``kommun``."""
+    return own or current_reference().options.own_series
 
 
 def _filters(forvaltningar=None, malomraden=None) -> dict:
@@ -65,23 +70,23 @@ def summary(db: store.Store, forvaltningar=None, malomraden=None, today: dt.date
 
 def reporting(period: str, db: store.Store, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:
     """Per förvaltning in the reference data: reported or not, when, by whom, activities and progress."""
-    ref = ref or load_reference()
+    ref = ref or current_reference()
     return _run("reporting", db, period=period, as_of=as_of_date(period, today), forvaltningar=list(ref.forvaltningar))
 
 
-def indicators(db: store.Store, malomraden=None) -> pd.DataFrame:
-    """Current indicator values, all series."""
-    return _run("indicators", db, malomraden=[int(m) for m in (malomraden or [])])
+def indicators(db: store.Store, malomraden=None, own: str | None = None) -> pd.DataFrame:
+    """Current indicator values, all series (each indicator described by its own-series rows)."""
+    return _run("indicators", db, malomraden=[int(m) for m in (malomraden or [])], own=own_series(own))
 
 
-def indicator_changes(db: store.Store, malomraden=None) -> pd.DataFrame:
-    """Latest value per indicator against the year before, labelled förbättring/försämring by direction."""
-    return _run("indicator_changes", db, malomraden=[int(m) for m in (malomraden or [])])
+def indicator_changes(db: store.Store, malomraden=None, own: str | None = None) -> pd.DataFrame:
+    """Latest own value per indicator against the year before, labelled förbättring/försämring by direction."""
+    return _run("indicator_changes", db, malomraden=[int(m) for m in (malomraden or [])], own=own_series(own))
 
 
-def kolada_fetched(db: store.Store) -> pd.DataFrame:
-    """Per Kolada indicator and series: KPI id, source, years and fetch time."""
-    return _run("kolada_fetched", db)
+def kolada_fetched(db: store.Store, own: str | None = None) -> pd.DataFrame:
+    """Per Kolada indicator and series (the own series first): KPI id, source, years and fetch time."""
+    return _run("kolada_fetched", db, own=own_series(own))
 
 
 def uploads(db: store.Store, forvaltningar=None) -> pd.DataFrame:
@@ -105,8 +110,8 @@ def export_activities(period: str, db: store.Store, today: dt.date | None = None
     return _rows("export_activities", db, period=period, as_of=as_of_date(period, today))
 
 
-def export_indicators(db: store.Store) -> tuple[list[str], list[tuple]]:
-    return _rows("export_indicators", db)
+def export_indicators(db: store.Store, own: str | None = None) -> tuple[list[str], list[tuple]]:
+    return _rows("export_indicators", db, own=own_series(own))
 
 
 def status_changes(period: str, db: store.Store, forvaltningar=None, malomraden=None,
@@ -116,6 +121,7 @@ def status_changes(period: str, db: store.Store, forvaltningar=None, malomraden=
                 as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
 
 
-def indicator_news(since: dt.datetime, db: store.Store, malomraden=None) -> pd.DataFrame:
+def indicator_news(since: dt.datetime, db: store.Store, malomraden=None, own: str | None = None) -> pd.DataFrame:
     """Each indicator's latest own value that arrived after ``since``, with the year before's value."""
-    return _run("indicator_news", db, since=since, malomraden=[int(m) for m in (malomraden or [])])
+    return _run("indicator_news", db, since=since, malomraden=[int(m) for m in (malomraden or [])],
+                own=own_series(own))

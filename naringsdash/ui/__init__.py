@@ -52,6 +52,7 @@ from .common import (  # noqa: I001
                      reference,
                      seed_demo_if_empty,
                      show_error,
+                     store,
                      table,
                      user_errors,
 )
@@ -61,5 +62,5 @@ __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data",
            "admin", "analysis", "audit", "chart", "closing", "common", "current_user", "data", "delta", "downloads",
            "filters", "frame", "guard", "guarded", "key_figures", "loop", "may_open", "moten", "md", "meeting", "metric", "nav",
            "navigation", "no_data", "nothing_matches", "number", "page_run", "period_banner", "period_caption", "plan",
-           "progress_metrics", "reference", "report", "room", "seed_demo_if_empty", "show_error", "slides", "table",
+           "progress_metrics", "reference", "report", "room", "seed_demo_if_empty", "show_error", "store", "slides", "table",
            "user_errors", "warmup"]

@@ -223,7 +223,7 @@ def reference(user: auth.User) -> None:
             ref.forvaltningar = {c: n.strip() for c, n in forv.items()}
             ref.malomraden = {nr: n.strip() for nr, n in mal.items()}
             ref.settings.update(kommun=kommun.strip(), anonyma_lasare=anon, demo=demo, okanda_sso=unknown)
-            before = config.load_reference()
+            before = config.current_reference()
             ref = config.save_reference(ref)
             audit.reference_saved(user.username, before, ref, ui.store())
             auth.ensure_demo_accounts(ui.store(), ref=ref)
@@ -237,7 +237,7 @@ def indicator_diff(incoming: list[dict], current: pd.DataFrame) -> pd.DataFrame:
     """Each value of an indicator workbook against the current own-series value: ny, ändrad or oförändrad."""
     new = pd.DataFrame(incoming, columns=["indikator", "malomrade", "enhet", "riktning", "malvarde", "malar", "kalla",
                                           "ar", "varde"])
-    own = current[current["serie"] == kolada.OWN_SERIES][["indikator", "ar", "varde"]]
+    own = current[current["serie"] == ui.reference().options.own_series][["indikator", "ar", "varde"]]
     out = new.merge(own.rename(columns={"varde": "foregaende"}), on=["indikator", "ar"], how="left")
     out["andring"] = ["ny" if pd.isna(b) else "oförändrad" if a == b else "ändrad"
                       for a, b in zip(out["varde"], out["foregaende"])]

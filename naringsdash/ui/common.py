@@ -32,16 +32,11 @@ from ..store import queries
 from ..wording import LABELS, RIKTNING, format_number  # noqa: F401  (ui.LABELS and ui.RIKTNING for the pages)
 
 
-@functools.lru_cache(maxsize=4)
-def _reference(path: str, mtime_ns: int) -> config.Reference:
-    return config.load_reference(path)
-
-
 def reference() -> config.Reference:
-    """The reference data, re-read when the file changes. Refused settings stop the page with the reason."""
-    path = config.config_path()
+    """The reference data (``config.current_reference``: parsed again only when the file changes). Refused
+    settings stop the page with the reason."""
     try:
-        return _reference(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+        return config.current_reference()
     except ConfigError as exc:
         st.error("Näringsdash kan inte starta: " + md(str(exc)), icon=":material/error:")
         st.stop()
@@ -181,13 +176,14 @@ class Data:
         return self._q("reporting", period=period, koder=tuple(reference().forvaltningar))
 
     def indicators(self, sel: Selection) -> pd.DataFrame:
-        return self._q("indicators", dated=False, malomraden=sel.malomraden)
+        return self._q("indicators", dated=False, malomraden=sel.malomraden, own=reference().options.own_series)
 
     def indicator_changes(self, sel: Selection) -> pd.DataFrame:
-        return self._q("indicator_changes", dated=False, malomraden=sel.malomraden)
+        return self._q("indicator_changes", dated=False, malomraden=sel.malomraden,
+                       own=reference().options.own_series)
 
     def kolada_fetched(self) -> pd.DataFrame:
-        return self._q("kolada_fetched", dated=False)
+        return self._q("kolada_fetched", dated=False, own=reference().options.own_series)
 
     # The tertial cycle (periods.py): completeness, like-for-like comparison, trend up to the period.
 

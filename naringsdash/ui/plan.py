@@ -138,7 +138,7 @@ def malomrade_section(d: ui.Data, sel: ui.Selection) -> None:
         return
     year = int(sel.period[:4])
     st.header("Från aktivitet till effekt")
-    goals = q(d, "goals_status", sel.period, d.today)
+    goals = q(d, "goals_status", sel.period, d.today, ui.reference().options.own_series)
     goals = goals[goals["malomrade"] == nr] if goals is not None else pd.DataFrame()
     for g in goals.itertuples():
         st.markdown(f"**Mål:** {ui.md(g.mal)}  \n{ui.md(goal_sentence(g))}")
@@ -215,7 +215,7 @@ def header(d: ui.Data, year: int) -> None:
 
 def goals_section(d: ui.Data, year: int, period: str, sel: ui.Selection) -> None:
     st.header("Mål per målområde")
-    goals = q(d, "goals_status", period, d.today)
+    goals = q(d, "goals_status", period, d.today, ui.reference().options.own_series)
     if goals is None or goals.empty:
         st.caption("Planen har inga mål per målområde (bladet Mål).")
         return

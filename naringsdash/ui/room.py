@@ -173,7 +173,7 @@ def since_data(d: ui.Data, sel: ui.Selection, since: str | None) -> tuple[pd.Dat
     changes = story.changes_since(d.activities(sel), before)
     end = config.period_end(since)
     news = ui._query("indicator_news", d.db, d.version, None,
-                     (("malomraden", tuple(sel.malomraden)),
+                     (("malomraden", tuple(sel.malomraden)), ("own", ui.reference().options.own_series),
                       ("since", dt.datetime(end.year, end.month, end.day, 23, 59, 59))))
     return changes, news
 

@@ -263,7 +263,7 @@ def _indikatorer(m: Meeting, s: Slide) -> None:
         st.info("Det finns inga indikatorer för urvalet.")
         return
     series = m.series if m.series is not None else pd.DataFrame(columns=["indikator", "serie", "ar", "varde"])
-    own = series[series["serie"] == figures.OWN_SERIES]
+    own = series[series["serie"] == figures.own_series()]
     part = m.changes.iloc[s.rows[0]:s.rows[1]]
     for start in range(0, len(part), 3):
         cols = st.columns(3, gap="medium")

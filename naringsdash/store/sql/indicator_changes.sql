@@ -1,7 +1,7 @@
 -- Each indicator's latest value against the year before, judged by its direction.
 WITH own AS (
-    SELECT * FROM current_indicator_values
-    WHERE serie = 'Trelleborg' AND (len($malomraden) = 0 OR list_contains($malomraden, malomrade))
+    SELECT * FROM indicator_values_of($own)
+    WHERE serie = $own AND (len($malomraden) = 0 OR list_contains($malomraden, malomrade))
 ),
 paired AS (
     SELECT *, lag(varde) OVER (PARTITION BY indikator ORDER BY ar) AS foregaende,

@@ -5,8 +5,8 @@ WITH own AS (
            u.uploaded_at AS inkommet,
            lag(c.varde) OVER (PARTITION BY c.indikator ORDER BY c.ar) AS foregaende,
            lag(c.ar) OVER (PARTITION BY c.indikator ORDER BY c.ar) AS foregaende_ar
-    FROM current_indicator_values c JOIN uploads u ON u.id = c.upload_id
-    WHERE c.serie = 'Trelleborg' AND (len($malomraden) = 0 OR list_contains($malomraden, c.malomrade))
+    FROM indicator_values_of($own) c JOIN uploads u ON u.id = c.upload_id
+    WHERE c.serie = $own AND (len($malomraden) = 0 OR list_contains($malomraden, c.malomrade))
 ),
 final AS (
     SELECT * FROM own WHERE inkommet > $since

@@ -10,4 +10,4 @@ final AS (
     WHERE kpi IS NOT NULL
     GROUP BY indikator, serie, kpi
 )
-SELECT * FROM final ORDER BY indikator, serie = 'Trelleborg' DESC, serie
+SELECT * FROM final ORDER BY indikator, serie = $own DESC, serie

@@ -1,4 +1,4 @@
--- The goals of the current plan of $ar with their indicator's latest value (Trelleborg), the target (the
+-- The goals of the current plan of $ar with their indicator's latest value (the own series, $own), the target (the
 -- goal's own, else the indicator's) and where the goal stands: uppnått, på väg (moving the right way),
 -- inte på väg, or ingen mätning.
 WITH goals AS (
@@ -7,7 +7,7 @@ WITH goals AS (
 latest AS (
     SELECT indikator, ar, varde, riktning, malvarde, malar, enhet,
            lag(varde) OVER (PARTITION BY indikator ORDER BY ar) AS foregaende
-    FROM current_indicator_values WHERE serie = 'Trelleborg'
+    FROM indicator_values_of($own) WHERE serie = $own
     QUALIFY row_number() OVER (PARTITION BY indikator ORDER BY ar DESC) = 1
 ),
 joined AS (
