@@ -117,13 +117,16 @@ def preview(result: ImportResult, db: store.Store):
         return store.upload_diff(con, parsed.forvaltning, parsed.period, parsed.activities)
 
 
-def import_bytes(data: bytes, file_name: str, *, db: store.Store, forvaltning: str | None = None, period: str | None = None,
+def import_bytes(data: bytes, file_name: str, *, db: store.Store | None = None, forvaltning: str | None = None, period: str | None = None,
                  user: str | None = None, dry_run: bool = False, ref: Reference | None = None,
                  uploaded_at: dt.datetime | None = None) -> ImportResult:
-    """Validate one workbook and, unless dry_run or invalid, store it as one upload."""
+    """Validate one workbook and, unless dry_run or invalid, store it as one upload in ``db`` (which a dry run,
+    touching no database, does not need; there is no default database)."""
     result = check_bytes(data, file_name, forvaltning=forvaltning, period=period, ref=ref)
     if dry_run:
         return result
+    if db is None:
+        raise TypeError("import_bytes() needs db (a Store) unless dry_run")
     return save_checked(result, data, db=db, user=user, uploaded_at=uploaded_at)
 
 
