@@ -131,8 +131,8 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        n, r, p = int(n), int(r), int(p)
+        scheme, n_text, r_text, p_text, salt, digest = stored.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
         if scheme != "scrypt" or not (1 < n <= _SCRYPT_MAX[0] and 0 < r <= _SCRYPT_MAX[1] and 0 < p <= _SCRYPT_MAX[2]):
             return None
         return n, r, p, base64.b64decode(salt, validate=True), base64.b64decode(digest, validate=True)
@@ -192,11 +192,11 @@ def authenticate(username: str, password: str, db: store.Store, now: dt.datetime
                 audit.record(con, name, "login_throttled", name, f"{where}, vänta {wait:.0f} s", now)
             raise LoginThrottled(wait)
         row = _get(con, name)
-    usable = (row is not None and row["password_hash"] and not (row["demo"] and not demo_on)
-              and not row.get("avstangd"))
+    stored_hash = row["password_hash"] if row is not None and not (row["demo"] and not demo_on) \
+        and not row.get("avstangd") else None
     # The slow KDF runs with the database released, so it never holds up another process.
-    ok = verify_password(password, row["password_hash"] if usable else _dummy_hash()) and usable
-    new_hash = hash_password(password) if ok and needs_rehash(row["password_hash"]) else None
+    ok = verify_password(password, stored_hash or _dummy_hash()) and bool(stored_hash)
+    new_hash = hash_password(password) if ok and stored_hash and needs_rehash(stored_hash) else None
     with store.connect(db) as con:
         if not ok:
             failures = access.record_failure(con, name, address, now)
@@ -205,6 +205,7 @@ def authenticate(username: str, password: str, db: store.Store, now: dt.datetime
         con.execute(store.sql("users_login_ok"), {"username": name, "new_hash": new_hash})
         access.clear_failures(con, name, address, now)
         audit.record(con, name, "login_ok", name, f"{where}, lösenord", now)
+    assert row is not None  # ok: the row's password matched
     return replace(_user(row), via="losenord", generation=row["password_generation"])
 
 
@@ -242,6 +243,7 @@ def _valid_password(password: object, username: str = "", demo: bool = False) ->
     problem = access.password_problem(password, username, [pw for _, pw, *_ in DEMO_ACCOUNTS])
     if problem:
         raise UserError(problem)
+    assert isinstance(password, str)  # password_problem refuses anything else
     return password
 
 
@@ -523,6 +525,7 @@ def ensure_demo_accounts(db: store.Store, ref: Reference | None = None) -> list[
     with store.connect(db) as con:
         missing = [a for a in DEMO_ACCOUNTS if _get(con, a[0]) is None]
     created = []
+    codes: list[str] | tuple[str, ...]
     for username, password, role, codes, label in missing:
         if codes:  # KLF and SBF, or the first förvaltning if the reference data has neither
             codes = [c for c in codes if c in ref.forvaltningar] or list(ref.forvaltningar)[:1]

@@ -55,16 +55,16 @@ def _total(entry: dict) -> tuple[float, str | None] | None:
 def build_rows(cat: Catalogue, data: list[dict], specs: Iterable[KpiSpec], fetched_at: dt.datetime | None
                ) -> list[dict]:
     """Indicator rows (store.save_upload's shape) for the own series, riket and similar kommuner."""
-    specs = {s.id: s for s in specs}
+    by_id = {s.id: s for s in specs}
     totals: dict[tuple[str, str, int], tuple[float, str | None]] = {}
     for entry in data:
         kid, muni = str(entry.get("kpi") or "").upper(), str(entry.get("municipality") or "")
         try:
-            year = int(entry.get("period"))
+            year = int(entry.get("period") or "")
         except (TypeError, ValueError):
             continue
         got = _total(entry)
-        if kid in specs and got is not None:
+        if kid in by_id and got is not None:
             totals[(kid, muni, year)] = got
     series: dict[tuple[str, str, int], tuple[float, str | None, str]] = {}
     for (kid, muni, year), (value, status) in totals.items():
@@ -76,15 +76,15 @@ def build_rows(cat: Catalogue, data: list[dict], specs: Iterable[KpiSpec], fetch
         # least half of them have one. Kolada's terms: a processing of its data must not name Kolada as source.
         need = math.ceil(len(cat.liknande_kommuner) / 2)
         for kid, year in {(k, y) for (k, m, y) in totals if m in cat.liknande_kommuner}:
-            got = [totals[(kid, m, year)] for m in cat.liknande_kommuner if (kid, m, year) in totals]
-            if len(got) >= need:
-                statuses = sorted({s for _, s in got if s})
+            members = [totals[(kid, m, year)] for m in cat.liknande_kommuner if (kid, m, year) in totals]
+            if len(members) >= need:
+                statuses = sorted({s for _, s in members if s})
                 series[(kid, cat.liknande_namn, year)] = (
-                    round(sum(v for v, _ in got) / len(got), 6), ", ".join(statuses) or None,
-                    f"Egen beräkning: ovägt medelvärde av {len(got)} kommuner, data från Kolada {kid}")
+                    round(sum(v for v, _ in members) / len(members), 6), ", ".join(statuses) or None,
+                    f"Egen beräkning: ovägt medelvärde av {len(members)} kommuner, data från Kolada {kid}")
     rows = []
     for (kid, serie, year), (value, status, kalla) in sorted(series.items()):
-        s = specs[kid]
+        s = by_id[kid]
         rows.append({"indikator": s.indikator, "malomrade": s.malomrade, "enhet": s.enhet, "riktning": s.riktning,
                      "malvarde": s.malvarde, "malar": s.malar, "kalla": kalla, "ar": year,
                      "varde": value, "serie": serie, "kpi": kid, "fetched_at": fetched_at,
