@@ -69,7 +69,7 @@ def first_refusal(con, username: str, address: str | None) -> bool:
 
 def record_failure(con, username: str, address: str | None, now: dt.datetime) -> int:
     """Count one failed login → failures in a row for this user name and address."""
-    failures = store.first(con.execute(store.sql("login_throttle_fail"),
+    failures = store.one(con.execute(store.sql("login_throttle_fail"),
                                        {**_key(username, address), "now": now, "forget_s": FORGET_S}))[0]
     con.execute(store.sql("login_throttle_clear"), {"username": None, "address": None, "now": now,
                                                     "forget_s": FORGET_S})

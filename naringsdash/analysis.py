@@ -61,7 +61,7 @@ def save(malomrade: int | str, period: str, bedomning: str, text: str, user: aut
     ``AnalysisError`` (Swedish message) for an unknown målområde or period, a traffic light other than
     Grön/Gul/Röd, or an empty or too long text.
     """
-    auth.require(user, "write_analysis")
+    user = auth.require(user, "write_analysis")
     ref = ref or current_reference()
     nr, p, word, body = _malomrade(malomrade, ref), _period(period), _bedomning(bedomning), _text(text)
     with store.connect(db) as con, store.transaction(con):
@@ -69,7 +69,7 @@ def save(malomrade: int | str, period: str, bedomning: str, text: str, user: aut
         cur = cur[cur["malomrade"] == nr]
         if not cur.empty and cur.iloc[0]["bedomning"] == word and cur.iloc[0]["text"] == body:
             return int(cur.iloc[0]["id"]), True
-        new_id = store.first(con.execute(store.sql("analysis_insert"), {
+        new_id = store.one(con.execute(store.sql("analysis_insert"), {
             "malomrade": nr, "period": p, "bedomning": word, "text": body, "user_name": user.label,
             "created_at": now or dt.datetime.now().replace(microsecond=0)}))[0]
         store.bump_data_version(con)

@@ -78,7 +78,8 @@ def query(db: store.Store, *, since: dt.date | dt.datetime | None = None, until:
     """Events, newest first: from ``since`` and up to and including ``until`` (a date means the whole day),
     of one or more actions, by one actor (exact, case-insensitive). Columns: id, at, actor, action,
     action_label, target, detail."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if since is not None:
         where.append("logged_at >= ?")
         params.append(_start(since))

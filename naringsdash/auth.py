@@ -87,9 +87,11 @@ def can(user: User | None, action: str, forvaltning: str | None = None) -> bool:
     return True
 
 
-def require(user: User | None, action: str, forvaltning: str | None = None) -> None:
-    if not can(user, action, forvaltning):
+def require(user: User | None, action: str, forvaltning: str | None = None) -> User:
+    """The user, when allowed to perform ``action``; else PermissionDenied (always for a visitor, None)."""
+    if user is None or not can(user, action, forvaltning):
         raise PermissionDenied(action)
+    return user
 
 
 def allowed_forvaltningar(user: User | None, action: str, all_codes: list[str]) -> list[str]:

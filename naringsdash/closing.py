@@ -125,7 +125,7 @@ def close(con, period: str, user: str, reason: str | None = None, ref: Reference
         if lacking and not reason:
             raise UserError(f"Perioden {config.period_label(p)} är inte komplett: uppföljning saknas från "
                             f"{', '.join(lacking)}. Ange en motivering för att stänga den ändå.")
-        closure_id = int(store.first(con.execute("SELECT nextval('closure_seq')"))[0])
+        closure_id = int(store.one(con.execute("SELECT nextval('closure_seq')"))[0])
         con.execute("INSERT INTO period_closures (id, period, closed_by, closed_at, complete, reason) "
                     "VALUES (?, ?, ?, ?, ?, ?)", [closure_id, p, user, dt.datetime.now(), not lacking, reason])
         store.bump_data_version(con)
@@ -199,8 +199,8 @@ def approve(period: str, dnr: str, ks_date: dt.date, user: str, db: store.Store,
     with store.connect(db) as con, store.transaction(con):
         if _check_approvable(con, p).id != closure.id:
             raise UserError("Perioden öppnades eller stängdes medan rapporten skapades. Försök igen.")
-        report_id = int(store.first(con.execute("SELECT nextval('approved_seq')"))[0])
-        version = int(store.first(con.execute("SELECT coalesce(max(version), 0) + 1 FROM approved_reports "
+        report_id = int(store.one(con.execute("SELECT nextval('approved_seq')"))[0])
+        version = int(store.one(con.execute("SELECT coalesce(max(version), 0) + 1 FROM approved_reports "
                                               "WHERE period = ?", [p]))[0])
         con.execute("INSERT INTO approved_reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [report_id, p, version, closure.id, dnr, ks_date, user, dt.datetime.now()])

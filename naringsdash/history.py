@@ -45,7 +45,7 @@ def upload_label(upload_id: int, row: pd.Series) -> str:
 
 def _upload(user: auth.User, upload_id: int, action: str, db: store.Store) -> pd.Series:
     """One upload's row, when this user (as stored now) may perform ``action`` on it (indicators: admin only)."""
-    user = auth.stored_user(user, db)
+    stored = auth.stored_user(user, db)
     df = queries.uploads(db)
     row = df[df["id"] == int(upload_id)]
     if row.empty:
@@ -53,8 +53,8 @@ def _upload(user: auth.User, upload_id: int, action: str, db: store.Store) -> pd
     row = row.iloc[0]
     forvaltning = row["forvaltning"] if isinstance(row["forvaltning"], str) else None
     if forvaltning is None:
-        auth.require(user, "upload_indicators")
-    auth.require(user, action, forvaltning)
+        auth.require(stored, "upload_indicators")
+    auth.require(stored, action, forvaltning)
     return row
 
 

@@ -99,7 +99,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 def create_meeting(datum: object, period: object, attendance, user: auth.User | None, db: store.Store, *,
                    agenda=(), ref: Reference | None = None, now: dt.datetime | None = None) -> int:
     """A new meeting → its id. ``attendance``: (förvaltning, name or role) pairs, at least one förvaltning."""
-    auth.require(user, "manage_meetings")
+    user = auth.require(user, "manage_meetings")
     ref = ref or current_reference()
     day, p = _date(datum, "Mötesdatum"), _period(period)
     people: list[tuple[str, str | None]] = []
@@ -112,7 +112,7 @@ def create_meeting(datum: object, period: object, attendance, user: auth.User | 
         raise MeetingError("Ange vilka förvaltningar som deltar (minst en).")
     items = [t for t in (_text(a, "Dagordningspunkten", 200, required=False) for a in agenda or ()) if t]
     with store.connect(db) as con, store.transaction(con):
-        meeting_id = int(store.first(con.execute("SELECT nextval('meeting_seq')"))[0])
+        meeting_id = int(store.one(con.execute("SELECT nextval('meeting_seq')"))[0])
         con.execute("INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?)",
                     [meeting_id, day, p, items, user.label, _now(now)])
         for code, who in people:
@@ -199,7 +199,7 @@ def add_decision(meeting_id: int, text: object, agare: object, forfaller: object
 
     It is about one activity (``aktivitet=(förvaltning, Aktivitets-ID)``; its målområde follows) or a målområde.
     """
-    auth.require(user, "manage_meetings")
+    user = auth.require(user, "manage_meetings")
     ref = ref or current_reference()
     body, owner = _text(text, "Beslutets text"), _forvaltning(agare, ref, "Ägare")
     due, role = _date(forfaller, "Klart senast"), _text(roll, "Rollen", MAX_NAME, required=False)
@@ -208,7 +208,7 @@ def add_decision(meeting_id: int, text: object, agare: object, forfaller: object
         if _meeting(con, meeting_id) is None:
             raise MeetingError(f"Mötet {meeting_id} finns inte.")
         nr, fv, aid = _target(con, ref, malomrade, aktivitet)
-        decision_id = int(store.first(con.execute("SELECT nextval('decision_seq')"))[0])
+        decision_id = int(store.one(con.execute("SELECT nextval('decision_seq')"))[0])
         con.execute("INSERT INTO decisions VALUES (?, ?, ?, ?)", [decision_id, int(meeting_id), user.label, when])
         _insert_version(con, {"decision_id": decision_id, "version": 1, "malomrade": nr, "aktivitet_forvaltning": fv,
                               "aktivitet_id": aid, "text": body, "agare": owner, "roll": role, "forfaller": due,
@@ -222,7 +222,7 @@ def change_decision(decision_id: int, user: auth.User | None, db: store.Store, *
                     kommentar: object = _KEEP, ref: Reference | None = None,
                     now: dt.datetime | None = None) -> tuple[int, bool]:
     """A new version of a decision with the fields given changed → (version, unchanged: no new version)."""
-    auth.require(user, "manage_meetings")
+    user = auth.require(user, "manage_meetings")
     ref = ref or current_reference()
     with store.connect(db) as con, store.transaction(con):
         cur = con.execute(f"SELECT {', '.join(_VERSION_COLS)} FROM decision_versions WHERE decision_id = ? "

@@ -173,9 +173,11 @@ def sign_in(claims: Mapping, db: store.Store, ref: Reference | None = None, *, _
         return Result(None, "refuse", decision.message.format(email=email))
     if decision.kind == "guest":
         return Result(auth.User(email, "lasare", (), name or email, email), "guest")
-    if decision.kind == "keep":
+    if decision.kind in ("keep", "update") and row is None:
+        raise AssertionError("decide() keeps or updates only an account that exists")
+    if decision.kind == "keep" and row is not None:
         return Result(_user(row, row["role"], tuple(row["forvaltningar"] or ())), "keep")
-    if decision.kind == "update":
+    if decision.kind == "update" and row is not None:
         try:
             user = auth.update_user(row["username"], db, role=decision.role, forvaltningar=decision.forvaltningar)
         except auth.UserError:  # e.g. the last admin: keep the role rather than leave nobody to administer

@@ -173,7 +173,7 @@ def _insert(con, row: dict) -> None:
 
 
 def _new(con, clean: dict, label: str, when: dt.datetime) -> int:
-    sid = int(store.first(con.execute("SELECT nextval('synpunkt_seq')"))[0])
+    sid = int(store.one(con.execute("SELECT nextval('synpunkt_seq')"))[0])
     con.execute("INSERT INTO synpunkter VALUES (?, ?, ?)", [sid, label, when])
     _insert(con, {**clean, "synpunkt_id": sid, "version": 1, "user_name": label, "changed_at": when})
     return sid

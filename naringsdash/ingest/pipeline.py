@@ -96,16 +96,18 @@ def save_as(user: auth.User, result: ImportResult, data: bytes, *, forvaltning: 
     parsed = result.parsed
     if not result.ok or parsed is None:
         return result
-    user = auth.stored_user(user, db)
+    stored = auth.stored_user(user, db)
     if not (parsed.has_activities or parsed.has_indicators):
         raise auth.PermissionDenied("upload")
+    if stored is None:  # the account is gone
+        raise auth.PermissionDenied("upload" if parsed.has_activities else "upload_indicators")
     if parsed.has_activities:
-        auth.require(user, "upload", parsed.forvaltning)
+        auth.require(stored, "upload", parsed.forvaltning)
         if (parsed.forvaltning, parsed.period) != (forvaltning, period):
             raise auth.PermissionDenied("upload")
     if parsed.has_indicators:
-        auth.require(user, "upload_indicators")
-    return save_checked(result, data, db=db, user=user.username)
+        auth.require(stored, "upload_indicators")
+    return save_checked(result, data, db=db, user=stored.username)
 
 
 def preview(result: ImportResult, db: store.Store):

@@ -77,7 +77,7 @@ def save_plan(con, parsed: PlanParsed, data: bytes, *, file_name: str, user: str
         same = store.first(con.execute("SELECT id, sha256 FROM current_plans WHERE ar = ?", [parsed.ar]))
         if same and same[1] == digest:
             return int(same[0]), True
-        plan_id = int(store.first(con.execute("SELECT nextval('plan_seq')"))[0])
+        plan_id = int(store.one(con.execute("SELECT nextval('plan_seq')"))[0])
         con.execute("INSERT INTO plan_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [plan_id, parsed.ar, parsed.antagen, parsed.antagen_av, parsed.dnr, user,
                      uploaded_at or dt.datetime.now(), file_name, digest, parsed.rows])

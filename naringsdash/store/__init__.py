@@ -19,6 +19,7 @@ from .db import (
                  first,
                  latest_indicator_upload,
                  migrate,
+                 one,
                  one_connection,
                  original_file,
                  restore_upload,
@@ -32,5 +33,5 @@ from .db import (
 
 __all__ = ["ACTIVITY_COLS", "BUSY_WAIT_S", "INDICATOR_COLS", "MIGRATIONS", "SQL_DIR", "DatabaseBusy", "Store",
            "bump_data_version", "connect", "current_upload", "data_version", "file_version", "first", "latest_indicator_upload",
-           "migrate", "one_connection", "original_file", "restore_upload", "save_upload", "schema_version", "sha256", "sql",
+           "migrate", "one", "one_connection", "original_file", "restore_upload", "save_upload", "schema_version", "sha256", "sql",
            "transaction", "upload_diff"]

@@ -303,6 +303,14 @@ def first(cursor) -> tuple | None:
     return rows[0] if rows else None
 
 
+def one(cursor) -> tuple:
+    """The row a query always gives (a sequence's next value, an aggregate, a row just inserted)."""
+    row = first(cursor)
+    if row is None:
+        raise LookupError("the query gave no row")
+    return row
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -381,7 +389,7 @@ def _insert_upload(con, kind: str, forvaltning: str | None, period: str | None, 
                    uploaded_at: dt.datetime | None, file_name: str, digest: str, rows: int,
                    restored_from: int | None = None) -> int:
     """A new row in the uploads table (the newest version of its förvaltning and period) → its id."""
-    upload_id = int(first(con.execute("SELECT nextval('upload_seq')"))[0])
+    upload_id = int(one(con.execute("SELECT nextval('upload_seq')"))[0])
     con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [upload_id, kind, forvaltning, period, user, uploaded_at or dt.datetime.now(), file_name, digest,
                  rows, restored_from])
