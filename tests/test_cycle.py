@@ -79,13 +79,13 @@ def test_the_last_forvaltning_completes_the_period(six_of_seven):
 def test_an_admin_closes_a_period_for_reporting_and_it_counts_as_complete(one_of_seven):
     admin = auth.add_user("chef", "admin", "hemligt-losen", db=one_of_seven)
     with pytest.raises(auth.PermissionDenied):
-        periods.set_closed("2026-T3", True, auth.User("lasare", "lasare"), "", one_of_seven)
-    periods.set_closed("2026-T3", True, admin, "Bokslutet kan inte vänta", one_of_seven,
+        periods.set_closed("2026-T3", True, auth.User("lasare", "lasare"), "", db=one_of_seven)
+    periods.set_closed("2026-T3", True, admin, "Bokslutet kan inte vänta", db=one_of_seven,
                        now=dt.datetime(2027, 1, 20, 10, 15))
     s = periods.state("2026-T3", one_of_seven)
     assert s.complete and s.closed and (s.closed_by, s.reason) == ("chef", "Bokslutet kan inte vänta")
     assert periods.banner(s) is None and periods.newest_complete_period(one_of_seven) == "2026-T3"
-    periods.set_closed("2026-T3", False, admin, "SBF skickar in i veckan", one_of_seven)
+    periods.set_closed("2026-T3", False, admin, "SBF skickar in i veckan", db=one_of_seven)
     assert not periods.state("2026-T3", one_of_seven).complete
     assert periods.history("2026-T3", one_of_seven)["closed"].tolist() == [False, True]  # logged, newest first
 

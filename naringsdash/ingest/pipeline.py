@@ -122,10 +122,10 @@ def preview(result: ImportResult, db: store.Store):
 def import_bytes(data: bytes, file_name: str, *, db: store.Store | None = None, forvaltning: str | None = None, period: str | None = None,
                  user: str | None = None, dry_run: bool = False, ref: Reference | None = None,
                  uploaded_at: dt.datetime | None = None) -> ImportResult:
-    """Validate one workbook and, unless dry_run or invalid, store it as one upload in ``db`` (which a dry run,
-    touching no database, does not need; there is no default database)."""
+    """Validate one workbook and, unless dry_run or invalid, store it as one upload in ``db`` (which a dry run or
+    a refused file, touching no database, does not need; there is no default database)."""
     result = check_bytes(data, file_name, forvaltning=forvaltning, period=period, ref=ref)
-    if dry_run:
+    if dry_run or not result.ok:
         return result
     if db is None:
         raise TypeError("import_bytes() needs db (a Store) unless dry_run")
