@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .. import config
 from ..errors import UserError
+from . import backup
 from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, print_outcome
 
 if TYPE_CHECKING:
@@ -108,42 +109,6 @@ def cmd_demo(args) -> int:
     return 0 if not bad else 1
 
 
-def cmd_backup(args) -> int:
-    from .. import backup
-
-    try:
-        res = backup.create(args.out, db=args.db, keep=args.keep)
-    except backup.BackupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"Säkerhetskopian kunde inte skrivas: {exc.strerror} ({exc.filename}).", file=sys.stderr)
-        return 1
-    print(f"Säkerhetskopia skriven: {res.path} (schemaversion {res.schema_version}, "
-          f"{len(res.tables)} tabeller, {sum(res.tables.values())} rader).")
-    for p in res.removed:
-        print(f"Gammal säkerhetskopia borttagen: {p}")
-    return 0
-
-
-def cmd_restore(args) -> int:
-    from .. import backup
-
-    try:
-        res = backup.restore(args.dir, db=args.db, config_out=args.config_out)
-    except backup.BackupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"Återställningen misslyckades: {exc.strerror} ({exc.filename}). Inget återställdes.", file=sys.stderr)
-        return 1
-    print(f"Återställd från {res.source} till {res.db} (schemaversion {res.schema_version}, "
-          f"{sum(res.tables.values())} rader i {len(res.tables)} tabeller).")
-    if res.config:
-        print(f"Referensdata skriven till {res.config}.")
-    return 0
-
-
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; given one of CORE_COMMANDS only the core commands (the other groups are not imported)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -178,16 +143,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     dem = sub.add_parser("demo", parents=[common], help="läs in demodata (idempotent)")
     dem.set_defaults(func=cmd_demo)
 
-    bak = sub.add_parser("backup", parents=[common], help="säkerhetskopiera databasen (går medan appen körs)")
-    bak.add_argument("--out", required=True, metavar="KATALOG", help="katalog där en ny säkerhetskopia skapas")
-    bak.add_argument("--keep", type=int, metavar="N", help="behåll bara de N senaste säkerhetskopiorna i katalogen")
-    bak.set_defaults(func=cmd_backup)
-
-    res = sub.add_parser("restore", parents=[common], help="återställ en säkerhetskopia till en NY databasfil")
-    res.add_argument("dir", metavar="KATALOG", help="säkerhetskopian (eller katalogen med säkerhetskopior: "
-                                                    "den senaste används)")
-    res.add_argument("--config", dest="config_out", metavar="FIL", help="skriv även referensdatan till en ny fil")
-    res.set_defaults(func=cmd_restore)
+    backup.register(sub, common)  # small and cheap to load: a core command group
 
     if command not in CORE_COMMANDS:
         from . import audit, closing, kolada, loop, plan, report, users

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import export, plan, store
 from ..config import load_reference
+from ..ingest.codes import issue
 from ..plan.sheet import plan_workbook_bytes
 from .args import print_outcome
 
@@ -39,7 +40,7 @@ def cmd_import(args) -> int:
         try:
             res = plan.import_plan_file(name, db=args.db, year=args.year, user=args.user, dry_run=args.dry_run)
         except store.DatabaseBusy as exc:
-            res = plan.PlanResult(file=name, ok=False, year=args.year, errors=[plan.Issue("busy", str(exc))])
+            res = plan.PlanResult(file=name, ok=False, year=args.year, errors=[issue("busy", detail=str(exc))])
         all_ok &= res.ok
         if args.json:
             print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
