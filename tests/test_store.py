@@ -119,3 +119,16 @@ def test_preview_of_a_first_upload_is_all_new(tmp_path, db):
     f = write_xlsx(tmp_path / "a.xlsx", [activity(1), activity(2)])
     diff = ingest.preview(ingest.check_bytes(f.read_bytes(), "a.xlsx", forvaltning="KLF", period="2025-T1"), db)
     assert diff["andring"].tolist() == ["ny", "ny"]
+
+
+def test_every_sql_file_is_a_migration_or_a_query_some_module_names():
+    """No dead SQL: each file under store/sql is in MIGRATIONS or named (``"name"`` or ``"name.sql"``) in the code."""
+    import ast
+    from pathlib import Path
+
+    package = Path(store.__file__).resolve().parent.parent
+    named = {n.value for p in package.rglob("*.py") for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    files = sorted((package / "store" / "sql").glob("*.sql"))
+    assert files and [f.name for f in files if f.name not in named and f.stem not in named] == []
+    assert set(store.MIGRATIONS) <= {f.name for f in files}
