@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import auth, store
 from .config import Reference, load_reference
+from .errors import checked_text
 from .ingest.codes import issue, unreadable_file
 from .ingest.pipeline import ImportResult
 from .ingest.reader import WorkbookError, read_workbook
@@ -104,14 +105,7 @@ def _status(value: object) -> str:
 
 
 def _text(value: object, label: str, limit: int, required: bool) -> str | None:
-    text = "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n")).strip()
-    if not text:
-        if required:
-            raise SynpunktError(f"{label} får inte vara tom.")
-        return None
-    if len(text) > limit:
-        raise SynpunktError(f"{label} får vara högst {limit} tecken (den är {len(text)}).")
-    return text
+    return checked_text(value, label, limit, required=required, error=SynpunktError)
 
 
 def _clean(fields: dict, ref: Reference, con) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,23 @@ def test_a_missing_column_is_reported_with_every_other_problem(tmp_path, db):
             [v for h, v in zip(schema_headers(), activity(1)) if h != "Status"]]
     res = ingest.import_file(write_xlsx(tmp_path / "x.xlsx", rows, headers=headers), db=db, dry_run=True, **FLAGS)
     assert sorted((i.code, i.row) for i in res.errors) == [("bad_date", 2), ("duplicate_id", 3), ("missing_column", 1)]
+
+
+@pytest.mark.parametrize("argv, module, function", [
+    (["import", "--forvaltning", "KLF", "--period", "2025-T1"], ingest, "import_file"),
+    (["plan", "import", "--year", "2027"], plan, "import_plan_file"),
+    (["synpunkter", "import"], synpunkter, "import_file"),
+], ids=["import", "plan", "synpunkter"])
+def test_every_import_command_reports_a_busy_database_per_file_with_the_busy_code(argv, module, function, db,
+                                                                                  tmp_path, monkeypatch, capsys):
+    from naringsdash.cli import main as cli
+
+    def busy(*args, **kwargs):
+        raise store.DatabaseBusy(db)
+
+    monkeypatch.setattr(module, function, busy)
+    files = [str(write_xlsx(tmp_path / f"{i}.xlsx", [activity(1)])) for i in (1, 2)]
+    assert cli.main([*argv, *files, "--json", "--db", str(db)]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["file"], [e["code"] for e in r["errors"]]) for r in lines] == [(f, ["busy"]) for f in files]
+    assert all("upptagen" in r["errors"][0]["message"] for r in lines)

@@ -249,19 +249,6 @@ def cli(*args, db):
                           capture_output=True, text=True)
 
 
-def test_cli_import_on_a_busy_database_says_so_in_the_json(tmp_path, db, monkeypatch, capsys):
-    from naringsdash.cli import main as cli_main
-
-    def busy(*args, **kwargs):
-        raise store.DatabaseBusy(db)
-
-    monkeypatch.setattr(plan, "import_plan_file", busy)
-    f = plan_xlsx(tmp_path / "p.xlsx", [prow(1)])
-    assert cli_main.main(["plan", "import", str(f), "--year", "2027", "--json", "--db", str(db)]) == 1
-    [error] = json.loads(capsys.readouterr().out)["errors"]
-    assert error["code"] == "busy" and "upptagen" in error["message"]
-
-
 def test_cli_import_export_template(tmp_path, db):
     tpl = tmp_path / "mall.xlsx"
     assert cli("template", "--out", str(tpl), "--year", "2027", db=db).returncode == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 import time
 from typing import TYPE_CHECKING
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 from .. import config
 from ..errors import UserError
 from . import backup
-from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, print_outcome
+from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, import_one, print_outcome
 
 if TYPE_CHECKING:
     from .. import ingest
@@ -25,7 +24,6 @@ CORE_COMMANDS = {"import", "export", "template", "demo", "backup", "restore"}
 def cmd_import(args) -> int:
     from .. import ingest, store
     from ..ingest import parse_worker
-    from ..ingest.codes import issue
 
     all_ok = True
     # One reading process for the whole batch, started now so its imports run while ours do; a file that
@@ -39,16 +37,9 @@ def cmd_import(args) -> int:
                 held.close()
                 held.enter_context(store.one_connection())
                 since = time.monotonic()
-            try:
-                res = ingest.import_file(name, db=args.db, forvaltning=args.forvaltning, period=args.period,
-                                         user=args.user, dry_run=args.dry_run)
-            except store.DatabaseBusy as exc:
-                res = ingest.ImportResult(file=name, ok=False, errors=[issue("busy", detail=str(exc))])
-            all_ok &= res.ok
-            if args.json:
-                print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
-            else:
-                _print_human(res, args.dry_run)
+            all_ok &= import_one(name, lambda n: ingest.import_file(
+                n, db=args.db, forvaltning=args.forvaltning, period=args.period, user=args.user,
+                dry_run=args.dry_run), ingest.ImportResult, lambda r: _print_human(r, args.dry_run), args.json)
     return 0 if all_ok else 1
 
 
