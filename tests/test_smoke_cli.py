@@ -42,3 +42,19 @@ def test_import_command_loads_no_heavy_modules(tmp_path, db):
     loaded = {m.split(".")[0] for m in modules.split()}
     assert "duckdb" in loaded and "naringsdash" in loaded  # the list is real
     assert loaded.isdisjoint(HEAVY_MODULES), sorted(loaded & set(HEAVY_MODULES))
+
+
+_WORKER_START = ("import sys\nfrom naringsdash.cli.main import main\nfrom naringsdash.ingest import parse_worker\n"
+                 "start = parse_worker._Server._start\n"
+                 "def spy(self):\n    print('duckdb loaded at worker start:', 'duckdb' in sys.modules)\n"
+                 "    return start(self)\n"
+                 "parse_worker._Server._start = spy\nsys.exit(main(sys.argv[1:]))")
+
+
+def test_import_command_starts_its_reading_process_before_loading_duckdb(tmp_path, db):
+    """The worker's Python start and imports overlap the command's own (DuckDB, the pipeline)."""
+    f = write_xlsx(tmp_path / "ok.xlsx", [activity(1)])
+    r = subprocess.run([sys.executable, "-c", _WORKER_START, "import", str(f), "--forvaltning", "KLF",
+                        "--period", "T1 2025", "--db", str(db)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "duckdb loaded at worker start: False" in r.stdout and "1 rader, sparad som uppladdning" in r.stdout
