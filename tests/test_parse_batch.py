@@ -63,3 +63,17 @@ def test_outside_a_batch_a_worker_is_reused_and_replaced_after_a_crash(tmp_path)
     assert waiting() and waiting() != first
     parse_worker._close_idle()
     assert waiting() == []
+
+
+def test_the_server_warm_up_leaves_a_reading_process_waiting_for_the_first_upload(tmp_path, db):
+    from naringsdash.ui import warmup
+
+    limits = (parse_worker.MEMORY_LIMIT, parse_worker.TIMEOUT_S)
+    parse_worker._close_idle()
+    warmup._warm(str(db))
+    waiting = parse_worker._idle.get(limits, [])
+    assert len(waiting) == 1 and waiting[0].proc.poll() is None
+    pid = waiting[0].proc.pid
+    assert parse_worker.read_untrusted(write_xlsx(tmp_path / "ok.xlsx", [activity(1)]).read_bytes()).sheets
+    assert [s.proc.pid for s in parse_worker._idle[limits]] == [pid]  # the first upload used it
+    parse_worker._close_idle()
