@@ -22,14 +22,17 @@ CORE_COMMANDS = {"import", "export", "template", "demo", "backup", "restore"}
 
 
 def cmd_import(args) -> int:
-    from .. import ingest, store
     from ..ingest import parse_worker
 
     all_ok = True
-    # One reading process for the whole batch, started now so its imports run while ours do; a file that
-    # crashes it costs only that worker (the next file gets a new one). The files share one connection to the
-    # database, given up between files once it has been held for HOLD_S, so the app is never kept waiting long.
+    # One reading process for the whole batch, started first so that Python's start and its imports run while
+    # ours (DuckDB, the pipeline) do; a file that crashes it costs only that worker (the next file gets a new
+    # one). The files share one connection to the database, given up between files once it has been held for
+    # HOLD_S, so the app is never kept waiting long.
     with parse_worker.batch(), contextlib.ExitStack() as held:
+        from .. import ingest, store
+        from ..ingest.codes import issue
+
         since = time.monotonic()
         held.enter_context(store.one_connection())
         for name in args.files:
