@@ -31,7 +31,6 @@ def cmd_import(args) -> int:
     # HOLD_S, so the app is never kept waiting long.
     with parse_worker.batch(), contextlib.ExitStack() as held:
         from .. import ingest, store
-        from ..ingest.codes import issue
 
         since = time.monotonic()
         held.enter_context(store.one_connection())
