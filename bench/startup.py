@@ -19,14 +19,18 @@ proxy (deploy/nginx.conf) and without it.
    inside ``[data-testid="stPlotlyChart"]``), ``visit_s``. Within the visit, ``first_run_s`` is the page run as
    seen on the websocket (first frame the page sends → ForwardMsg ``script_finished``, decoded with
    streamlit.proto) and ``browser_s`` = visit_s − first_run_s is the browser loading, parsing and drawing.
+   After the visit, three new sessions over the websocket alone (bench/load.py's client) ask for the same page:
+   their median run, ``later_run_s``, is what the first visitor's run takes once everything is warm.
 4. Bytes: every HTTP response's body as it came over the wire (``transferred``, compressed where the server
-   compressed it) and uncompressed, and the websocket frames received; the page runs the visit caused.
+   compressed it) and uncompressed, and the websocket frames received; the page runs the visit caused. CPU:
+   the app process's and nginx's (master and workers, /proc) CPU time during the visit, ``app_cpu_ms`` and
+   ``nginx_cpu_ms``: the work of serving one cold visit, far less sensitive to a busy machine than the clock.
 
 ``cold_s`` = server_s + warm_s + visit_s: from starting the service to the first chart for a visitor who arrives
 the moment the service is up. Medians over ``--runs`` runs per mode. Not a test; about 1 min with 3 runs.
 Goal (issue 13): ≤ 2.5 s with the proxy. The last line is the proxy's (``startup_direct: …`` comes before it):
 ``startup: cold_s=<s> server_s=<s> warm_s=<s> first_run_s=<s> browser_s=<s> MB=<uncompressed MB>
-transferred_MB=<MB> proxy=1``.
+transferred_MB=<MB> app_cpu_ms=<ms> nginx_cpu_ms=<ms> proxy=1``.
 """
 
 from __future__ import annotations
@@ -115,7 +119,7 @@ def nginx(tmp: Path, site: str, upstream: int, cert: Path, key: Path, web: Path)
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("nginx did not start: " + (tmp / "error.log").read_text(errors="replace"))
             time.sleep(0.05)
-        yield f"https://127.0.0.1:{https}"
+        yield f"https://127.0.0.1:{https}", proc
     finally:
         proc.terminate()
         try:
@@ -124,6 +128,15 @@ def nginx(tmp: Path, site: str, upstream: int, cert: Path, key: Path, web: Path)
             proc.kill()
             proc.wait()
         (tmp / "nginx.pid").unlink(missing_ok=True)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children (nginx: the master and its workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return common.cpu_seconds(pid) + sum(tree_cpu_seconds(int(c)) for c in children)
 
 
 def _listening(port: int) -> bool:
@@ -186,6 +199,24 @@ def visit(browser, url: str, timeout_s: float) -> dict:
             "ws": ws["bytes"], "runs": ws["runs"]}
 
 
+def later_runs(base: str, timeout_s: float, n: int = 3) -> float:
+    """Median page run of ``n`` later new sessions (websocket only, as bench/load.py): what the first visitor's run
+    would take had everything been warm."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import load
+
+    out = load.Round()
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API keeps an event loop running in this thread
+        for _ in range(n):
+            pool.submit(asyncio.run, load.session(url, [""], 1, out, timeout_s)).result()
+    if out.errors:
+        raise SystemExit("startup: later page runs failed: " + "; ".join(out.errors))
+    return statistics.median(out.latencies)
+
+
 def warm_up(base: str) -> float:
     """The service's ExecStartPost: one run of app.py through /_stcore/script-health-check."""
     t0 = time.perf_counter()
@@ -197,17 +228,26 @@ def warm_up(base: str) -> float:
 def one_run(browser, tmp: Path, db: Path, cfg: Path, proxy: dict | None, warmup: bool, timeout_s: float) -> dict:
     # A new server process per run: nothing of the previous run is loaded or cached (the database file is reused).
     os.environ["STREAMLIT_SERVER_SCRIPT_HEALTH_CHECK_ENABLED"] = "true"  # as deploy/naringsdash.service
-    with common.serve(db, cfg) as (base, _proc, server_s):
+    # CPU seconds of the app's process and of nginx during the visit: less sensitive to a busy machine than the
+    # clock, they show where the work of serving the page goes.
+    with common.serve(db, cfg) as (base, server, server_s):
         warm_s = warm_up(base) if warmup else 0.0
         if proxy is None:
+            app_cpu = common.cpu_seconds(server.pid)
             result = visit(browser, base, timeout_s)
+            app_cpu, nginx_cpu = common.cpu_seconds(server.pid) - app_cpu, 0.0
+            later = later_runs(base, timeout_s)
         else:
             upstream = int(base.rsplit(":", 1)[1])
-            with nginx(tmp, proxy["site"], upstream, proxy["cert"], proxy["key"], proxy["web"]) as url:
+            with nginx(tmp, proxy["site"], upstream, proxy["cert"], proxy["key"], proxy["web"]) as (url, ngx):
+                app_cpu, nginx_cpu = common.cpu_seconds(server.pid), tree_cpu_seconds(ngx.pid)
                 result = visit(browser, url, timeout_s)
+                app_cpu = common.cpu_seconds(server.pid) - app_cpu
+                nginx_cpu = tree_cpu_seconds(ngx.pid) - nginx_cpu
+        later = later_runs(base, timeout_s)
     # nginx is started before the visit but after the server (it needs the server's port); its start is not timed.
-    return {**result, "server_s": server_s, "warm_s": warm_s,
-            "cold_s": server_s + warm_s + result["visit_s"]}
+    return {**result, "server_s": server_s, "warm_s": warm_s, "cold_s": server_s + warm_s + result["visit_s"],
+            "app_cpu_s": app_cpu, "nginx_cpu_s": nginx_cpu, "later_run_s": later}
 
 
 def report(name: str, runs: list[dict]) -> str:
@@ -215,12 +255,14 @@ def report(name: str, runs: list[dict]) -> str:
     print(f"{name}: {len(runs)} runs; cold " + ", ".join(f"{r['cold_s']:.2f}" for r in runs) + " s")
     print(f"  median: server start {med['server_s']:.2f} s, warm-up {med['warm_s']:.2f} s, visit {med['visit_s']:.2f} s "
           f"= first page run {med['first_run_s']:.2f} s (websocket) + browser {med['browser_s']:.2f} s; "
-          f"page runs in the visit {med['runs']:.0f}")
+          f"page runs in the visit {med['runs']:.0f}; a later new session's page run {med['later_run_s']:.2f} s")
     print(f"  {med['responses']:.0f} HTTP responses + websocket: {med['transferred'] / 1e6:.2f} MB transferred, "
           f"{med['uncompressed'] / 1e6:.2f} MB uncompressed (websocket {med['ws'] / 1e6:.3f} MB)")
+    print(f"  CPU during the visit: app process {med['app_cpu_s'] * 1000:.0f} ms, nginx {med['nginx_cpu_s'] * 1000:.0f} ms")
     return (f"cold_s={med['cold_s']:.2f} server_s={med['server_s']:.2f} warm_s={med['warm_s']:.2f} "
             f"first_run_s={med['first_run_s']:.2f} browser_s={med['browser_s']:.2f} MB={med['uncompressed'] / 1e6:.1f} "
-            f"transferred_MB={med['transferred'] / 1e6:.1f}")
+            f"transferred_MB={med['transferred'] / 1e6:.1f} app_cpu_ms={med['app_cpu_s'] * 1000:.0f} "
+            f"nginx_cpu_ms={med['nginx_cpu_s'] * 1000:.0f}")
 
 
 def main() -> int:
@@ -267,7 +309,8 @@ def main() -> int:
                                     args.timeout)
                         results[mode].append(r)
                         print(f"run {i + 1} {mode}: cold {r['cold_s']:.2f} s (server {r['server_s']:.2f}, warm-up "
-                              f"{r['warm_s']:.2f}, first run {r['first_run_s']:.2f}, browser {r['browser_s']:.2f}); "
+                              f"{r['warm_s']:.2f}, first run {r['first_run_s']:.2f} (later {r['later_run_s']:.2f}), browser {r['browser_s']:.2f}; "
+                              f"CPU app {r['app_cpu_s'] * 1000:.0f} ms, nginx {r['nginx_cpu_s'] * 1000:.0f} ms); "
                               f"load {common.load_average()}", flush=True)
             finally:
                 browser.close()
