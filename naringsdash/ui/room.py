@@ -155,6 +155,18 @@ def badge(delta: object, riktning: object, text: str | None = None) -> str:
             f'<span>{tail}</span>')
 
 
+def judged_table(df: pd.DataFrame, columns: list[str], judged: str = "bedomning") -> None:
+    """``ui.table`` with the column ``judged`` (``wording.arrow``: "↑ förbättring") in its judgement's colour:
+    green for better, red for worse, grey for unchanged, the word always beside the arrow. A Styler on the
+    computed column (no HTML: the cells stay text)."""
+    view, config_ = ui._table_view(df, columns, None)
+    frame = view.to_pandas()
+    label = wording.LABELS.get(judged, judged)
+    colors = [wording.JUDGEMENT_COLORS.get(str(v).split(" ", 1)[-1], "#1A1A1A") for v in df[judged]]
+    styler = frame.style.apply(lambda col: [f"color: {c}; font-weight: 700" for c in colors], subset=[label])
+    st.dataframe(styler, hide_index=True, column_config=dict(config_), width="stretch")
+
+
 def items(lines: list[str], limit: int) -> str:
     """A list of plain-text lines, at most ``limit`` (then "och N till"), one line each."""
     shown = [f"<li title=\"{html.escape(t)}\">{html.escape(t)}</li>" for t in lines[:limit]]
