@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from .. import config
 from ..errors import UserError
-from ..store import Store
 from . import backup
 from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, import_one, print_outcome
 
@@ -170,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
-    args.db = Store.of(config.db_path(getattr(args, "db", None)))  # the one place --db becomes the Store
+    # The one place the command line decides the database: --db, else NARINGSDASH_DB, else the default file. A path
+    # (every store function takes a Store or a path): importing the Store would load DuckDB before the import
+    # command has started its reading process.
+    args.db = config.db_path(getattr(args, "db", None))
     try:
         return args.func(args)
     except UsageError as exc:
