@@ -223,7 +223,9 @@ def approved_versions(con, period: str) -> list[Approved]:
         files = tuple(ApprovedFile(*f) for f in con.execute(
             "SELECT fmt, file_name, sha256, size FROM approved_report_files WHERE report_id = ? ORDER BY "
             "list_position(['pdf', 'xlsx', 'docx'], fmt)", [row[0]]).fetchall())
-        out.append(Approved(*row, files=files, current=open_closure is not None and open_closure.id == row[3]))
+        report_id, period_, version, closure_id, dnr, ks_date, approved_by, approved_at = row
+        out.append(Approved(report_id, period_, version, closure_id, dnr, ks_date, approved_by, approved_at,
+                            files=files, current=open_closure is not None and open_closure.id == closure_id))
     return out
 
 

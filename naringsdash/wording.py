@@ -101,8 +101,9 @@ def date(value: object) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
-        ts = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value  # type: ignore[union-attr]
+    to_pydatetime = getattr(value, "to_pydatetime", None)  # a pandas Timestamp
+    ts = to_pydatetime() if callable(to_pydatetime) else value
+    if isinstance(ts, dt.datetime):
         if (ts.hour, ts.minute, ts.second, ts.microsecond) == (0, 0, 0, 0):
             return ts.strftime("%Y-%m-%d")
         return ts.strftime("%Y-%m-%d %H:%M")
