@@ -130,7 +130,10 @@ def close(con, period: str, user: str, reason: str | None = None, ref: Reference
                     "VALUES (?, ?, ?, ?, ?, ?)", [closure_id, p, user, dt.datetime.now(), not lacking, reason])
         store.bump_data_version(con)
         audit.record(con, user, "period_closed", p, reason or ("komplett" if not lacking else None))
-    return current_closure(con, p)  # type: ignore[return-value]
+    closure = current_closure(con, p)
+    if closure is None:  # the closing was just stored
+        raise RuntimeError(f"period {p} is not closed after closing it")
+    return closure
 
 
 def reopen(con, period: str, user: str, reason: str | None) -> None:
@@ -158,8 +161,8 @@ def closure_log(con, period: str | None = None):
 
 def require_open(con, period: str | None) -> None:
     """Raise PeriodClosed when the period is closed."""
-    if is_closed(con, period):
-        raise PeriodClosed(period)  # type: ignore[arg-type]
+    if period is not None and is_closed(con, period):
+        raise PeriodClosed(period)
 
 
 # --- Approving -------------------------------------------------------------------------------------------------

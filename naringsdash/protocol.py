@@ -17,7 +17,7 @@ from .meetings import Protocol, ProtocolArea
 from .wording import format_number
 
 
-def _num(value: float | int | None, decimals: int | None = None, unit: str = "") -> str:
+def _num(value: object, decimals: int | None = None, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"
     return format_number(value, decimals) + (f"\u00a0{unit}" if unit else "")
