@@ -87,7 +87,7 @@ def seed_demo_if_empty() -> None:
     if db in _seeded:
         return
     if not reference().options.demo:
-        if demo.seed_state(db) == "started":
+        if _seed_state(db, store_db.file_version(db)) == "started":
             st.warning("Demodatan lästes bara in delvis (inläsningen avbröts). Slå på inställningen demo och starta "
                        "om, eller kör `python -m naringsdash demo`, så läses resten in.", icon=":material/warning:")
         return
@@ -104,6 +104,13 @@ def seed_demo_if_empty() -> None:
             if state == "started":
                 st.info("Demodatan är nu helt inläst; förra inläsningen hade avbrutits.", icon=":material/check:")
         _seeded.add(db)
+
+
+@functools.lru_cache(maxsize=8)
+def _seed_state(db: str, version: str) -> str | None:
+    """``demo.seed_state``, read once per data version: with the demo setting off the check runs on every page
+    run, and the database is opened only when the file has changed."""
+    return demo.seed_state(db)
 
 
 # --- Data: cached queries keyed on the data version ---------------------------------
@@ -162,6 +169,11 @@ class Data:
 
     def status_changes(self, sel: Selection) -> pd.DataFrame:
         return self._q("status_changes", period=sel.period, forvaltningar=sel.forvaltningar,
+                       malomraden=sel.malomraden)
+
+    def changes(self, sel: Selection, since: str) -> pd.DataFrame:
+        """The selection's activities that became Klar, overdue or changed status since the period ``since``."""
+        return self._q("changes", period=sel.period, since=since, forvaltningar=sel.forvaltningar,
                        malomraden=sel.malomraden)
 
     def reporting(self, period: str) -> pd.DataFrame:
