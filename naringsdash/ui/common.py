@@ -134,7 +134,12 @@ def _cycle(name: str, db: str, version: int, today: dt.date | None, codes: tuple
     kwargs = dict(args)
     if today is not None:
         kwargs["today"] = today
+    if name in _USES_STATES:  # the periods' states from their own cache entry: read once per data version
+        kwargs["all_states"] = _cycle("states", db, version, None, codes, ())
     return getattr(cycle, name)(db=db, ref=config.Reference(forvaltningar={c: c for c in codes}), **kwargs)
+
+
+_USES_STATES = ("compare", "compare_progress", "trend")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ walks every object of pandas, Plotly, DuckDB and Streamlit itself on each page v
 server's CPU per view. Frozen objects are still freed by reference counting; only a reference cycle among them
 would stay (none is expected among modules loaded once).
 
-Only in a real server (``streamlit run``): under AppTest there is no runtime and nothing is started.
+Only where Streamlit has a runtime: a real server (``streamlit run``), and AppTest, which sets one up too.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import threading
 from streamlit import runtime
 
 from .. import config
+from .. import periods as cycle
 from ..store import db as store_db
-from . import common
+from . import common, room
 
 _log = logging.getLogger("naringsdash")
 
@@ -54,19 +55,18 @@ def _warm(db: str) -> None:
     try:
         from .. import figures
 
-        with store_db.one_connection():
+        with store_db.one_connection():  # the cache entries Översikt's default view reads, on one connection
             d = common.Data(db, store_db.file_version(db), dt.date.today())
-            periods = d.periods()
-            if not periods:
+            if not d.periods():
                 return
-            sel = common.Selection(periods[0])
-            summary = d.summary(sel)
-            d.reporting(sel.period)
-            if sel.previous:
-                d.reporting(sel.previous)
+            sel = common.Selection(cycle.newest_complete(d.states()))
+            d.state(sel.period)
+            trend = d.trend(sel)
+            d.comparison(sel)
+            room.overview(d, sel)
             progress = d.progress(sel)
         names = common.reference().malomraden
-        for fig in (figures.progress_bars(progress, names), figures.share_trend(summary)):
+        for fig in (figures.progress_bars(progress, names), figures.share_trend(trend)):
             fig.to_json()  # Plotly's validators and JSON encoder, loaded on first use
     except Exception:  # noqa: BLE001 (a warm-up must never stop the server; the first visitor runs cold)
         _log.warning("Uppvärmningen av servern misslyckades", exc_info=True)
