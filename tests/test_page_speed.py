@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from naringsdash import demo, periods, store, story
+from naringsdash.ingest import parse_worker
 from naringsdash.store import queries
 from naringsdash.ui import common as ui_common
 from naringsdash.ui import warmup
@@ -125,7 +126,8 @@ def test_demo_seed_state_is_read_once_per_data_version_when_the_demo_is_off(db, 
     assert len(seen) == 2
 
 
-def test_the_warm_up_freezes_the_heap_it_loaded(demo_db):
+def test_the_warm_up_freezes_the_heap_it_loaded(demo_db, monkeypatch):
+    monkeypatch.setattr(parse_worker, "warm", lambda: None)  # no workbook-reading process for this test
     gc.unfreeze()
     try:
         warmup._warm(str(demo_db))
