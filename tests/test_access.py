@@ -358,12 +358,25 @@ def test_an_existing_database_upgrades(db, monkeypatch):
         assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'login_ok'").fetchone()[0] == 1
 
 
-def test_the_account_is_checked_once_per_run(accounts, monkeypatch):
-    """app.py's menu and the page's guard share one look-up of the account per run (each opens the database)."""
-    at = signed_in("lasse", "pages/forsenade.py")
+def test_the_account_is_checked_every_run_but_read_only_after_a_write(accounts, monkeypatch):
+    """app.py's menu and the page's guard share one check of the account per run, and the database is read for
+    it only when a write (from any process) may have changed the account: a run after no write costs no look-up,
+    the first run after a change of the account sees the change."""
+    at = signed_in("rita", "pages/forsenade.py")
     calls = []
     real = auth.session_user
     monkeypatch.setattr(auth, "session_user", lambda *a, **k: calls.append(1) or real(*a, **k))
     at.run()
     at.run()
-    assert len(calls) == 2
+    at.run()
+    assert len(calls) <= 1  # at most the first run (a write since the sign-in), never once per run
+    seen = len(calls)
+    assert at.session_state["user"].role == "rapportor"
+    auth.update_user("rita", accounts, role="lasare")  # the admin demotes her (a write)
+    at.run()
+    assert len(calls) == seen + 1
+    assert at.session_state["user"].role == "lasare"
+    with store.connect(accounts) as con:  # removed by another process: signed out on the next run
+        con.execute("DELETE FROM users WHERE username = 'rita'")
+    at.run()
+    assert "user" not in at.session_state
