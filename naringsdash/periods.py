@@ -151,13 +151,13 @@ def compare(period: str, db: store.Store, forvaltningar=(), malomraden=(), ref: 
     """The key figures of ``period`` (summary rows) against the previous period, like for like."""
     all_states = all_states if all_states is not None else states(db, ref)
     prev = previous_period(period)
-    now_all = _summary_row(queries.summary(db, forvaltningar, malomraden, today), period)
+    now_all = _summary_row(queries.summary(db, forvaltningar, malomraden, today, periods=[period]), period)
     s = all_states.get(period)
     selected = [c for c in ((s.reported + s.missing) if s else ()) if not forvaltningar or c in forvaltningar]
     common = common_forvaltningar(period, all_states, forvaltningar)
     if not common:
         return Comparison(period, prev, (), len(selected), now_all, None, None)
-    restricted = queries.summary(db, common, malomraden, today)
+    restricted = queries.summary(db, common, malomraden, today, periods=[prev, period])
     before, now_common = _summary_row(restricted, prev), _summary_row(restricted, period)
     if before is None or now_common is None:
         return Comparison(period, prev, common, len(selected), now_all, None, None)
@@ -182,6 +182,5 @@ def trend(upto: str, db: store.Store, forvaltningar=(), malomraden=(), ref: Refe
           today: dt.date | None = None, all_states: dict[str, PeriodState] | None = None) -> pd.DataFrame:
     """Key figures per period, oldest first, never after ``upto``, with ``komplett`` (bool) per period."""
     all_states = all_states if all_states is not None else states(db, ref)
-    df = queries.summary(db, forvaltningar, malomraden, today)
-    df = df[df["period"] <= upto].reset_index(drop=True)
+    df = queries.summary(db, forvaltningar, malomraden, today, upto=upto).reset_index(drop=True)
     return df.assign(komplett=[all_states[p].complete if p in all_states else False for p in df["period"]])

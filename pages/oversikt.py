@@ -18,23 +18,20 @@ if cmp.now is None:
     st.stop()
 now, before = cmp.now, cmp.before
 ui.period_caption(data, sel, compared=cmp)
-ui.room.overview_story(data, sel, now, before)
+facts = ui.room.overview(data, sel)  # the story, reporting, assessments and changes: derived once per data version
+ui.room.overview_story(facts)
 koder = list(sel.forvaltningar or ui.reference().forvaltningar)
-reported = data.reporting(sel.period)
-reported_now = int(reported[reported["forvaltning"].isin(koder)]["rapporterat"].sum())
-reported_before = data.reporting(sel.previous)
-reported_before = int(reported_before[reported_before["forvaltning"].isin(koder)]["rapporterat"].sum())
 # A period still being reported has no arrow here: fewer förvaltningar so far is missing data, not a decrease.
 complete = data.state(sel.period).complete
 
 ui.key_figures(now, before, now_common=cmp.now_common, leave_out=("Snitt andel klart",), extra=[
-    ("Har rapporterat", f"{reported_now} av {len(koder)}",
-     ui.delta(reported_now - reported_before) if before is not None and complete else None,
+    ("Har rapporterat", f"{facts.reported_now} av {len(koder)}",
+     ui.delta(facts.reported_now - facts.reported_before) if before is not None and complete else None,
      "Förvaltningar som lämnat uppföljning för perioden.")])
 if now["forsenade"]:
     st.page_link("pages/forsenade.py", label=f"Visa de {ui.number(now['forsenade'])} försenade aktiviteterna",
                  icon=":material/arrow_forward:")
-ui.room.overview_assessments_and_changes(data, sel)
+ui.room.overview_assessments_and_changes(facts, sel)
 
 st.header("Status per målområde")
 progress = data.progress(sel)

@@ -57,15 +57,26 @@ def progress(period: str, db: store.Store, forvaltningar=None, malomraden=None, 
     return _run("progress", db, period=period, as_of=as_of_date(period, today), **_filters(forvaltningar, malomraden))
 
 
-def summary(db: store.Store, forvaltningar=None, malomraden=None, today: dt.date | None = None) -> pd.DataFrame:
-    """Key figures for every period with data (oldest first); one opening of the database for both queries."""
+def summary(db: store.Store, forvaltningar=None, malomraden=None, today: dt.date | None = None,
+            periods: list[str] | None = None, upto: str | None = None) -> pd.DataFrame:
+    """Key figures per period with data (oldest first): every period, or only those in ``periods``, or only those
+    up to ``upto``; the other periods' activities are not read. One opening of the database for both queries."""
     with store.connect(db) as con:
         ps = [{"period": p, "as_of": as_of_date(p, today)}
-              for (p,) in con.execute(store.sql("periods")).fetchall()]
+              for (p,) in con.execute(store.sql("periods")).fetchall()
+              if (periods is None or p in periods) and (upto is None or p <= upto)]
         if not ps:
             return pd.DataFrame(columns=["period", "antal", "klara", "andel_klara", "forsenade", "rapporterat",
                                          "snitt_andel_klar"])
         return con.execute(store.sql("summary"), {"periods": ps, **_filters(forvaltningar, malomraden)}).df()
+
+
+def changes(period: str, since: str, db: store.Store, forvaltningar=None, malomraden=None,
+            today: dt.date | None = None) -> pd.DataFrame:
+    """Activities of ``period`` that became Klar, became overdue or changed status since the period ``since``
+    (``story.changes_since``'s rule and columns, computed by DuckDB): only the changed rows, in the lists' order."""
+    return _run("changes", db, period=period, as_of=as_of_date(period, today), since=since,
+                since_as_of=as_of_date(since, today), **_filters(forvaltningar, malomraden))
 
 
 def reporting(period: str, db: store.Store, ref: Reference | None = None, today: dt.date | None = None) -> pd.DataFrame:

@@ -8,8 +8,10 @@ a package function that checks the named action again right before it writes (``
 
 from __future__ import annotations
 
+import collections
 import ipaddress
-from dataclasses import replace
+import threading
+from dataclasses import astuple, replace
 
 import pandas as pd
 import streamlit as st
@@ -29,14 +31,16 @@ _CHECKED_RUN = "_konto_kontrollerat"  # (this run, the user): the account was ch
 # --- Start-up and who is signed in -----------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
-def _demo_accounts(db: store.Store, demo_on: bool) -> list[str]:
-    return auth.ensure_demo_accounts(db)
+_DEMO_CHECKED: set[tuple[str, bool]] = set()
 
 
 def demo_accounts() -> None:
-    """Demo accounts exist exactly in demo mode: checked once per process and database (and demo setting)."""
-    _demo_accounts(ui.store(), bool(auth.demo_credentials(ui.reference())))
+    """Demo accounts exist exactly in demo mode: checked once per process and database (and demo setting); every
+    later run is a set look-up."""
+    key = (str(ui.store()), bool(auth.demo_credentials(ui.reference())))
+    if key not in _DEMO_CHECKED:
+        auth.ensure_demo_accounts(ui.store())
+        _DEMO_CHECKED.add(key)
 
 
 ENDED = ("Du har loggats ut: kontot har tagits bort, fått nytt lösenord eller ändrats sedan du loggade in. "
@@ -54,7 +58,7 @@ def revalidate() -> auth.User | None:
     if run is not None and kept is not None and kept[0] is run and kept[1] is user:
         return user  # already checked in this run (app.py's menu, then the page's guard)
     try:
-        now = auth.session_user(user, ui.store())
+        now = _session_user(user)
     except store.DatabaseBusy as exc:
         st.error(str(exc), icon=":material/hourglass_top:")
         st.stop()
@@ -71,6 +75,32 @@ def revalidate() -> auth.User | None:
         st.session_state[USER] = now
     st.session_state[_CHECKED_RUN] = (run, st.session_state[USER])
     return st.session_state[USER]
+
+
+_ACCOUNTS: collections.OrderedDict[tuple, auth.User | None] = collections.OrderedDict()
+_ACCOUNTS_LOCK = threading.Lock()
+_ACCOUNTS_MAX = 1024
+
+
+def _session_user(user: auth.User) -> auth.User | None:
+    """``auth.session_user`` (the account as stored now), read from the database only when something may have
+    changed it: the answer is kept per data version of the database file (``store.file_version``: every write,
+    from any process, changes it, and a change of an account is a write) and per version of the reference file
+    (the demo setting and the directory roles decide too). So every run still checks the stored account, and a
+    run after no write at all costs three file stats instead of opening the database."""
+    db = ui.store()
+    path = config.config_path()
+    key = (str(db), db.version(), path.stat().st_mtime_ns if path.exists() else 0, astuple(user))
+    with _ACCOUNTS_LOCK:
+        if key in _ACCOUNTS:
+            _ACCOUNTS.move_to_end(key)
+            return _ACCOUNTS[key]
+    now = auth.session_user(user, db)
+    with _ACCOUNTS_LOCK:
+        _ACCOUNTS[key] = now
+        while len(_ACCOUNTS) > _ACCOUNTS_MAX:
+            _ACCOUNTS.popitem(last=False)
+    return now
 
 
 def _this_run() -> object | None:

@@ -95,7 +95,7 @@ def seed_demo_if_empty() -> None:
     if db.path in _seeded:
         return
     if not reference().options.demo:
-        if demo.seed_state(db) == "started":
+        if _seed_state(db, store_db.file_version(db)) == "started":
             st.warning("Demodatan lästes bara in delvis (inläsningen avbröts). Slå på inställningen demo och starta "
                        "om, eller kör `python -m naringsdash demo`, så läses resten in.", icon=":material/warning:")
         return
@@ -112,6 +112,13 @@ def seed_demo_if_empty() -> None:
             if state == "started":
                 st.info("Demodatan är nu helt inläst; förra inläsningen hade avbrutits.", icon=":material/check:")
         _seeded.add(db.path)
+
+
+@functools.lru_cache(maxsize=8)
+def _seed_state(db: str, version: str) -> str | None:
+    """``demo.seed_state``, read once per data version: with the demo setting off the check runs on every page
+    run, and the database is opened only when the file has changed."""
+    return demo.seed_state(db)
 
 
 # --- Data: cached queries keyed on the data version ---------------------------------
@@ -135,7 +142,12 @@ def _cycle(name: str, db: store_db.Store, version: int, today: dt.date | None, c
     kwargs = dict(args)
     if today is not None:
         kwargs["today"] = today
+    if name in _USES_STATES:  # the periods' states from their own cache entry: read once per data version
+        kwargs["all_states"] = _cycle("states", db, version, None, codes, ())
     return getattr(cycle, name)(db=db, ref=config.Reference(forvaltningar={c: c for c in codes}), **kwargs)
+
+
+_USES_STATES = ("compare", "compare_progress", "trend")
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,11 @@ class Data:
 
     def status_changes(self, sel: Selection) -> pd.DataFrame:
         return self._q("status_changes", period=sel.period, forvaltningar=sel.forvaltningar,
+                       malomraden=sel.malomraden)
+
+    def changes(self, sel: Selection, since: str) -> pd.DataFrame:
+        """The selection's activities that became Klar, overdue or changed status since the period ``since``."""
+        return self._q("changes", period=sel.period, since=since, forvaltningar=sel.forvaltningar,
                        malomraden=sel.malomraden)
 
     def reporting(self, period: str) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -191,9 +192,8 @@ def since_period(periods: list[str], sel: ui.Selection) -> str | None:
 def since_data(d: ui.Data, sel: ui.Selection, since: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(activity changes, new indicator values) since the period ``since`` (empty frames when there is none)."""
     if since is None:
-        return story.changes_since(d.activities(sel), d.activities(sel).iloc[0:0]).iloc[0:0], pd.DataFrame()
-    before = d.activities(ui.Selection(since, sel.forvaltningar, sel.malomraden))
-    changes = story.changes_since(d.activities(sel), before)
+        return pd.DataFrame(columns=CHANGE_COLUMNS), pd.DataFrame()
+    changes = d.changes(sel, since)
     end = config.period_end(since)
     news = ui._query("indicator_news", d.db, d.version, None,
                      (("malomraden", tuple(sel.malomraden)), ("own", ui.reference().options.own_series),
@@ -201,63 +201,97 @@ def since_data(d: ui.Data, sel: ui.Selection, since: str | None) -> tuple[pd.Dat
     return changes, news
 
 
+# The columns of ``queries.changes`` (and ``story.changes_since``), for an empty list.
+CHANGE_COLUMNS = ["forvaltning", "aktivitet_id", "aktivitet", "malomrade", "status", "forsenad", "dagar_sena",
+                  "kommentar", "status_fore", "forsenad_fore", "andring"]
+
+
 # --- Översikt: the story in ten seconds -----------------------------------------------------------------------
 
 CHANGES_SHOWN = 8
 
 
-def overview_story(d: ui.Data, sel: ui.Selection, now, before) -> None:
-    """The period in a few generated sentences (``story.overview_sentences``) at the top of Översikt."""
-    ref = ui.reference()
-    malomraden = list(sel.malomraden or sorted(ref.malomraden))
-    changes = _previous_changes(d, sel)
-    assessments = {nr: a["bedomning"] for nr, a in ui_analysis.current(d, sel.period).items() if nr in malomraden}
+@dataclass(frozen=True)
+class Overview:
+    """What Översikt shows above its charts, derived once per data version and selection (``overview``): a warm
+    page view unpickles these few strings instead of the activities of two periods."""
+
+    sentences: tuple[str, ...]                      # the story at the top
+    reported_now: int                               # förvaltningar of the selection that reported this period
+    reported_before: int                            # … and the period before
+    assessments: tuple[tuple[int, str | None], ...]  # målområde → Grön/Gul/Röd (None: no assessment)
+    changes: tuple[tuple[str, str, int], ...]       # (line, kind, målområde) of the first CHANGES_SHOWN changes
+    more_changes: int                               # how many changes are not listed
+    has_previous: bool                              # is there a previous period with data to compare with?
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _overview(db: str, version: str, today: dt.date, period: str, forvaltningar: tuple[str, ...],
+              malomraden: tuple[int, ...], ref_key: tuple) -> Overview:
+    """``overview`` cached on the data version, the selection and the reference data it names."""
+    d, sel, ref = ui.Data(db, version, today), ui.Selection(period, forvaltningar, malomraden), ui.reference()
+    cmp = d.comparison(sel)
+    now, before = cmp.now, cmp.before
+    chosen = list(sel.malomraden or sorted(ref.malomraden))
+    has_previous = sel.previous in d.periods()
+    changes = d.changes(sel, sel.previous) if has_previous else pd.DataFrame(columns=CHANGE_COLUMNS)
+    current = ui_analysis.current(d, sel.period)
     koder = list(sel.forvaltningar or ref.forvaltningar)
-    rep = d.reporting(sel.period)
-    reported = int(rep[rep["forvaltning"].isin(koder)]["rapporterat"].sum())
+
+    def reported(p: str) -> int:
+        rep = d.reporting(p)
+        return int(rep[rep["forvaltning"].isin(koder)]["rapporterat"].sum())
+
+    reported_now = reported(sel.period)
+    assessments = {nr: a["bedomning"] for nr, a in current.items() if nr in chosen}
     sentences = story.overview_sentences(now, before, config.period_label(sel.previous) if before is not None
                                          else None, story.counts(changes)[story.BECAME_OVERDUE], assessments,
-                                         malomraden, reported, len(koder))
+                                         chosen, reported_now, len(koder))
+    listed = pd.concat([changes[changes["andring"] == story.BECAME_OVERDUE],
+                        changes[changes["andring"] == story.BECAME_DONE]])  # the newly overdue first
+    return Overview(tuple(sentences), reported_now, reported(sel.previous),
+                    tuple((nr, str(current[nr]["bedomning"]) if nr in current else None) for nr in chosen),
+                    tuple((story.change_line(r), str(r["andring"]), int(r["malomrade"]))
+                          for _, r in listed.head(CHANGES_SHOWN).iterrows()),
+                    max(len(listed) - CHANGES_SHOWN, 0), has_previous)
+
+
+def overview(d: ui.Data, sel: ui.Selection) -> Overview:
+    """Översikt's story, reporting counts, assessments and changes for the selection (cached, see Overview)."""
+    ref = ui.reference()
+    return _overview(d.db, d.version, d.today, sel.period, tuple(sel.forvaltningar), tuple(sel.malomraden),
+                     (tuple(ref.forvaltningar.items()), tuple(ref.malomraden.items())))
+
+
+def overview_story(o: Overview) -> None:
+    """The period in a few generated sentences (``story.overview_sentences``) at the top of Översikt."""
     st.html('<p class="nd-berattelse" style="font-size:1.25rem;line-height:1.45;margin:0 0 0.3rem 0">'
-            + html.escape(" ".join(sentences)) + "</p>")
+            + html.escape(" ".join(o.sentences)) + "</p>")
 
 
-def _previous_changes(d: ui.Data, sel: ui.Selection) -> pd.DataFrame:
-    if sel.previous not in d.periods():
-        return story.changes_since(d.activities(sel).iloc[0:0], d.activities(sel).iloc[0:0])
-    return story.changes_since(d.activities(sel), d.activities(ui.Selection(sel.previous, sel.forvaltningar,
-                                                                            sel.malomraden)))
-
-
-def overview_assessments_and_changes(d: ui.Data, sel: ui.Selection) -> None:
+def overview_assessments_and_changes(o: Overview, sel: ui.Selection) -> None:
     """Grön/Gul/Röd per målområde (always with the word) beside "Förändringar sedan förra perioden" (newly
     overdue and newly done, each linking to its målområde)."""
     ref = ui.reference()
-    malomraden = list(sel.malomraden or sorted(ref.malomraden))
-    analyses = ui_analysis.current(d, sel.period)
     with st.container(key="nd-oversikt-lage"):
         left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Bedömning per målområde")
         rows = []
-        for nr in malomraden:
-            a = analyses.get(nr)
-            mark = ui_analysis.light(a["bedomning"]) if a is not None else \
+        for nr, word in o.assessments:
+            mark = ui_analysis.light(word) if word is not None else \
                 '<span style="color:#444444;font-style:italic">Ingen bedömning</span>'
             rows.append(f'<li style="margin:0.3em 0">{mark} {html.escape(f"{nr}. {ref.malomrade_name(nr)}")}</li>')
         st.html('<ul style="list-style:none;padding:0;margin:0">' + "".join(rows) + "</ul>")
     with right:
         st.subheader("Förändringar sedan förra perioden")
-        changes = _previous_changes(d, sel)
-        changes = pd.concat([changes[changes["andring"] == story.BECAME_OVERDUE],
-                             changes[changes["andring"] == story.BECAME_DONE]])  # the newly overdue first
-        if sel.previous not in d.periods():
+        if not o.has_previous:
             st.caption("Ingen tidigare period att jämföra med.")
-        elif changes.empty:
+        elif not o.changes:
             st.caption("Ingen aktivitet har blivit klar eller försenad sedan " + config.period_label(sel.previous) + ".")
-        for _, r in changes.head(CHANGES_SHOWN).iterrows():
-            st.page_link("pages/malomrade.py", label=story.change_line(r),
-                         icon=":material/check_circle:" if r["andring"] == story.BECAME_DONE else ":material/schedule:",
-                         query_params={"period": sel.period, "malomrade": str(int(r["malomrade"]))})
-        if len(changes) > CHANGES_SHOWN:
-            st.caption(f"… och {len(changes) - CHANGES_SHOWN} till.")
+        for line, kind, nr in o.changes:
+            st.page_link("pages/malomrade.py", label=line,
+                         icon=":material/check_circle:" if kind == story.BECAME_DONE else ":material/schedule:",
+                         query_params={"period": sel.period, "malomrade": str(nr)})
+        if o.more_changes:
+            st.caption(f"… och {o.more_changes} till.")

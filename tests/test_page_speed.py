@@ -1,0 +1,136 @@
+"""What keeps a page view cheap (issue 13), checked functionally, never by the clock: Översikt's changes between
+periods computed by DuckDB with the same rule as ``story.changes_since``, the summary reading only the periods a
+page shows, Översikt's derived facts computed once per data version (and again after a write), the demo-seed
+check and the warm-up's frozen heap."""
+
+from __future__ import annotations
+
+import gc
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from naringsdash import demo, periods, store, story
+from naringsdash.ingest import parse_worker
+from naringsdash.store import queries
+from naringsdash.ui import common as ui_common
+from naringsdash.ui import warmup
+
+from conftest import ROOT
+
+COMPARED = ["forvaltning", "aktivitet_id", "aktivitet", "malomrade", "status", "forsenad", "dagar_sena", "kommentar",
+            "status_fore", "andring"]
+
+
+def _rows(df) -> list[tuple]:
+    return [tuple(None if pd.isna(v) else v for v in row) for row in df[COMPARED].astype(object).itertuples(
+        index=False)]
+
+
+@pytest.mark.parametrize(("period", "since", "forvaltningar", "malomraden"), [
+    ("2026-T2", "2026-T1", None, None),          # Översikt: the period before
+    ("2026-T2", "2025-T1", None, None),          # Mötesläge ?sedan=: further back, activities new since then
+    ("2026-T1", "2025-T3", ["KLF", "SBF"], [1, 3]),  # a selection: both periods in the same scope
+])
+def test_changes_in_duckdb_follow_the_story_rule(demo_db, period, since, forvaltningar, malomraden):
+    expected = story.changes_since(queries.activities(period, demo_db, forvaltningar, malomraden),
+                                   queries.activities(since, demo_db, forvaltningar, malomraden))
+    got = queries.changes(period, since, demo_db, forvaltningar, malomraden)
+    assert not expected.empty
+    assert list(got.columns) == list(expected.columns)
+    assert _rows(got) == _rows(expected)
+    assert story.counts(got) == story.counts(expected)
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """name → the keyword arguments of each call of these queries (the cache misses)."""
+    seen: dict[str, list[dict]] = {"summary": [], "changes": [], "activities": []}
+    for name in seen:
+        real = getattr(queries, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            seen[_name].append(kwargs)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(queries, name, spy)
+    return seen
+
+
+def test_summary_reads_only_the_periods_it_is_asked_for(demo_db):
+    every = queries.summary(demo_db)
+    assert len(every) > 3
+    assert queries.summary(demo_db, periods=["2026-T1", "2026-T2"])["period"].tolist() == ["2026-T1", "2026-T2"]
+    assert queries.summary(demo_db, upto="2025-T1")["period"].tolist() == [p for p in every["period"] if p <= "2025-T1"]
+    # The comparison reads its two periods, the trend those up to the period; both as before.
+    cmp = periods.compare("2026-T1", demo_db)
+    assert cmp.now["period"] == "2026-T1" and cmp.before["period"] == "2025-T3"
+    assert periods.trend("2025-T2", demo_db)["period"].tolist() == [p for p in every["period"] if p <= "2025-T2"]
+
+
+def _story(at) -> str:
+    """The generated sentences at the top of Översikt."""
+    return next(h.proto.body for h in at.get("html") if "nd-berattelse" in h.proto.body)
+
+
+def test_oversikt_derives_its_facts_once_per_data_version(demo_db, calls, monkeypatch):
+    monkeypatch.setattr(warmup, "start", lambda: None)  # no warm-up thread filling the cache beside the run
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    story_text = _story(at)
+    # The summary never reads every period on Översikt: the comparison two periods, the trend up to the period.
+    assert calls["summary"] and all(c.get("periods") or c.get("upto") for c in calls["summary"])
+    assert [len(c["periods"]) for c in calls["summary"] if c.get("periods")] == [1, 2]
+    # The changes since the previous period: one query, no activities of two periods compared in Python.
+    assert len(calls["changes"]) == 1 and calls["activities"] == []
+    at.run()
+    at.run()
+    assert len(calls["changes"]) == 1  # warm: from the cache
+    assert _story(at) == story_text
+    with store.connect(demo_db) as con, store.transaction(con):  # any write, as an upload makes
+        store.bump_data_version(con)
+    at.run()
+    assert not at.exception
+    assert len(calls["changes"]) == 2  # a data change: derived again
+
+
+def test_oversikt_shows_the_same_story_and_changes_as_the_rule_in_python(demo_db):
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    changes = story.changes_since(queries.activities("2026-T2", demo_db), queries.activities("2026-T1", demo_db))
+    listed = [r for _, r in changes.iterrows() if r["andring"] == story.BECAME_OVERDUE] + \
+        [r for _, r in changes.iterrows() if r["andring"] == story.BECAME_DONE]
+    links = [p.proto.label for p in at.get("page_link") if p.proto.page.endswith("malomrade")]
+    assert links == [story.change_line(r) for r in listed[:8]]
+    overdue = sum(1 for r in listed if r["andring"] == story.BECAME_OVERDUE)
+    body = _story(at)
+    assert "av aktiviteterna är klara" in body
+    assert (f"av dem {'ny' if overdue == 1 else 'nya'}" in body) == bool(overdue)
+
+
+def test_demo_seed_state_is_read_once_per_data_version_when_the_demo_is_off(db, monkeypatch):
+    store.file_version(db)  # creates the file
+    seen = []
+    real = demo.seed_state
+    monkeypatch.setattr(demo, "seed_state", lambda d=None: seen.append(d) or real(d))
+    version = store.file_version(db)
+    for _ in range(3):
+        assert ui_common._seed_state(str(db), version) is None
+    assert len(seen) == 1
+    with store.connect(db) as con, store.transaction(con):
+        store.bump_data_version(con)
+    assert ui_common._seed_state(str(db), store.file_version(db)) is None
+    assert len(seen) == 2
+
+
+def test_the_warm_up_freezes_the_heap_it_loaded(demo_db, monkeypatch):
+    monkeypatch.setattr(parse_worker, "warm", lambda: None)  # no workbook-reading process for this test
+    gc.unfreeze()
+    try:
+        warmup._warm(str(demo_db))
+        assert gc.get_freeze_count() > 10_000  # the modules, and what the warm-up loaded
+    finally:
+        gc.unfreeze()
