@@ -101,7 +101,7 @@ def test_sessions_links_and_the_partial_period(browser, tmp_path, _demo_db_maste
             p.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
             height = p.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
             p.set_viewport_size({"width": 1400, "height": min(max(height, 1000), 4000)})
-            p.wait_for_timeout(800)
+            wait_for_app(p)   # the charts take the new size
             (ROOT / "docs").mkdir(exist_ok=True)
             p.screenshot(path=str(ROOT / "docs" / "oversikt-pagaende.png"))
         finally:

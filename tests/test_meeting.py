@@ -18,7 +18,7 @@ from naringsdash import analysis, auth, config, demo, ui
 from naringsdash.store import queries
 from naringsdash.ui import slides as ui_slides
 
-from conftest import ROOT
+from conftest import ROOT, no_exception, open_page
 
 PAGE = "pages/moteslage.py"
 ADMIN = auth.User("chef", "admin", display_name="Maria Nilsson")
@@ -31,21 +31,6 @@ def set_setting(key: str, value: bool) -> None:
     config.save_reference(ref)
 
 
-def open_page(page: str = PAGE, user: auth.User | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if user is not None:
-        if auth.get_user(user.username) is None:  # a session's account must exist (pages check it every run)
-            auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name)
-        at.session_state["user"] = user
-    at.run()
-    at.switch_page(page)
-    at.query_params.clear()
-    at.query_params.update(query)
-    return at.run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def heading(at: AppTest) -> str:
@@ -291,8 +276,8 @@ def test_a_session_whose_account_was_demoted_cannot_save(demo_db, admin):
     assert len(analysis.history(3, "2026-T2", demo_db)) == 1
 
 
-def test_demo_analyses_are_seeded_once_and_never_over_a_real_one(db):
-    demo.load(db)
+def test_demo_analyses_are_seeded_once_and_never_over_a_real_one(demo_db):
+    db = demo_db   # demo.load() once already (the session's copy): the second load is the one under test
     assert set(analysis.current("2026-T2", db)["malomrade"]) == set(demo.ANALYSES["2026-T2"])
     analysis.save(2, "2026-T2", "Röd", "Egen bedömning.", ADMIN, db)
     demo.load(db)
