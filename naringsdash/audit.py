@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import export, store
+
+if TYPE_CHECKING:  # recording an event (every import, every sign-in) does not load pandas
+    import pandas as pd
 
 ACTIONS = {  # action → Swedish label (admin page, command line)
     "login_ok": "Inloggning",

@@ -13,3 +13,17 @@ class UserError(Exception):
 
 class ConfigError(UserError):
     """The reference data or a setting is wrong; refused at start-up."""
+
+
+def checked_text(value: object, label: str, limit: int, *, required: bool = True,
+                 error: type[Exception] = UserError) -> str | None:
+    """Free text a person wrote, trimmed (each line's trailing space, blank lines at either end); None when empty
+    and not required. Too long, or empty when required, raises ``error`` with a Swedish message naming ``label``."""
+    text = "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n")).strip()
+    if not text:
+        if required:
+            raise error(f"{label} får inte vara tom.")
+        return None
+    if len(text) > limit:
+        raise error(f"{label} får vara högst {limit} tecken (den är {len(text)}).")
+    return text

@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the callers hand in DataFrames; importing this module does not load pandas
+    import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,8 +51,8 @@ def canonical_csv(columns: list[str], rows: list[tuple]) -> str:
     return buf.getvalue()
 
 
-def _plain(value: object) -> object:
-    """A DataFrame cell as a plain Python value for a workbook or a CSV meant for people."""
+def _plain(value: object, pd) -> object:
+    """A DataFrame cell as a plain Python value for a workbook or a CSV meant for people (``pd``: pandas)."""
     if value is None:
         return None
     try:
@@ -69,13 +71,15 @@ def _plain(value: object) -> object:
 
 def people_csv(df: pd.DataFrame) -> bytes:
     """CSV for people: Swedish Excel opens semicolon-separated UTF-8 with BOM; formulas neutralised."""
+    import pandas as pd  # loaded already by whoever built the DataFrame
+
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     w.writerow([safe_cell(str(c)) for c in df.columns])
     for row in df.itertuples(index=False):
         out = []
         for v in row:
-            v = _plain(v)
+            v = _plain(v, pd)
             if isinstance(v, float):
                 v = (str(int(v)) if v.is_integer() else repr(v)).replace(".", ",")
             elif isinstance(v, bool):
@@ -87,6 +91,7 @@ def people_csv(df: pd.DataFrame) -> bytes:
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], title: str | None = None) -> bytes:
     """A formatted workbook, one sheet per DataFrame: bold frozen header, widths, date format, safe text."""
+    import pandas as pd  # loaded already by whoever built the DataFrames
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -102,7 +107,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], title: str | None = None) -> byt
         for row in df.itertuples(index=False):
             values = []
             for v in row:
-                v = _plain(v)
+                v = _plain(v, pd)
                 if isinstance(v, bool):
                     v = "Ja" if v else "Nej"
                 values.append(safe_cell(v))

@@ -187,6 +187,26 @@ def status_compare(current: dict[str, int], previous: dict[str, int] | None, cur
                   yaxis={"title": {"text": "Antal aktiviteter"}, "tickformat": "d", "rangemode": "tozero"})
 
 
+
+def days_late(names: list[str], days: list[int]) -> go.Figure:
+    """Days late per overdue activity, one horizontal bar each in the order given (top to bottom), "153 dagar"
+    beside the bar and no value axis (the bars carry their numbers): the overdue list's message as a picture on a
+    continuation slide, readable in the little height a few rows leave it."""
+    labels = [plain(n if len(str(n)) <= 34 else str(n)[:33] + "…") for n in names]
+    values = [int(d) for d in days]
+    rows = list(range(len(values)))  # positions, not names: two activities may share a name
+    return figure([{"type": "bar", "orientation": "h", "y": rows, "x": values, "customdata": labels,
+                    "text": [f"{v} {'dag' if v == 1 else 'dagar'}" for v in values], "textposition": "outside",
+                    "cliponaxis": False, "textfont": {"color": "#1A1A1A"},
+                    "marker": {"color": STATUS_COLORS["Försenad"], "line": {"color": "#1A1A1A", "width": 1.5},
+                               "pattern": _pattern(STATUS_PATTERNS["Försenad"])},
+                    "hovertemplate": "%{customdata}: %{x} dagar sen<extra></extra>"}],
+                  height=max(240, 60 * len(values) + 40), legend=False, bargap=0.2,
+                  xaxis={"visible": False, "range": [0, max(5, max(values, default=0)) * 1.3]},
+                  yaxis={"autorange": "reversed", "tickmode": "array", "tickvals": rows, "ticktext": labels,
+                         "ticksuffix": "  ", "showgrid": False})
+
+
 # Series on an indicator chart: the own series strong, each comparison series its own Okabe–Ito colour (at least
 # 3:1 against white), dash pattern and marker, so colour is never the only cue; the legend names them.
 OWN_SERIES = "Trelleborg"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import auth, store, synpunkter
 from .config import Reference, as_of_date, load_reference, parse_period, period_label
+from .errors import checked_text
 from .ingest.values import to_date
 from .matching import norm
 
@@ -51,14 +52,7 @@ def _period(value: object) -> str:
 
 
 def _text(value: object, label: str = "Texten", limit: int = MAX_TEXT, required: bool = True) -> str | None:
-    text = "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n")).strip()
-    if not text:
-        if required:
-            raise MeetingError(f"{label} får inte vara tom.")
-        return None
-    if len(text) > limit:
-        raise MeetingError(f"{label} får vara högst {limit} tecken (den är {len(text)}).")
-    return text
+    return checked_text(value, label, limit, required=required, error=MeetingError)
 
 
 def _forvaltning(value: object, ref: Reference, label: str = "Förvaltning") -> str:

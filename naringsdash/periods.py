@@ -3,7 +3,8 @@ and trend data that never goes past the chosen period. No streamlit: the pages, 
 writers all call these.
 
 A period is **komplett** when every förvaltning in the reference data has a current upload for it, or when an
-admin has marked it closed for reporting (``close``; logged with who, when and why in ``period_status``).
+admin has closed it for reporting (``closing.close``, on Admin › Perioder or ``period close``; logged with who,
+when and why in ``period_closures``).
 """
 
 from __future__ import annotations
@@ -13,16 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import auth, closing, errors, store, wording
-from .config import Reference, load_reference, parse_period, period_label, previous_period
+from . import store, wording
+from .config import Reference, load_reference, period_label, previous_period
 from .store import queries
-
-REPORTING = "inrapportering"  # the kind of marking this module makes; a later one (report close) can reuse the table
-MAX_REASON = 500
-
-
-class PeriodError(errors.UserError, ValueError):
-    """A period marking that cannot be saved; the message is for the admin."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +45,7 @@ class PeriodState:
         return period_label(self.period)
 
 
-def _marks(con, kind: str = REPORTING) -> dict[str, tuple]:
+def _marks(con) -> dict[str, tuple]:
     """The closings in force (``closing``: the one record of closed periods), as (closed, by, when, reason)."""
     rows = con.execute("SELECT period, closed_by, closed_at, reason FROM period_closures WHERE reopened_at IS NULL "
                        "QUALIFY row_number() OVER (PARTITION BY period ORDER BY id DESC) = 1").fetchall()
@@ -106,40 +100,6 @@ def banner(s: PeriodState, ref: Reference | None = None) -> str | None:
         return None
     ref = ref or load_reference()
     return wording.period_banner(s.label, len(s.reported), s.total, [ref.forvaltning_name(c) for c in s.missing])
-
-
-# --- Closing a period for reporting (admin) ------------------------------------------------------------------
-
-
-def set_closed(period: str, closed: bool, user: auth.User | None, reason: str = "", db=None,
-               now: dt.datetime | None = None, kind: str = REPORTING) -> int:
-    """Close a period for reporting (or open it again) as a new logged row; admin only (``edit_reference``).
-    The user is checked as stored now; raises auth.PermissionDenied or PeriodError (Swedish message)."""
-    auth.require(auth.stored_user(user, db), "edit_reference")
-    p = parse_period(period)
-    if p is None:
-        raise PeriodError(f"Okänd period: {period!r}.")
-    text = " ".join(str(reason or "").split())
-    if len(text) > MAX_REASON:
-        raise PeriodError(f"Skälet får vara högst {MAX_REASON} tecken.")
-    who = user.label if user else "okänd"
-    with store.connect(db) as con:
-        if closed:
-            return closing.close(con, p, who, text or None).id
-        closing.reopen(con, p, who, text or None)
-        return 0
-
-
-def history(period: str | None = None, db=None, kind: str = REPORTING) -> pd.DataFrame:
-    """Every marking (newest first): period, closed, user_name, changed_at, reason."""
-    with store.connect(db) as con:
-        log = closing.closure_log(con, period)
-    rows = []
-    for r in log.itertuples():
-        if r.reopened_at is not None and r.reopened_at == r.reopened_at:
-            rows.append((r.period, False, r.reopened_by, r.reopened_at, r.reopen_reason))
-        rows.append((r.period, True, r.closed_by, r.closed_at, r.reason))
-    return pd.DataFrame(rows, columns=["period", "closed", "user_name", "changed_at", "reason"])
 
 
 # --- Like-for-like comparison and trend -----------------------------------------------------------------------

@@ -17,9 +17,11 @@ import pandas as pd
 
 from . import auth, store
 from .config import Reference, load_reference
-from .ingest.codes import Issue
+from .errors import checked_text
+from .ingest.codes import issue, unreadable_file
 from .ingest.pipeline import ImportResult
 from .ingest.reader import WorkbookError, read_workbook
+from .ingest.sheetrows import body_rows, header_columns, read_cells
 from .ingest.validate import _find_header, _parse
 from .ingest.values import display, is_empty, to_date, to_text
 from .matching import norm
@@ -103,14 +105,7 @@ def _status(value: object) -> str:
 
 
 def _text(value: object, label: str, limit: int, required: bool) -> str | None:
-    text = "\n".join(line.rstrip() for line in str(value or "").replace("\r\n", "\n").split("\n")).strip()
-    if not text:
-        if required:
-            raise SynpunktError(f"{label} får inte vara tom.")
-        return None
-    if len(text) > limit:
-        raise SynpunktError(f"{label} får vara högst {limit} tecken (den är {len(text)}).")
-    return text
+    return checked_text(value, label, limit, required=required, error=SynpunktError)
 
 
 def _clean(fields: dict, ref: Reference, con) -> dict:
@@ -298,49 +293,26 @@ def check_workbook(data: bytes, file_name: str, db=None, ref: Reference | None =
     try:
         wb = read_workbook(data)
     except WorkbookError as exc:
-        res.errors.append(Issue("unreadable", str(exc)))
+        res.errors.append(issue("unreadable", detail=str(exc)))
         return res, []
     sheet, idx, mapping = _find_sheet(wb.sheets)
     if idx is None:
-        need = ", ".join(c.header for c in COLUMNS if c.required)
-        res.errors.append(Issue("no_sheet", f"Hittar inget blad {SHEET!r} med rubrikraden ({need}).", sheet))
+        res.errors.append(issue("no_sheet", sheet, name=SHEET, required=", ".join(c.header for c in COLUMNS
+                                                                                   if c.required)))
         return res, []
     rows = wb.sheets[sheet]
-    header = rows[idx]
-    cols = {c.key: (j, to_text(header[j]) or c.header) for j, c in sorted(mapping.items(), reverse=True)}
-    for j, v in enumerate(header):
-        if j not in mapping and not is_empty(v):
-            res.warnings.append(Issue("unknown_column", "Okänd kolumn; den läses inte in.", sheet, idx + 1,
-                                      to_text(v)))
+    cols = header_columns(rows, idx, mapping, sheet, res)
+
+    def parse(c: Column, raw: object, fmt: str | None, excel_row: int, header: str) -> object:
+        return _parse(c, raw, ref, False) if c.kind in ("date", "malomrade", "forvaltning") else raw
+
     clean_rows: list[dict] = []
     with store.connect(db) as con:
         existing = {(r[0], r[1], int(r[2]), r[3]) for r in con.execute(
             "SELECT datum, kalla, malomrade, sammanfattning FROM current_synpunkter").fetchall()}
         seen: dict[tuple, int] = {}
-        read = sorted(j for j, _ in cols.values())
-        for offset, row in enumerate(rows[idx + 1:]):
-            if all(is_empty(row[j]) for j in read if j < len(row)):
-                continue
-            excel_row = idx + 2 + offset
-            fields, ok = {}, True
-            for c in COLUMNS:
-                if c.key not in cols:
-                    continue
-                j, head = cols[c.key]
-                raw = row[j] if j < len(row) else None
-                if is_empty(raw):
-                    if c.required:
-                        ok = False
-                        res.errors.append(Issue("required", f"Värde saknas: {c.header} måste fyllas i.", sheet,
-                                                excel_row, head))
-                    continue
-                try:
-                    fields[c.key] = _parse(c, raw, ref, False) if c.kind in ("date", "malomrade",
-                                                                            "forvaltning") else raw
-                except ValueError as exc:
-                    ok = False
-                    res.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row,
-                                            head, display(raw)))
+        for excel_row, row in body_rows(rows, idx, cols):
+            fields, ok = read_cells(row, excel_row, sheet, COLUMNS, cols, parse, res)
             if not ok:
                 continue
             try:
@@ -348,18 +320,17 @@ def check_workbook(data: bytes, file_name: str, db=None, ref: Reference | None =
             except SynpunktError as exc:
                 column = _column_of(str(exc), cols)
                 raw = row[cols[column][0]] if column in cols and cols[column][0] < len(row) else None
-                res.errors.append(Issue("bad_value", str(exc), sheet, excel_row,
-                                        cols[column][1] if column in cols else None, display(raw)))
+                res.errors.append(issue("bad_synpunkt", sheet, excel_row, cols[column][1] if column in cols else None,
+                                        display(raw), detail=str(exc)))
                 continue
             key = (clean["datum"], clean["kalla"], clean["malomrade"], clean["sammanfattning"])
             if key in seen:
-                res.errors.append(Issue("duplicate", f"Samma synpunkt finns redan på rad {seen[key]}.", sheet,
-                                        excel_row, cols["sammanfattning"][1]))
+                res.errors.append(issue("duplicate_synpunkt", sheet, excel_row, cols["sammanfattning"][1],
+                                        first=seen[key]))
                 continue
             seen[key] = excel_row
             if key in existing:
-                res.warnings.append(Issue("exists", "Synpunkten finns redan i loggen; den läses inte in igen.",
-                                          sheet, excel_row, cols["sammanfattning"][1]))
+                res.warnings.append(issue("synpunkt_exists", sheet, excel_row, cols["sammanfattning"][1]))
                 continue
             clean_rows.append(clean)
     res.ok = not res.errors
@@ -401,8 +372,7 @@ def import_file(path: str | Path, user: auth.User, db=None, dry_run: bool = Fals
     try:
         data = p.read_bytes()
     except OSError as exc:
-        return ImportResult(file=str(path), ok=False, errors=[Issue("unreadable", f"Kan inte läsa filen: "
-                                                                                   f"{exc.strerror or exc}.")])
+        return ImportResult(file=str(path), ok=False, errors=[unreadable_file(exc)])
     return import_bytes(data, str(path), user, db, dry_run)
 
 

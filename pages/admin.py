@@ -9,7 +9,8 @@ db = str(config.db_path())
 st.title("Admin")
 ui.account.flash()
 users, reference, sso_tab, indicators, kolada, periods, log = st.tabs(
-    ["Användare", "Referensdata", "Kommunens konto", "Indikatorfil", "Kolada", "Perioder", "Granskningslogg"])
+    ["Användare", "Referensdata", "Kommunens konto", "Indikatorfil", "Kolada", ui.closing.PERIODS_TAB,
+     "Granskningslogg"], default=ui.closing.asked_tab())
 with users, ui.user_errors():
     ui.admin.users(user, db)
 with reference, ui.user_errors():

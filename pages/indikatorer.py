@@ -29,8 +29,8 @@ changes = changes.assign(
     bedomning=[wording.arrow(r.forandring, r.riktning) if pd.notna(r.foregaende) else "" for r in changes.itertuples()],
     forandring_procent=[None if wording.is_share(r.enhet) or wording.is_ranking(r.enhet) else r.forandring_procent
                         for r in changes.itertuples()])
-ui.table(changes, ["indikator", "malomrade", "ar", "varde", "foregaende_ar", "foregaende", "forandring",
-                   "forandring_procent", "bedomning", "enhet", "riktning"])
+ui.room.judged_table(changes, ["indikator", "malomrade", "ar", "varde", "foregaende_ar", "foregaende", "forandring",
+                               "forandring_procent", "bedomning", "enhet", "riktning"])
 
 
 def sentence(r) -> str:

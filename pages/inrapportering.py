@@ -41,5 +41,5 @@ ui.table(rep, ["forvaltning", "forvaltning_namn", "rapporterat", "uploaded_at", 
 st.caption("Målområdesfiltret gäller inte här: inrapporteringen avser förvaltningens hela uppföljning.")
 ui.closing.calendar_section(data, sel)
 ui.account.flash()
-ui.admin.close_period(user, data, sel.period)
+ui.closing.close_link(user, data, sel.period)
 ui.plan.coverage_section(data, sel)

@@ -171,3 +171,18 @@ def test_the_audit_log_survives_backup_and_restore(source, tmp_path):
     with store.connect(target) as con:
         after = con.execute("SELECT logged_at, actor, action, target, detail FROM audit_log ORDER BY ALL").fetchall()
     assert after == before
+
+
+def test_backup_and_restore_say_why_in_swedish_when_the_disk_refuses(db, tmp_path, capsys):
+    with store.connect(db):
+        pass
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    assert cli.main(["backup", "--db", str(db), "--out", str(blocker / "bk")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Säkerhetskopian kunde inte skrivas: ") and str(blocker / "bk") in err
+    assert cli.main(["backup", "--db", str(db), "--out", str(tmp_path / "bk"), "--keep", "0"]) == 1
+    assert capsys.readouterr().err.strip() == "--keep måste vara minst 1."
+    made = backup.create(tmp_path / "bk", db=db).path
+    assert cli.main(["restore", str(made), "--db", str(blocker / "new.duckdb")]) == 1
+    assert "Inget återställdes." in capsys.readouterr().err

@@ -37,14 +37,17 @@ BODY_PX, CHART_PX, MAX_EMPTY = 32, 28, 0.15
 ENGLISH = ["Upload", "more", "None", "Page not found", "Browse files", "Drag and drop", "per file"]
 ERROR = '[data-testid="stException"]'
 
-# The slides of 2026 T2 in the demo data: (query, name, full: should the slide be filled).
-SLIDES = [
-    ("slide=1", "oversikt", True),
-    ("slide=2", "sedan", True),
-    ("slide=5", "malomrade", True),
-    ("slide=9", "indikatorer", True),
-    ("slide=11", "inrapportering", True),
-]
+# Every slide of 2026 T2 in the demo data, and 2025 T3's målområde 3 (six overdue activities: 3 on its slide, 3 on
+# a continuation slide). A slide is named by its kind, read from its title.
+PERIODS = {"2026-T2": None, "2025-T3": (5, 6)}
+DOCS = {("2026-T2", 5): "moteslage-kiosk", ("2026-T2", 2): "moteslage-sedan", ("2026-T2", 9): "moteslage-indikatorer"}
+
+
+def _kind(title: str) -> str:
+    if title.startswith("Målområde"):
+        return "forsenade" if "försenade aktiviteter (" in title else "malomrade"
+    return {"Översikt": "oversikt", "Sedan förra mötet": "sedan"}.get(title, title.split(" ")[0].lower())
+
 
 MEASURE = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -63,8 +66,10 @@ MEASURE = """() => {
     title: min(sizes('h1')), subtitle: min(sizes('h3')), card_label: min(sizes('[data-testid="stMetricLabel"] p')),
     card_value: min(sizes('[data-testid="stMetricValue"]')), card_change: min(sizes('[data-testid="stMetricDelta"] div')),
     button: min(sizes('button p')),
+    badge: min(sizes('span[style*="font-weight:700"]')),
     chart_tick: min(svg('.xtick text, .ytick text')), chart_axis_title: min(svg('.g-xtitle text, .g-ytitle text')),
     chart_legend: min(svg('.legendtext')), chart_bar_text: min(svg('.bartext')),
+    chart_note: min(svg('.annotation-text')),
     page_scroll: document.documentElement.scrollHeight - window.innerHeight,
     main_scroll: main.scrollHeight - main.clientHeight,
     side_scroll: document.documentElement.scrollWidth - window.innerWidth,
@@ -135,28 +140,37 @@ def no_english(p, where: str, timeout_ms: int = 10_000) -> None:
 
 @pytest.mark.parametrize("size", [FULL_HD, LAPTOP, PROJECTOR], ids=["1920x1080", "1366x768", "1280x800"])
 def test_kiosk_slides_read_from_four_metres_and_never_scroll(browser, app_url, sizes_log, size):
+    """Every slide: no scrolling, no cut button, no English, at most MAX_EMPTY of the height left empty; on
+    1920×1080 the type scale too."""
     ctx, p = _page(browser, size)
+    kinds = set()
     try:
-        for query, name, full in SLIDES:
-            _open(p, f"{app_url}/moteslage?kiosk=1&period=2026-T2&{query}")
-            m = p.evaluate(MEASURE)
-            sizes_log.append(f"{size[0]}x{size[1]}\t{name}\t{json.dumps(m, ensure_ascii=False)}")
-            where = (size, name, m)
-            assert m["page_scroll"] <= 0 and m["main_scroll"] <= 0 and m["side_scroll"] <= 0, where
-            assert not m["cut_buttons"], where
-            assert not _english(p.locator("body").inner_text()), where
-            if size == FULL_HD:
-                for key in ("body", "table", "card_label", "card_change", "button"):
-                    assert m[key] is None or m[key] >= BODY_PX, (key, where)
-                for key in ("chart_tick", "chart_axis_title", "chart_legend", "chart_bar_text"):
-                    assert m[key] is None or m[key] >= CHART_PX, (key, where)
-                if full:
-                    assert m["empty"] <= MAX_EMPTY, where
-                if name in ("malomrade", "sedan", "indikatorer"):
-                    _docs(p, {"malomrade": "moteslage-kiosk", "sedan": "moteslage-sedan",
-                              "indikatorer": "moteslage-indikatorer"}[name])
+        for period, only in PERIODS.items():
+            i, n = (only or (1, None))[0], (only or (None, 99))[1]
+            while i <= n:
+                _open(p, f"{app_url}/moteslage?kiosk=1&period={period}&slide={i}")
+                title = p.get_by_role("heading", level=1).first.inner_text()
+                n = n if only else int(re.search(r"av (\d+)", p.locator("p:has(> b)").first.inner_text()).group(1))
+                name = _kind(title)
+                kinds.add(name)
+                m = p.evaluate(MEASURE)
+                sizes_log.append(f"{size[0]}x{size[1]}\t{period}\t{i}\t{name}\t{json.dumps(m, ensure_ascii=False)}")
+                where = (size, period, i, title, m)
+                assert m["page_scroll"] <= 0 and m["main_scroll"] <= 0 and m["side_scroll"] <= 0, where
+                assert not m["cut_buttons"], where
+                assert not _english(p.locator("body").inner_text()), where
+                assert m["empty"] <= MAX_EMPTY, where
+                if size == FULL_HD:
+                    for key in ("body", "table", "card_label", "card_change", "badge", "button"):
+                        assert m[key] is None or m[key] >= BODY_PX, (key, where)
+                    for key in ("chart_tick", "chart_axis_title", "chart_legend", "chart_bar_text", "chart_note"):
+                        assert m[key] is None or m[key] >= CHART_PX, (key, where)
+                    if (period, i) in DOCS:
+                        _docs(p, DOCS[(period, i)])
+                i += 1
     finally:
         ctx.close()
+    assert kinds >= {"oversikt", "sedan", "malomrade", "forsenade", "indikatorer", "inrapportering"}, kinds
 
 
 def test_buttons_show_one_arrow_each(browser, app_url):

@@ -5,13 +5,16 @@ name) that really produces it."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from naringsdash import ingest, schema, store
+from naringsdash import auth, ingest, plan, schema, store, synpunkter
 from naringsdash.ingest.codes import CATALOGUE, WARNINGS, issue
+from naringsdash.plan.sheet import GOAL_COLUMNS, PLAN_COLUMNS
 
 from conftest import FIX, activity, write_xlsx
 
@@ -21,7 +24,8 @@ FLAGS = {"forvaltning": "KLF", "period": "2025-T1"}
 
 def emitted_codes() -> set[str]:
     """Codes written as issue("code", …) in the package; f-string codes expanded over their possible values."""
-    kinds = {c.kind for c in (*schema.ACTIVITY_COLUMNS, *schema.INDICATOR_COLUMNS)}
+    kinds = {c.kind for c in (*schema.ACTIVITY_COLUMNS, *schema.INDICATOR_COLUMNS, *PLAN_COLUMNS, *GOAL_COLUMNS,
+                              *synpunkter.COLUMNS)}
     found: set[str] = set()
     for path in PKG.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -47,6 +51,14 @@ def test_every_emitted_code_is_in_the_catalogue_and_every_entry_is_used():
     assert emitted - set(CATALOGUE) == set()
     assert set(CATALOGUE) - emitted == set(), "a catalogue entry nothing emits"
     assert WARNINGS <= set(CATALOGUE)
+
+
+def test_no_module_makes_an_issue_outside_the_catalogue():
+    """Issue(...) is built only by codes.issue: a message written elsewhere would bypass the templates."""
+    direct = [f"{path.relative_to(PKG)}:{node.lineno}" for path in PKG.rglob("*.py") if path.name != "codes.py"
+              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+              if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "Issue"]
+    assert direct == []
 
 
 def test_an_unknown_code_cannot_be_made():
@@ -100,7 +112,72 @@ BUILDERS = {
         ["Nyföretagande", 1, "st", "Högre är bättre", None, None, None, 6]]}), {}),
     "end_before_start": lambda d: (FIX / "end-before-start.xlsx", FLAGS),
     "done_not_100": lambda d: (FIX / "klar-below-100.xlsx", FLAGS),
+    # The handlingsplan workbook
+    "missing_year": lambda d: (_plan(d / "missing_year.xlsx", [_prow()]), PLAN),
+    "year_mismatch": lambda d: (_plan(d / "year_mismatch.xlsx", [_prow()], info=[["År", 2026]]),
+                                {**PLAN, "year": 2027}),
+    "no_rows": lambda d: (_plan(d / "no_rows.xlsx", []), {**PLAN, "year": 2027}),
+    "unknown_indicator": lambda d: (_plan(d / "unknown_indicator.xlsx", [_prow(Indikatorer="Finns inte")]),
+                                    {**PLAN, "year": 2027, "before": _indicators}),
+    "unknown_goal_indicator": lambda d: (_plan(d / "unknown_goal_indicator.xlsx", [_prow()],
+                                               goals=[[1, "Fler företag", "Finns inte", None, None]]),
+                                         {**PLAN, "year": 2027, "before": _indicators}),
+    "lead_also_partner": lambda d: (_plan(d / "lead_also_partner.xlsx",
+                                          [_prow(**{"Medverkande förvaltningar": "KLF, SBF"})]), {**PLAN, "year": 2027}),
+    # The Synpunkter sheet
+    "bad_synpunkt": lambda d: (_synpunkter(d / "bad_synpunkt.xlsx", [_srow(Källa="Brevduva")]), SYN),
+    "duplicate_synpunkt": lambda d: (_synpunkter(d / "duplicate_synpunkt.xlsx", [_srow(), _srow()]), SYN),
+    "synpunkt_exists": lambda d: (_synpunkter(d / "synpunkt_exists.xlsx", [_srow()]),
+                                  {**SYN, "before": lambda path, db: synpunkter.import_file(path, ADMIN, db)}),
 }
+PLAN = {"via": "plan"}
+SYN = {"via": "synpunkter"}
+ADMIN = auth.User("chef", "admin")
+
+
+def _prow(**over) -> list:
+    row = {"Aktivitets-ID": "P-1", "Aktivitet": "Planaktivitet", "Målområde": 1, "Förvaltning": "KLF",
+           "Slutdatum": dt.date(2027, 12, 31), **over}
+    return [row.get(c.header) for c in PLAN_COLUMNS]
+
+
+def _plan(path: Path, rows: list[list], *, info: list[list] | None = None, goals: list[list] | None = None) -> Path:
+    sheets = {"Handlingsplan": [[c.header for c in PLAN_COLUMNS], *rows]}
+    if goals:
+        sheets["Mål"] = [[c.header for c in GOAL_COLUMNS], *goals]
+    if info:
+        sheets["Info"] = info
+    return _wb(path, sheets)
+
+
+def _indicators(path: Path, db: Path) -> None:
+    """An indicator catalogue to link to, so that a name outside it is noticed."""
+    f = _wb(path.with_name("indikatorer.xlsx"), {"Indikatorer": [IND + [2024], ["Nyföretagande", 1, "st",
+                                                                               "Högre är bättre", None, None, None, 5]]})
+    assert ingest.import_file(f, db=db).ok
+
+
+def _srow(**over) -> list:
+    row = {"Datum": dt.date(2025, 2, 1), "Källa": "Företagsbesök", "Målområde": 1, "Sammanfattning": "Vill ha en väg in",
+           **over}
+    return [row.get(h) for h in synpunkter.HEADERS]
+
+
+def _synpunkter(path: Path, rows: list[list]) -> Path:
+    return _wb(path, {synpunkter.SHEET: [list(synpunkter.HEADERS), *rows]})
+
+
+def _import(path: Path, flags: dict, db: Path):
+    """A dry run through the importer the fixture is for (activities/indicators, the plan, the synpunkter)."""
+    flags = dict(flags)
+    via = flags.pop("via", "ingest")
+    if before := flags.pop("before", None):
+        before(path, db)
+    if via == "plan":
+        return plan.import_plan_file(path, db=db, dry_run=True, **flags)
+    if via == "synpunkter":
+        return synpunkter.import_file(path, ADMIN, db, dry_run=True)
+    return ingest.import_file(path, db=db, dry_run=True, **flags)
 
 
 def schema_headers() -> list[str]:
@@ -112,7 +189,7 @@ def schema_headers() -> list[str]:
 def test_the_fixture_named_after_the_code_produces_it(code, tmp_path, db):
     path, flags = BUILDERS[code](tmp_path)
     assert code.replace("_", "-") in path.name or code in path.name or path.parent == FIX
-    res = ingest.import_file(path, db=db, dry_run=True, **flags)
+    res = _import(path, flags, db)
     found = res.warnings if code in WARNINGS else res.errors
     assert code in [i.code for i in found], [str(i) for i in res.errors + res.warnings]
     assert all(i.message and "None" not in str(i) for i in res.errors + res.warnings)
@@ -123,6 +200,13 @@ def test_identical_and_busy(tmp_path, db):
     ingest.import_file(path, db=db, **FLAGS)
     again = ingest.import_file(path, db=db, **FLAGS)
     assert [w.code for w in again.warnings] == ["identical"]
+    assert again.warnings[0].message.startswith("Filen är identisk med nuvarande version (uppladdning ")
+    plan_file = _plan(tmp_path / "identical_plan.xlsx", [_prow()])
+    plan.import_plan_file(plan_file, db=db, year=2027)
+    twice = plan.import_plan_file(plan_file, db=db, year=2027)
+    assert [w.code for w in twice.warnings] == ["identical"]
+    assert twice.warnings[0].message == (f"Filen är identisk med nuvarande version (handlingsplanen 2027, nr "
+                                         f"{twice.plan_id}); ingen ny version skapades.")
     assert issue("busy", detail=str(store.DatabaseBusy(db))).message.startswith("Databasen är upptagen")
 
 
@@ -142,3 +226,23 @@ def test_a_missing_column_is_reported_with_every_other_problem(tmp_path, db):
             [v for h, v in zip(schema_headers(), activity(1)) if h != "Status"]]
     res = ingest.import_file(write_xlsx(tmp_path / "x.xlsx", rows, headers=headers), db=db, dry_run=True, **FLAGS)
     assert sorted((i.code, i.row) for i in res.errors) == [("bad_date", 2), ("duplicate_id", 3), ("missing_column", 1)]
+
+
+@pytest.mark.parametrize("argv, module, function", [
+    (["import", "--forvaltning", "KLF", "--period", "2025-T1"], ingest, "import_file"),
+    (["plan", "import", "--year", "2027"], plan, "import_plan_file"),
+    (["synpunkter", "import"], synpunkter, "import_file"),
+], ids=["import", "plan", "synpunkter"])
+def test_every_import_command_reports_a_busy_database_per_file_with_the_busy_code(argv, module, function, db,
+                                                                                  tmp_path, monkeypatch, capsys):
+    from naringsdash.cli import main as cli
+
+    def busy(*args, **kwargs):
+        raise store.DatabaseBusy(db)
+
+    monkeypatch.setattr(module, function, busy)
+    files = [str(write_xlsx(tmp_path / f"{i}.xlsx", [activity(1)])) for i in (1, 2)]
+    assert cli.main([*argv, *files, "--json", "--db", str(db)]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["file"], [e["code"] for e in r["errors"]]) for r in lines] == [(f, ["busy"]) for f in files]
+    assert all("upptagen" in r["errors"][0]["message"] for r in lines)

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from openpyxl import load_workbook
+from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.testing.v1 import AppTest
 
-from naringsdash import auth, config, figures, ingest, periods, wording
+from naringsdash import auth, closing, config, figures, ingest, periods, store, wording
 from naringsdash.ingest.template import template_bytes
 from naringsdash.store import queries
 
@@ -76,18 +78,16 @@ def test_the_last_forvaltning_completes_the_period(six_of_seven):
     assert periods.newest_complete_period(six_of_seven) == "2026-T3"
 
 
-def test_an_admin_closes_a_period_for_reporting_and_it_counts_as_complete(one_of_seven):
-    admin = auth.add_user("chef", "admin", "hemligt-losen", db=one_of_seven)
-    with pytest.raises(auth.PermissionDenied):
-        periods.set_closed("2026-T3", True, auth.User("lasare", "lasare"), "", one_of_seven)
-    periods.set_closed("2026-T3", True, admin, "Bokslutet kan inte vänta", one_of_seven,
-                       now=dt.datetime(2027, 1, 20, 10, 15))
+def test_a_closed_period_counts_as_complete_until_it_is_reopened(one_of_seven):
+    with store.connect(one_of_seven) as con:
+        closing.close(con, "2026-T3", "chef", "Bokslutet kan inte vänta")
     s = periods.state("2026-T3", one_of_seven)
     assert s.complete and s.closed and (s.closed_by, s.reason) == ("chef", "Bokslutet kan inte vänta")
     assert periods.banner(s) is None and periods.newest_complete_period(one_of_seven) == "2026-T3"
-    periods.set_closed("2026-T3", False, admin, "SBF skickar in i veckan", one_of_seven)
+    with store.connect(one_of_seven) as con:
+        closing.reopen(con, "2026-T3", "chef", "SBF skickar in i veckan")
+        assert closing.closure_log(con, "2026-T3")["reopen_reason"].tolist() == ["SBF skickar in i veckan"]
     assert not periods.state("2026-T3", one_of_seven).complete
-    assert periods.history("2026-T3", one_of_seven)["closed"].tolist() == [False, True]  # logged, newest first
 
 
 def test_no_complete_period_yet_falls_back_to_the_newest_with_data(db, tmp_path):
@@ -204,19 +204,47 @@ def test_slides_and_malomrade_carry_the_banner(six_of_seven):
                                                      "(saknas: Arbetsmarknadsförvaltningen)."), page
 
 
-def test_the_admin_closes_the_period_on_inrapportering(one_of_seven):
+def open_tab(at: AppTest) -> int:
+    """The index of the tab a page's (one) st.tabs opens on."""
+    def nodes(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from nodes(child)
+
+    return next(n.proto.tab_container.default_tab_index for n in nodes(at._tree)
+                if isinstance(getattr(n, "proto", None), BlockProto) and n.proto.WhichOneof("type") == "tab_container")
+
+
+def test_inrapportering_links_the_admin_to_admin_perioder_where_the_period_is_closed(one_of_seven):
     at = open_page("pages/inrapportering.py", period="2026-T3")
-    assert not any("Stäng" in b.label for b in at.button)  # not for a läsare
+    assert not [link for link in at.get("page_link") if "Admin" in link.label]  # not for a läsare
     at.session_state["user"] = auth.get_user("admin", one_of_seven)
     at.run()
-    at.text_input(key="stang_skal_2026-T3").set_value("Styrgruppen 20 januari")
-    next(b for b in at.button if b.label.startswith("Stäng 2026")).click().run()
+    assert not any(b.label.startswith(("Stäng", "Öppna")) for b in at.button)  # closed in one place only
+    [link] = [link for link in at.get("page_link") if "Admin" in link.label]
+    assert link.label == "Stäng 2026 T3 under Admin › Perioder"
+    asked = dict(parse_qsl(link.proto.query_string))
+    assert asked == {"flik": "perioder", "period": "2026-T3"}
+    at.switch_page("pages/admin.py")
+    at.query_params.clear()
+    at.query_params.update(asked)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert open_tab(at) == 5  # Perioder
+    assert at.selectbox(key="adm_period").value == "2026-T3"  # opened on the period the link came from
+    at.text_area(key="stang_motivering_2026-T3").input("Styrgruppen 20 januari")
+    next(b for b in at.button if b.label == "Stäng perioden").click().run()
     assert not at.exception, [e.value for e in at.exception]
     s = periods.state("2026-T3", one_of_seven)
-    assert s.closed and s.closed_by == "Demo: administratör" and s.reason == "Styrgruppen 20 januari"
+    assert s.closed and s.closed_by == "admin" and s.reason == "Styrgruppen 20 januari"
+    at.switch_page("pages/inrapportering.py")
+    at.query_params.clear()
+    at.query_params.update(period="2026-T3")
+    at.run()
+    assert [link.label for link in at.get("page_link") if "Admin" in link.label] == [
+        "Öppna 2026 T3 under Admin › Perioder"]
     assert not any("pågår" in w.value for w in at.warning)  # complete now: no banner
-    at2 = open_page("pages/oversikt.py")
-    assert at2.query_params["period"] == "2026-T3"
+    assert open_page("pages/oversikt.py").query_params["period"] == "2026-T3"
 
 
 # --- Carry-forward template and the preview against the previous period ---------------------------------------

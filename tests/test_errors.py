@@ -72,3 +72,17 @@ def test_tests_still_see_tracebacks(demo_db, monkeypatch):
     monkeypatch.setattr(ui, "navigation", lambda *a, **k: Boom(RuntimeError("kaputt")))
     at = run_app()
     assert "kaputt" in at.exception[0].value
+
+
+def test_free_text_is_checked_one_way_for_decisions_and_synpunkter():
+    from naringsdash import meetings, synpunkter
+    from naringsdash.errors import UserError, checked_text
+
+    assert checked_text("  rad ett  \r\n\r\nrad två \n\n", "Texten", 20) == "rad ett\n\nrad två"
+    assert checked_text(" \n ", "Svaret", 20, required=False) is None
+    with pytest.raises(UserError, match=r"^Texten får vara högst 5 tecken \(den är 6\)\.$"):
+        checked_text("sex st", "Texten", 5)
+    with pytest.raises(meetings.MeetingError, match="^Beslutets text får inte vara tom.$"):
+        meetings._text("   ", "Beslutets text")
+    with pytest.raises(synpunkter.SynpunktError, match="^Svaret får vara högst 3 tecken"):
+        synpunkter._text("fyra", "Svaret", 3, False)

@@ -57,10 +57,12 @@ def expected_slides(db, period: str, **filters) -> list[ui_slides.Slide]:
 
 
 @pytest.mark.parametrize(("late", "rows"), [
-    (0, [(0, 0)]), (4, [(0, 4)]), (5, [(0, 4), (4, 5)]),
+    (0, [(0, 0)]), (4, [(0, 4)]),
+    # Spread evenly over the slides needed, never a lonely row or two on a continuation slide.
+    (5, [(0, 3), (3, 5)]), (6, [(0, 3), (3, 6)]), (7, [(0, 4), (4, 7)]),
     (4 + ui_slides.MORE_ROWS, [(0, 4), (4, 4 + ui_slides.MORE_ROWS)]),
-    (5 + ui_slides.MORE_ROWS, [(0, 4), (4, 4 + ui_slides.MORE_ROWS), (4 + ui_slides.MORE_ROWS,
-                                                                        5 + ui_slides.MORE_ROWS)]),
+    (5 + ui_slides.MORE_ROWS, [(0, 4), (4, 4 + ui_slides.MORE_ROWS // 2 + 1),
+                               (4 + ui_slides.MORE_ROWS // 2 + 1, 5 + ui_slides.MORE_ROWS)]),
 ])
 def test_plan_continues_a_long_overdue_list_on_extra_slides(late, rows):
     assert ui_slides.FIRST_ROWS == 4
@@ -70,6 +72,8 @@ def test_plan_continues_a_long_overdue_list_on_extra_slides(late, rows):
     assert [s.rows for s in two] == rows
     assert [s.kind for s in two] == ["malomrade"] + ["forsenade"] * (len(rows) - 1)
     assert two[0].title == "Målområde 2. Två" and all("försenade aktiviteter" in s.title for s in two[1:])
+    sizes = [hi - lo for lo, hi in rows[1:]]
+    assert not sizes or max(sizes) - min(sizes) <= 1 and max(sizes) <= ui_slides.MORE_ROWS
     assert [s.kind for s in slides[-2:]] == ["indikatorer", "inrapportering"]
 
 

@@ -261,7 +261,7 @@ def test_synpunkter_sheet_imported_and_not_twice(acts, tmp_path):
     assert df["kalla"].tolist() == ["Enkät", "Företagsbesök"] and df["status"].tolist() == ["Besvarad", "Ny"]
     assert df["malomrade"].tolist() == [3, 1] and df["aktivitet_id"].tolist()[1] == "A-01"
     again = synpunkter.import_file(path, ADMIN, acts)
-    assert again.ok and again.rows == 0 and [w.code for w in again.warnings] == ["exists", "exists"]
+    assert again.ok and again.rows == 0 and [w.code for w in again.warnings] == ["synpunkt_exists", "synpunkt_exists"]
     assert len(synpunkter.listing(acts)) == 2
 
 
@@ -292,7 +292,7 @@ def test_synpunkter_sheet_missing_headers(db, tmp_path):
     res = synpunkter.import_file(sheet(tmp_path / "x.xlsx", [], headers=("Datum", "Text")), ADMIN, db)
     assert not res.ok and "Hittar inget blad 'Synpunkter'" in res.errors[0].message
     res = synpunkter.import_file(tmp_path / "saknas.xlsx", ADMIN, db)
-    assert not res.ok and res.errors[0].message.startswith("Kan inte läsa filen")
+    assert not res.ok and res.errors[0].message.startswith("Filen kan inte läsas")
 
 
 def cli(*args, db) -> subprocess.CompletedProcess:

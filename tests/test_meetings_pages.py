@@ -197,3 +197,32 @@ def test_in_kiosk_mode_the_form_sits_in_the_header_and_an_unknown_meeting_is_ign
         other = open_page("pages/moteslage.py", ADMIN, mote=mote, slide="3")
         no_exception(other)
         assert other.title[0].value == "Mötesläge" and not form_keys(other)
+
+
+def test_the_filters_on_the_meetings_page_narrow_decisions_and_synpunkter(demo_db):
+    page = open_page("pages/moten.py", LASARE)
+    dec, syn = meetings.decisions(demo_db), synpunkter.listing(demo_db)
+
+    def shown(what: str) -> tuple[int, int]:
+        caption = next(c.value for c in page.caption if f" {what}" in c.value and " av " in c.value)
+        n, total = re.match(r"(\d+) av (\d+)", caption).groups()
+        return int(n), int(total)
+
+    assert shown("beslut") == ((dec["status"] == "Öppen").sum(), len(dec))  # open decisions by default
+    page.multiselect(key="beslut_status").set_value([]).run()
+    page.multiselect(key="beslut_mal").set_value([1]).run()
+    page.multiselect(key="beslut_agare").set_value(["KLF"]).run()
+    assert shown("beslut") == (((dec["malomrade"] == 1) & (dec["agare"] == "KLF")).sum(), len(dec))
+    page.checkbox(key="beslut_forsenade").check().run()
+    assert shown("beslut")[0] == ((dec["malomrade"] == 1) & (dec["agare"] == "KLF") & dec["forsenad"]).sum()
+
+    assert shown("synpunkter") == (len(syn), len(syn))
+    page.multiselect(key="syn_mal").set_value([1, 3]).run()
+    page.selectbox(key="syn_ar").set_value(2026).run()
+    expected = syn[syn["malomrade"].isin([1, 3]) & (syn["datum"].astype(str).str[:4] == "2026")]
+    assert 0 < len(expected) < len(syn) and shown("synpunkter") == (len(expected), len(syn))
+    page.multiselect(key="syn_kalla").set_value([expected["kalla"].iloc[0]]).run()
+    page.multiselect(key="syn_status").set_value([expected["status"].iloc[0]]).run()
+    no_exception(page)
+    assert shown("synpunkter")[0] == ((expected["kalla"] == expected["kalla"].iloc[0])
+                                      & (expected["status"] == expected["status"].iloc[0])).sum()

@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from naringsdash import auth, config, figures, ingest, ui
+from naringsdash import auth, config, figures, ingest, ui, wording
 from naringsdash.store import queries
 
 from conftest import ROOT, activity, no_exception, open_page, write_xlsx
@@ -267,3 +267,36 @@ def test_indikatorer_page_two_then_a_filter_with_fewer_indicators(demo_db):
     at.multiselect(key="urval_malomrade").set_value([2]).run()
     no_exception(at)
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_indikatorer_table_colours_the_change_after_the_direction(demo_db, tmp_path):
+    """The change column: a coloured arrow and the word, green for better and red for worse after the indicator's
+    direction (a longer handläggningstid is worse, a lower NKI too), as a style on the text, never HTML."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(ROOT / "data" / "demo" / "indikatorer.xlsx")
+    ws = wb["Indikatorer"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "Handläggningstid bygglov, median":
+            row[-1].value = row[-2].value + 5          # lower is better: up is a försämring
+        elif str(row[0].value).startswith("Nöjd Kund Index"):
+            row[-1].value = row[-2].value - 2          # higher is better: down is a försämring
+    wb.save(tmp_path / "indikatorer.xlsx")
+    assert ingest.import_file(tmp_path / "indikatorer.xlsx", db=demo_db).ok
+    at = open_page("pages/indikatorer.py", malomrade="1")
+    no_exception(at)
+    table = at.dataframe[0]
+    view = table.value.set_index("Indikator")
+    assert view.loc["Handläggningstid bygglov, median", "Bedömning"] == "↓ försämring"
+    assert view.loc["Svenskt Näringslivs ranking av företagsklimatet", "Bedömning"] == "↑ förbättring"
+    styles = table.proto.arrow_data.styler.styles
+    col = table.value.columns.get_loc("Bedömning")
+    colour = {}
+    for rule in re.findall(r"([^{}]+)\{([^}]*)\}", styles):
+        for cell in re.findall(r"row(\d+)_col(\d+)", rule[0]):
+            if int(cell[1]) == col:
+                colour[int(cell[0])] = re.search(r"color: (#[0-9A-Fa-f]{6})", rule[1]).group(1)
+    words = table.value["Bedömning"].tolist()
+    assert {words[r]: c for r, c in colour.items()} == {"↑ förbättring": wording.JUDGEMENT_COLORS["förbättring"],
+                                                          "↓ försämring": wording.JUDGEMENT_COLORS["försämring"]}
+    assert len(colour) == len(words) == 3

@@ -380,3 +380,47 @@ def test_the_report_names_the_plans_goals_the_activities_that_carry_them_and_the
     paragraphs = [p.text for p in word.paragraphs]
     assert "Handlingsplanen och styrgruppen" in paragraphs
     assert any(p.startswith("Målområde") and "beslut" in p for p in paragraphs)
+
+
+def _own_points(chart) -> list[float]:
+    """The own series' markers (cy, top to bottom in px) in year order, read from the SVG."""
+    svg = ET.fromstring(chart.svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    own = next(p for p in svg.iter(f"{ns}polyline") if p.get("stroke") == "#0072B2")
+    return [float(pt.split(",")[1]) for pt in own.get("points").split()]
+
+
+def _axis_title(chart) -> str:
+    svg = ET.fromstring(chart.svg)
+    return next(t.text for t in svg.iter("{http://www.w3.org/2000/svg}text") if t.get("transform"))
+
+
+def test_indicator_charts_read_better_upwards_whichever_the_direction(demo_db):
+    """A lower-is-better indicator that improves (the ranking 255 → 133, handläggningstid 48 → 26 dagar) rises in
+    the report's SVG, as on the dashboard: its axis is upside down and says "bättre ↑"; a higher-is-better one
+    (NKI 66 → 76) rises on an ordinary axis with the same label."""
+    d = report.collect(period_of(demo_db), demo_db, TODAY)
+    charts = report_charts.charts(d)
+    by_name = {str(r.indikator): charts[f"indikator_{i}"] for i, r in enumerate(d.changes.itertuples())}
+    for name, unit in (("Svenskt Näringslivs ranking av företagsklimatet", "placering"),
+                       ("Handläggningstid bygglov, median", "dagar"),
+                       ("Nöjd Kund Index, företagens betyg på kommunens service", "index")):
+        chart = by_name[name]
+        ys = _own_points(chart)
+        assert ys[-1] < ys[0], (name, ys)          # improved, so the line ends higher up than it starts
+        assert _axis_title(chart) == f"{unit} (bättre ↑)"
+    assert "axeln är vänd" in by_name["Handläggningstid bygglov, median"].alt
+    assert "axeln är vänd" not in by_name["Nöjd Kund Index, företagens betyg på kommunens service"].alt
+
+
+def test_line_chart_year_labels_never_overlap():
+    """Sixteen years (2015–2030) where every second label fits: the last year is not squeezed in beside 2029."""
+    from naringsdash.report import svg as report_svg
+
+    years = [str(y) for y in range(2015, 2031)]
+    out = report_svg.lines(years, [{"name": "T", "values": [float(i) for i in range(16)], "color": "#0072B2"}],
+                           title="t", desc="d", width=400, height=250, size=13)
+    root = ET.fromstring(out)
+    xs = sorted(float(t.get("x")) for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text in years)
+    assert len(xs) >= 5
+    assert min(b - a for a, b in zip(xs, xs[1:])) >= report_svg.text_width("2030", 13)

@@ -119,3 +119,57 @@ def test_preview_of_a_first_upload_is_all_new(tmp_path, db):
     f = write_xlsx(tmp_path / "a.xlsx", [activity(1), activity(2)])
     diff = ingest.preview(ingest.check_bytes(f.read_bytes(), "a.xlsx", forvaltning="KLF", period="2025-T1"), db)
     assert diff["andring"].tolist() == ["ny", "ny"]
+
+
+def test_every_sql_file_is_a_migration_or_a_query_some_module_names():
+    """No dead SQL: each file under store/sql is in MIGRATIONS or named (``"name"`` or ``"name.sql"``) in the code."""
+    import ast
+    from pathlib import Path
+
+    package = Path(store.__file__).resolve().parent.parent
+    named = {n.value for p in package.rglob("*.py") for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    files = sorted((package / "store" / "sql").glob("*.sql"))
+    assert files and [f.name for f in files if f.name not in named and f.stem not in named] == []
+    assert set(store.MIGRATIONS) <= {f.name for f in files}
+
+
+def _insert_both_ways(db, monkeypatch, rows):
+    """The rows inserted with pyarrow loaded (one Arrow table) and without it (lists unnested): what is stored."""
+    import sys
+
+    import pyarrow as pa
+
+    from naringsdash.store import db as store_db
+
+    built = []
+    table = pa.table
+    monkeypatch.setattr(pa, "table", lambda *a, **k: built.append(1) or table(*a, **k))
+    cols = ("upload_id", "indikator", "malomrade", "enhet", "riktning", "malvarde", "malar", "kalla", "ar", "varde")
+    stored = []
+    with store.connect(db) as con:
+        for upload_id, loaded in ((1, True), (2, False)):
+            with monkeypatch.context() as m:
+                if not loaded:
+                    m.delitem(sys.modules, "pyarrow")
+                store_db._insert_rows(con, "indicator_values", cols, [(upload_id, *r) for r in rows])
+            stored.append(con.execute(f"SELECT {', '.join(cols[1:])} FROM indicator_values WHERE upload_id = ? "
+                                      "ORDER BY ar", [upload_id]).fetchall())
+    return built, stored
+
+
+def test_bulk_insert_through_arrow_stores_what_the_list_path_stores(db, monkeypatch):
+    rows = [("Företag", m, "st", "hogre", t, 2030, "SCB", 2020 + i, v)
+            for i, (m, t, v) in enumerate([(1, 120.5, 1), (None, None, 2.5), (3, 7, 0)])]
+    built, (arrow, lists) = _insert_both_ways(db, monkeypatch, rows)
+    assert built == [1]  # the Arrow table was used when pyarrow was loaded, not without it
+    assert arrow == lists == [
+        ("Företag", 1, "st", "hogre", 120.5, 2030, "SCB", 2020, 1.0),
+        ("Företag", None, "st", "hogre", None, 2030, "SCB", 2021, 2.5),
+        ("Företag", 3, "st", "hogre", 7.0, 2030, "SCB", 2022, 0.0)]
+
+
+def test_bulk_insert_falls_back_to_lists_for_a_value_arrow_refuses(db, monkeypatch):
+    rows = [("Företag", "1", "st", "hogre", 120.5, 2030, "SCB", 2020, 3.0)]  # malomrade as text: DuckDB casts
+    built, (arrow, lists) = _insert_both_ways(db, monkeypatch, rows)
+    assert arrow == lists == [("Företag", 1, "st", "hogre", 120.5, 2030, "SCB", 2020, 3.0)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -59,8 +60,26 @@ def _arg(fn):
 
 
 
+def import_one(name: str, attempt, busy_result, human, as_json: bool) -> bool:
+    """One file of an import command (``import``, ``plan import``, ``synpunkter import``): ``attempt(name)``, a busy
+    database as that file's error (code busy; the next file is still tried), then one JSON object on a line
+    (``--json``) or ``human(result)`` → whether the file was accepted."""
+    from .. import store
+    from ..ingest.codes import issue
+
+    try:
+        res = attempt(name)
+    except store.DatabaseBusy as exc:
+        res = busy_result(file=name, ok=False, errors=[issue("busy", detail=str(exc))])
+    if as_json:
+        print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
+    else:
+        human(res)
+    return res.ok
+
+
 def print_outcome(res, dry_run: bool, saved: str, what: str = "rader") -> None:
-    """One line per file (OK/FEL), then its errors and warnings; shared by ``import`` and ``plan import``."""
+    """One line per file (OK/FEL), then its errors and warnings; shared by the import commands."""
     if res.ok:
         done = "kontrollerad (inget sparat)" if dry_run else (
             f"identisk med nuvarande version {saved}, ingen ny version" if res.identical else saved)

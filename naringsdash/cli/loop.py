@@ -3,31 +3,20 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from .. import auth, export, ingest, synpunkter
+from .args import import_one, print_outcome
 
 
 def cmd_import(args) -> int:
     user = auth.User(args.user or ingest.default_user(), "admin")  # the command line writes as an administrator
     all_ok = True
     for name in args.files:
-        res = synpunkter.import_file(name, user, db=args.db, dry_run=args.dry_run)
-        all_ok &= res.ok
-        if args.json:
-            print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
-            continue
-        if res.ok:
-            what = "kontrollerad (inget sparat)" if args.dry_run else "sparade"
-            print(f"OK  {res.file}: {res.rows} synpunkter {what}.")
-        else:
-            print(f"FEL {res.file}: {len(res.errors)} fel, ingenting sparat.")
-        for e in res.errors:
-            print(f"  fel: {e}")
-        for w in res.warnings:
-            print(f"  varning: {w}")
+        all_ok &= import_one(name, lambda n: synpunkter.import_file(n, user, db=args.db, dry_run=args.dry_run),
+                             ingest.ImportResult, lambda r: print_outcome(r, args.dry_run, "sparade", "synpunkter"),
+                             args.json)
     return 0 if all_ok else 1
 
 

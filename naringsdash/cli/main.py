@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 import time
 from typing import TYPE_CHECKING
 
 from .. import config
 from ..errors import UserError
-from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, print_outcome
+from . import backup
+from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _period, import_one, print_outcome
 
 if TYPE_CHECKING:
     from .. import ingest
@@ -22,15 +22,16 @@ CORE_COMMANDS = {"import", "export", "template", "demo", "backup", "restore"}
 
 
 def cmd_import(args) -> int:
-    from .. import ingest, store
     from ..ingest import parse_worker
-    from ..ingest.codes import issue
 
     all_ok = True
-    # One reading process for the whole batch, started now so its imports run while ours do; a file that
-    # crashes it costs only that worker (the next file gets a new one). The files share one connection to the
-    # database, given up between files once it has been held for HOLD_S, so the app is never kept waiting long.
+    # One reading process for the whole batch, started first so that Python's start and its imports run while
+    # ours (DuckDB, the pipeline) do; a file that crashes it costs only that worker (the next file gets a new
+    # one). The files share one connection to the database, given up between files once it has been held for
+    # HOLD_S, so the app is never kept waiting long.
     with parse_worker.batch(), contextlib.ExitStack() as held:
+        from .. import ingest, store
+
         since = time.monotonic()
         held.enter_context(store.one_connection())
         for name in args.files:
@@ -38,16 +39,9 @@ def cmd_import(args) -> int:
                 held.close()
                 held.enter_context(store.one_connection())
                 since = time.monotonic()
-            try:
-                res = ingest.import_file(name, db=args.db, forvaltning=args.forvaltning, period=args.period,
-                                         user=args.user, dry_run=args.dry_run)
-            except store.DatabaseBusy as exc:
-                res = ingest.ImportResult(file=name, ok=False, errors=[issue("busy", detail=str(exc))])
-            all_ok &= res.ok
-            if args.json:
-                print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
-            else:
-                _print_human(res, args.dry_run)
+            all_ok &= import_one(name, lambda n: ingest.import_file(
+                n, db=args.db, forvaltning=args.forvaltning, period=args.period, user=args.user,
+                dry_run=args.dry_run), ingest.ImportResult, lambda r: _print_human(r, args.dry_run), args.json)
     return 0 if all_ok else 1
 
 
@@ -108,42 +102,6 @@ def cmd_demo(args) -> int:
     return 0 if not bad else 1
 
 
-def cmd_backup(args) -> int:
-    from .. import backup
-
-    try:
-        res = backup.create(args.out, db=args.db, keep=args.keep)
-    except backup.BackupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"Säkerhetskopian kunde inte skrivas: {exc.strerror} ({exc.filename}).", file=sys.stderr)
-        return 1
-    print(f"Säkerhetskopia skriven: {res.path} (schemaversion {res.schema_version}, "
-          f"{len(res.tables)} tabeller, {sum(res.tables.values())} rader).")
-    for p in res.removed:
-        print(f"Gammal säkerhetskopia borttagen: {p}")
-    return 0
-
-
-def cmd_restore(args) -> int:
-    from .. import backup
-
-    try:
-        res = backup.restore(args.dir, db=args.db, config_out=args.config_out)
-    except backup.BackupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"Återställningen misslyckades: {exc.strerror} ({exc.filename}). Inget återställdes.", file=sys.stderr)
-        return 1
-    print(f"Återställd från {res.source} till {res.db} (schemaversion {res.schema_version}, "
-          f"{sum(res.tables.values())} rader i {len(res.tables)} tabeller).")
-    if res.config:
-        print(f"Referensdata skriven till {res.config}.")
-    return 0
-
-
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; given one of CORE_COMMANDS only the core commands (the other groups are not imported)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -178,16 +136,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     dem = sub.add_parser("demo", parents=[common], help="läs in demodata (idempotent)")
     dem.set_defaults(func=cmd_demo)
 
-    bak = sub.add_parser("backup", parents=[common], help="säkerhetskopiera databasen (går medan appen körs)")
-    bak.add_argument("--out", required=True, metavar="KATALOG", help="katalog där en ny säkerhetskopia skapas")
-    bak.add_argument("--keep", type=int, metavar="N", help="behåll bara de N senaste säkerhetskopiorna i katalogen")
-    bak.set_defaults(func=cmd_backup)
-
-    res = sub.add_parser("restore", parents=[common], help="återställ en säkerhetskopia till en NY databasfil")
-    res.add_argument("dir", metavar="KATALOG", help="säkerhetskopian (eller katalogen med säkerhetskopior: "
-                                                    "den senaste används)")
-    res.add_argument("--config", dest="config_out", metavar="FIL", help="skriv även referensdatan till en ny fil")
-    res.set_defaults(func=cmd_restore)
+    backup.register(sub, common)  # small and cheap to load: a core command group
 
     if command not in CORE_COMMANDS:
         from . import audit, closing, kolada, loop, plan, report, users

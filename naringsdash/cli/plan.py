@@ -8,14 +8,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from functools import partial
 from pathlib import Path
 
 from .. import export, plan, store
 from ..config import load_reference
 from ..plan.sheet import plan_workbook_bytes
-from .args import print_outcome
+from .args import import_one, print_outcome
 
 
 def _year(value: str) -> int:
@@ -36,15 +36,9 @@ def _out(out: str | None, data: bytes | str) -> None:
 def cmd_import(args) -> int:
     all_ok = True
     for name in args.files:
-        try:
-            res = plan.import_plan_file(name, db=args.db, year=args.year, user=args.user, dry_run=args.dry_run)
-        except store.DatabaseBusy as exc:
-            res = plan.PlanResult(file=name, ok=False, year=args.year, errors=[plan.Issue("busy", str(exc))])
-        all_ok &= res.ok
-        if args.json:
-            print(json.dumps(res.as_json(), ensure_ascii=False), flush=True)
-        else:
-            print_result(res, args.dry_run)
+        all_ok &= import_one(name, lambda n: plan.import_plan_file(n, db=args.db, year=args.year, user=args.user,
+                                                                   dry_run=args.dry_run),
+                             partial(plan.PlanResult, year=args.year), lambda r: print_result(r, args.dry_run), args.json)
     return 0 if all_ok else 1
 
 

@@ -48,10 +48,23 @@ CATALOGUE: dict[str, str] = {
     "end_before_start": "Slutdatum ligger före startdatum ({start}).",
     # Warnings
     "done_not_100": "Status är Klar men andel klart är under 100 %.",
-    "identical": "Filen är identisk med nuvarande version (uppladdning {upload_id}); ingen ny version skapades.",
+    "identical": "Filen är identisk med nuvarande version ({version}); ingen ny version skapades.",
+    # The handlingsplan workbook (plan/sheet.py)
+    "missing_year": "Planens år saknas: ange det vid inläsningen (--year) eller i bladet Info (År).",
+    "year_mismatch": "Året i bladet Info ({found}) stämmer inte med det angivna ({expected}).",
+    "no_rows": "Bladet har inga aktiviteter under rubrikraden.",
+    "unknown_indicator": "Indikatorn finns inte i indikatorfilen; kopplingen visas när en indikator med det namnet "
+                         "finns.",
+    "unknown_goal_indicator": "Indikatorn finns inte i indikatorfilen; målet visas utan mätning tills den finns.",
+    "lead_also_partner": "Den ansvariga förvaltningen står också som medverkande; den räknas bara som ansvarig.",
+    # The Synpunkter sheet (synpunkter.py)
+    "bad_synpunkt": "{detail}",
+    "duplicate_synpunkt": "Samma synpunkt finns redan på rad {first}.",
+    "synpunkt_exists": "Synpunkten finns redan i loggen; den läses inte in igen.",
 }
 
-WARNINGS = frozenset({"duplicate_column", "unknown_column", "done_not_100", "identical"})
+WARNINGS = frozenset({"duplicate_column", "unknown_column", "done_not_100", "identical", "unknown_indicator",
+                      "unknown_goal_indicator", "lead_also_partner", "synpunkt_exists"})
 
 
 @dataclass
@@ -89,6 +102,11 @@ def issue(code: str, sheet: str | None = None, row: int | None = None, column: s
     template = CATALOGUE[code]
     fields.setdefault("where", "")
     return Issue(code, template.format(**fields), sheet, row, column, value)
+
+
+def unreadable_file(exc: OSError) -> Issue:
+    """A file that cannot be opened at all (gone, no permission): one wording for every importer."""
+    return issue("unreadable", detail=f"Filen kan inte läsas: {exc.strerror or exc}.")
 
 
 def activity_label(aktivitet_id: object, aktivitet: object, width: int = 40) -> str | None:

@@ -5,16 +5,18 @@ defence behind them: whatever a file does to the parser (a Rust allocation failu
 segmentation fault, a loop), it happens in a child process capped at MEMORY_LIMIT bytes of address space and
 TIMEOUT_S seconds, so the app and a batch import survive and the user gets a Swedish message.
 
-The parent runs ``python -m naringsdash.ingest.parse_worker LIMIT SECONDS``, writes the file to its stdin and reads the rows
-back as a pickle, unpickled with a loader that accepts plain values and datetime types only. Each worker reads one
-file and ends; the next one is started as soon as one is taken, so it has done its imports when the next file
-comes (an upload does not wait for Python to start).
+The parent runs ``python -m naringsdash.ingest.parse_worker LIMIT SECONDS`` and sends it files on its stdin,
+each length-prefixed; each answer (the rows as a pickle) comes back the same way and is unpickled with a loader
+that accepts plain values and datetime types only. Every file gets the same memory cap and a fresh CPU-time
+allowance in the worker, and a wall-clock limit in the parent.
 
-A batch (``with batch():``, the import command) instead keeps one worker for all its files, started when the
-block begins (its imports run while the command loads its own): each file is sent length-prefixed and answered
-the same way, each with the same memory cap and a fresh CPU-time allowance. A file that crashes the worker or
-runs out of time costs that worker only; the next file gets a new one. The app keeps one worker per file
-(different users' files never share a process).
+Workers are reused: a worker holds nothing between files (it reads one, answers and waits), so after a file it
+waits for the next one, whoever sends it, and an upload does not wait for Python to start and load calamine. Up
+to MAX_IDLE workers wait; two files at the same moment each get their own. A file that crashes its worker, makes
+it run out of memory or time costs that worker only: it is killed and the next file starts a new one.
+
+A batch (``with batch():``, the import command) keeps one worker for all its files, started when the block
+begins (its imports run while the command loads its own), and ends it with the block.
 """
 
 from __future__ import annotations
@@ -64,42 +66,9 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed")
 
 
-_spare: subprocess.Popen | None = None  # a worker started ahead, its imports done, waiting for one file
-_spare_lock = threading.Lock()
-
-
-def _start(memory: int, timeout: float) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "naringsdash.ingest.parse_worker", str(memory), str(int(timeout))],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=_ROOT)
-
-
-def _take(memory: int, timeout: float) -> subprocess.Popen:
-    """The waiting worker (and start the next one), so an upload does not wait for Python to start."""
-    global _spare
-    with _spare_lock:
-        proc = _spare if _spare is not None and _spare.args[3:5] == [str(memory), str(int(timeout))] else None
-        if _spare is not None and proc is None:
-            _discard(_spare)
-        _spare = _start(memory, timeout)
-        return proc if proc is not None else _start(memory, timeout)
-
-
-def _discard(proc: subprocess.Popen) -> None:
-    """An unused worker reads an empty file, answers and ends."""
-    try:
-        proc.communicate(timeout=5)
-    except Exception:
-        proc.kill()
-        proc.wait()
-
-
-@atexit.register
-def _close_spare() -> None:
-    global _spare
-    with _spare_lock:
-        if _spare is not None:
-            _discard(_spare)
-            _spare = None
+_idle: dict[tuple[int, float], list[_Server]] = {}  # limits → workers waiting for their next file
+_idle_lock = threading.Lock()
+MAX_IDLE = 2  # workers kept between files (two uploads at the same moment both find one)
 
 
 def read_untrusted(data: bytes, *, memory: int = MEMORY_LIMIT, timeout: float = TIMEOUT_S) -> Workbook:
@@ -107,17 +76,47 @@ def read_untrusted(data: bytes, *, memory: int = MEMORY_LIMIT, timeout: float = 
     server = _batch.get()
     if server is not None and server.limits == (memory, timeout):
         return server.read(data)
-    proc = _take(memory, timeout)
+    server = _take((memory, timeout))
     try:
-        stdout, stderr_b = proc.communicate(data, timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        proc.kill()
-        proc.communicate()
-        log.warning("workbook parser timed out after %s s", timeout)
-        raise WorkbookError(TIMEOUT_MESSAGE) from exc
-    if proc.returncode == 0:
-        return _workbook(stdout)
-    raise _crashed(proc.returncode, stderr_b)
+        return server.read(data)
+    finally:
+        _give_back(server)
+
+
+def _take(limits: tuple[int, float]) -> _Server:
+    """A waiting worker with these limits, or a new one (started by its first ``read``)."""
+    with _idle_lock:
+        waiting = _idle.get(limits)
+        if waiting:
+            return waiting.pop()
+    return _Server(*limits)
+
+
+def _give_back(server: _Server) -> None:
+    """Keep a live worker for the next file; a dead one (crash, time-out) is not kept, the next file starts anew."""
+    if server.proc is not None and server.proc.poll() is None:
+        with _idle_lock:
+            waiting = _idle.setdefault(server.limits, [])
+            if len(waiting) < MAX_IDLE:
+                waiting.append(server)
+                return
+    server.close()
+
+
+def warm(*, memory: int = MEMORY_LIMIT, timeout: float = TIMEOUT_S) -> None:
+    """Start a worker ahead (its imports done) so the first upload does not wait for Python to start."""
+    server = _Server(memory, timeout)
+    server._start()
+    _give_back(server)
+
+
+@atexit.register
+def _close_idle() -> None:
+    with _idle_lock:
+        servers = [s for waiting in _idle.values() for s in waiting]
+        _idle.clear()
+    for server in servers:
+        server.close()
 
 
 def _workbook(reply_bytes: bytes) -> Workbook:
@@ -146,13 +145,14 @@ def _crashed(returncode: int | None, stderr_b: bytes) -> WorkbookError:
     return WorkbookError(CRASH_MESSAGE)
 
 
-# --- One worker for a batch of files ------------------------------------------------
+# --- The worker: one file after the other ------------------------------------------------
 
 _HEADER = struct.Struct("!Q")
 
 
 class _Server:
-    """A worker that reads one file after the other (``python -m …parse_worker LIMIT SECONDS serve``)."""
+    """A worker that reads one file after the other (``python -m …parse_worker LIMIT SECONDS``), started on
+    first use and again after it died or ran out of time."""
 
     def __init__(self, memory: int, timeout: float):
         self.limits = (memory, timeout)
@@ -162,7 +162,7 @@ class _Server:
         memory, timeout = self.limits
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([sys.executable, "-m", "naringsdash.ingest.parse_worker", str(memory),
-                                      str(int(timeout)), "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      str(int(timeout))], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.stderr, cwd=_ROOT, bufsize=0)
         return self.proc
 
@@ -238,7 +238,7 @@ def batch(*, memory: int = MEMORY_LIMIT, timeout: float = TIMEOUT_S):
 
 
 def _serve(memory: int, cpu_seconds: int) -> int:
-    """The batch worker: length-prefixed files in, length-prefixed answers out, until stdin ends. Each file gets
+    """The worker: length-prefixed files in, length-prefixed answers out, until stdin ends. Each file gets
     ``cpu_seconds`` more of CPU time (the parent also keeps a wall-clock limit per file)."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     inp, out = sys.stdin.buffer, sys.stdout.buffer
@@ -266,31 +266,10 @@ def _answer(data: bytes) -> bytes:
         return pickle.dumps(("memory",))
 
 
-def _child(memory: int, cpu_seconds: int) -> int:
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))  # even if the parent is gone
-    out = sys.stdout.buffer
-    try:
-        data = sys.stdin.buffer.read()
-        try:
-            wb = read_workbook(data)
-            reply = pickle.dumps(("ok", wb.sheets, wb.format, wb.formats), protocol=pickle.HIGHEST_PROTOCOL)
-        except WorkbookError as exc:
-            reply = pickle.dumps(("error", str(exc)))
-        del data
-    except MemoryError:
-        reply = pickle.dumps(("memory",))
-    out.write(reply)
-    out.flush()
-    return 0
-
-
 if __name__ == "__main__":
     # A waiting worker does its imports before its file arrives (the parent process does not need them).
     import python_calamine  # noqa: F401
 
     from . import cellformats  # noqa: F401
 
-    if sys.argv[3:4] == ["serve"]:
-        sys.exit(_serve(int(sys.argv[1]), int(sys.argv[2]) + 5))
-    sys.exit(_child(int(sys.argv[1]), int(sys.argv[2]) + 5))
+    sys.exit(_serve(int(sys.argv[1]), int(sys.argv[2]) + 5))

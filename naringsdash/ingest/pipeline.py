@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import audit, auth, closing, config, store
 from ..config import Reference, load_reference
-from .codes import Issue, issue
+from .codes import Issue, issue, unreadable_file
 from .parse_worker import read_untrusted
 from .reader import WorkbookError
 from .validate import Parsed, validate_workbook
@@ -79,7 +79,7 @@ def save_checked(result: ImportResult, data: bytes, *, db=None, user: str | None
     result.upload_id = str(upload_id)
     result.identical = identical
     if identical:
-        result.warnings.append(issue("identical", upload_id=upload_id))
+        result.warnings.append(issue("identical", version=f"uppladdning {upload_id}"))
     return result
 
 
@@ -131,5 +131,5 @@ def import_file(path: str | Path, **kwargs) -> ImportResult:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        return ImportResult(file=str(path), ok=False, errors=[issue("unreadable", detail=f"Filen kan inte läsas: {exc.strerror}.")])
+        return ImportResult(file=str(path), ok=False, errors=[unreadable_file(exc)])
     return import_bytes(data, str(path), **kwargs)

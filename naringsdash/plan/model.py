@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import store
 from ..config import Reference, as_of_date, load_reference
-from ..ingest.codes import Issue
+from ..ingest.codes import Issue, issue, unreadable_file
 from ..ingest.pipeline import default_user
 from ..ingest.reader import WorkbookError, read_workbook
 from .sheet import PlanParsed, validate_plan
@@ -60,7 +60,7 @@ def check_plan_bytes(data: bytes, file_name: str, *, year: int | None = None, db
     try:
         wb = read_workbook(data)
     except WorkbookError as exc:
-        return PlanResult(file=file_name, ok=False, year=year, errors=[Issue("unreadable", str(exc))])
+        return PlanResult(file=file_name, ok=False, year=year, errors=[issue("unreadable", detail=str(exc))])
     with store.connect(db) as con:
         catalogue = [r[0] for r in con.execute("SELECT DISTINCT indikator FROM indicator_meta").fetchall()]
     parsed = validate_plan(wb, ref, year, catalogue)
@@ -104,8 +104,7 @@ def import_plan_bytes(data: bytes, file_name: str, *, db=None, year: int | None 
         result.plan_id, result.identical = save_plan(con, result.parsed, data, file_name=Path(file_name).name,
                                                      user=user or default_user(), uploaded_at=uploaded_at)
     if result.identical:
-        result.warnings.append(Issue("identical", f"Filen är identisk med nuvarande version av handlingsplanen "
-                                                  f"{result.year} ({result.plan_id}); ingen ny version skapades."))
+        result.warnings.append(issue("identical", version=f"handlingsplanen {result.year}, nr {result.plan_id}"))
     return result
 
 
@@ -114,8 +113,7 @@ def import_plan_file(path: str | Path, **kwargs) -> PlanResult:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        return PlanResult(file=str(path), ok=False,
-                          errors=[Issue("unreadable", f"Filen kan inte läsas: {exc.strerror}.")])
+        return PlanResult(file=str(path), ok=False, errors=[unreadable_file(exc)])
     return import_plan_bytes(data, str(path), **kwargs)
 
 

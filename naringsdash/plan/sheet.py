@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from .. import schema
 from ..config import Reference
 from ..export import safe_cell
-from ..ingest.codes import Issue
+from ..ingest.codes import Issue, issue
 from ..ingest.reader import Workbook
-from ..ingest.validate import _filled, _find_header, _number, _parse, _sheet_lookup
+from ..ingest.sheetrows import body_rows, find_columns, read_cells
+from ..ingest.validate import _find_header, _number, _parse, _sheet_lookup
 from ..ingest.values import EXPECT_DATE, display, is_empty, to_date, to_text, to_year
 from ..matching import norm
 from ..schema import Column
@@ -125,9 +126,7 @@ def validate_plan(wb: Workbook, ref: Reference, year: int | None = None,
     _read_info(wb.sheets[info_name] if info_name else [], info_name, year, out)
     if plan_name is None:
         names = ", ".join(c.header for c in PLAN_COLUMNS if c.required)
-        out.errors.append(Issue("no_sheet", f"Hittar inget blad {PLAN_SHEET!r} och inget blad med rubrikraden "
-                                            f"({names}). Använd mallen (python -m naringsdash plan template) eller "
-                                            f"lägg till rubrikerna."))
+        out.errors.append(issue("no_sheet", name=PLAN_SHEET, required=names))
     else:
         _validate_activities(wb.sheets[plan_name], plan_name, ref, catalogue, out, wb.formats.get(plan_name, {}))
     if goals_name:
@@ -143,167 +142,91 @@ def _read_info(rows: list[list[object]], sheet: str | None, year: int | None, ou
     raw, row = info.get("ar", (None, None))
     from_info = to_year(raw) if raw is not None else None
     if raw is not None and from_info is None:
-        out.errors.append(Issue("bad_year", "Ogiltigt värde: väntade ett årtal, t.ex. 2027.", sheet, row, "År",
-                                display(raw)))
+        out.errors.append(issue("bad_year", sheet, row, "År", display(raw), expected="ett årtal, t.ex. 2027"))
     if year is not None and from_info is not None and year != from_info:
-        out.errors.append(Issue("year_mismatch", f"Året i bladet Info ({from_info}) stämmer inte med det angivna "
-                                                 f"({year}).", sheet, row, "År", display(raw)))
+        out.errors.append(issue("year_mismatch", sheet, row, "År", display(raw), found=from_info, expected=year))
     out.ar = year or from_info
     if out.ar is None and raw is None:
-        out.errors.append(Issue("missing_year", "Planens år saknas: ange det vid inläsningen (--year) eller i "
-                                                "bladet Info (År).", None, None, "År"))
+        out.errors.append(issue("missing_year", None, None, "År"))
     raw, row = info.get("antagen", (None, None))
     if raw is not None:
         try:
             out.antagen = to_date(raw)
         except ValueError:
-            out.errors.append(Issue("bad_date", f"Ogiltigt värde: väntade {EXPECT_DATE}.", sheet, row, "Antagen",
-                                    display(raw)))
+            out.errors.append(issue("bad_date", sheet, row, "Antagen", display(raw), expected=EXPECT_DATE))
     out.antagen_av = to_text(info.get("antagen_av", (None,))[0])
     out.dnr = to_text(info.get("dnr", (None,))[0])
 
 
-def _columns(rows: list[list[object]], sheet: str, columns: tuple[Column, ...], required: tuple[str, ...],
-             out: PlanParsed) -> tuple[int, dict[str, tuple[int, str]]] | None:
-    """The header row and {key: (column index, header as written)}, or None after reporting missing columns."""
-    header_idx, mapping, best = _find_header(rows, columns, required)
-    if header_idx is None:
-        have = {c.key for v in (rows[best] if rows else []) if (c := schema.match_column(v, columns))}
-        for c in columns:
-            if c.required and c.key not in have:
-                out.errors.append(Issue("missing_column", f"Kolumnen {c.header!r} saknas i rubrikraden.", sheet,
-                                        best + 1 if rows else None, c.header))
-        return None
-    header_row = rows[header_idx]
-    cols: dict[str, tuple[int, str]] = {}
-    for j, c in sorted(mapping.items()):
-        text = to_text(header_row[j]) or c.header
-        if c.key in cols:
-            out.warnings.append(Issue("duplicate_column", f"Kolumnen betyder samma sak som {cols[c.key][1]!r}, som "
-                                                          f"läses in; den här läses inte in.", sheet, header_idx + 1,
-                                      text))
-        else:
-            cols[c.key] = (j, text)
-    for j, v in enumerate(header_row):
-        if j not in mapping and not is_empty(v):
-            out.warnings.append(Issue("unknown_column", "Okänd kolumn; den läses inte in.", sheet, header_idx + 1,
-                                      to_text(v)))
-    return header_idx, cols
-
-
-def _cells(rows: list[list[object]], header_idx: int, cols: dict[str, tuple[int, str]]):
-    """(Excel row, row) for every row below the header with a value in a column that is read."""
-    read = sorted(j for j, _ in cols.values())
-    for offset, row in enumerate(rows[header_idx + 1:]):
-        if any(_filled(row[j]) for j in read if j < len(row)):
-            yield header_idx + 2 + offset, row
-
-
 def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, catalogue: dict[str, str],
                          out: PlanParsed, formats: dict[tuple[int, int], str]) -> None:
-    found = _columns(rows, sheet, PLAN_COLUMNS, PLAN_REQUIRED, out)
+    found = find_columns(rows, sheet, PLAN_COLUMNS, PLAN_REQUIRED, out)
     if found is None:
         return
     header_idx, cols = found
+
+    def parse(c: Column, raw: object, fmt: str | None, excel_row: int, header: str) -> object:
+        if c.kind == "forvaltningar":
+            codes, bad = [], []
+            for part in split_list(raw):
+                code = ref.forvaltning_code(part)
+                (codes if code else bad).append(code or part)
+            if bad:
+                raise ValueError("förvaltningarnas koder eller namn åtskilda med komma, t.ex. "
+                                 f"{', '.join(list(ref.forvaltningar)[:2])} (okänd: {', '.join(bad)})")
+            return list(dict.fromkeys(codes))
+        if c.kind == "indikatorer":
+            names = []
+            for part in split_list(raw, _INDICATOR_SPLIT):
+                known = catalogue.get(norm(part))
+                if catalogue and known is None:
+                    out.warnings.append(issue("unknown_indicator", sheet, excel_row, header, part))
+                names.append(known or part)
+            return list(dict.fromkeys(names))
+        return _parse(c, raw, ref, False, fmt)  # fmt: a date cell showing only year and month
+
     seen: dict[str, int] = {}
-    for excel_row, row in _cells(rows, header_idx, cols):
-        rec: dict[str, object] = {**dict.fromkeys(PLAN_KEYS), "medverkande": [], "indikatorer": [], "row": excel_row}
-        ok = True
-        for c in PLAN_COLUMNS:
-            if c.key not in cols:
-                continue
-            j, header = cols[c.key]
-            raw = row[j] if j < len(row) else None
-            if not _filled(raw):
-                if c.required:
-                    ok = False
-                    out.errors.append(Issue("required", f"Värde saknas: {c.header} måste fyllas i.", sheet,
-                                            excel_row, header))
-                continue
-            if c.kind == "forvaltningar":
-                codes, bad = [], []
-                for part in split_list(raw):
-                    code = ref.forvaltning_code(part)
-                    (codes if code else bad).append(code or part)
-                if bad:
-                    ok = False
-                    out.errors.append(Issue("bad_forvaltning", "Ogiltigt värde: väntade förvaltningarnas koder eller "
-                                            "namn åtskilda med komma, t.ex. " + ", ".join(list(ref.forvaltningar)[:2])
-                                            + f"; okänd: {', '.join(bad)}.", sheet, excel_row, header, display(raw)))
-                rec[c.key] = list(dict.fromkeys(codes))
-            elif c.kind == "indikatorer":
-                names = []
-                for part in split_list(raw, _INDICATOR_SPLIT):
-                    known = catalogue.get(norm(part))
-                    if catalogue and known is None:
-                        out.warnings.append(Issue("unknown_indicator", "Indikatorn finns inte i indikatorfilen; "
-                                                  "kopplingen visas när en indikator med det namnet finns.", sheet,
-                                                  excel_row, header, part))
-                    names.append(known or part)
-                rec[c.key] = list(dict.fromkeys(names))
-            else:
-                fmt = formats.get((excel_row - 1, j))  # a date cell showing only year and month
-                try:
-                    rec[c.key] = _parse(c, raw, ref, False, fmt)
-                except ValueError as exc:
-                    ok = False
-                    out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row,
-                                            header, display(raw, fmt)))
+    for excel_row, row in body_rows(rows, header_idx, cols):
+        values, ok = read_cells(row, excel_row, sheet, PLAN_COLUMNS, cols, parse, out, formats)
+        rec: dict[str, object] = {**dict.fromkeys(PLAN_KEYS), "medverkande": [], "indikatorer": [], **values,
+                                  "row": excel_row}
         aid = rec["aktivitet_id"]
         if aid is not None and aid in seen:
             ok = False
-            out.errors.append(Issue("duplicate_id", f"Aktivitets-ID finns redan på rad {seen[aid]}; varje aktivitet "
-                                                    f"ska ha ett eget ID.", sheet, excel_row, cols["aktivitet_id"][1],
-                                    aid))
+            out.errors.append(issue("duplicate_id", sheet, excel_row, cols["aktivitet_id"][1], aid, first=seen[aid]))
         elif aid is not None:
             seen[aid] = excel_row
         if rec["startdatum"] and rec["slutdatum"] and rec["slutdatum"] < rec["startdatum"]:
             ok = False
-            out.errors.append(Issue("end_before_start", f"Slutdatum ligger före startdatum ({rec['startdatum']}).",
-                                    sheet, excel_row, cols["slutdatum"][1], rec["slutdatum"].isoformat()))
+            out.errors.append(issue("end_before_start", sheet, excel_row, cols["slutdatum"][1],
+                                    rec["slutdatum"].isoformat(), start=rec["startdatum"]))
         if rec["forvaltning"] and rec["forvaltning"] in rec["medverkande"]:
             rec["medverkande"] = [f for f in rec["medverkande"] if f != rec["forvaltning"]]
-            out.warnings.append(Issue("lead_also_partner", "Den ansvariga förvaltningen står också som medverkande; "
-                                      "den räknas bara som ansvarig.", sheet, excel_row, cols["medverkande"][1],
+            out.warnings.append(issue("lead_also_partner", sheet, excel_row, cols["medverkande"][1],
                                       rec["forvaltning"]))
         if ok:
             out.activities.append(rec)
     if not seen and not any(e.sheet == sheet for e in out.errors):
-        out.errors.append(Issue("no_rows", "Bladet har inga aktiviteter under rubrikraden.", sheet, header_idx + 1))
+        out.errors.append(issue("no_rows", sheet, header_idx + 1))
 
 
 def _validate_goals(rows: list[list[object]], sheet: str, ref: Reference, catalogue: dict[str, str],
                     out: PlanParsed, formats: dict[tuple[int, int], str]) -> None:
-    found = _columns(rows, sheet, GOAL_COLUMNS, ("malomrade", "mal"), out)
+    found = find_columns(rows, sheet, GOAL_COLUMNS, ("malomrade", "mal"), out)
     if found is None:
         return
     header_idx, cols = found
-    for excel_row, row in _cells(rows, header_idx, cols):
-        rec: dict[str, object] = {**dict.fromkeys(GOAL_KEYS), "row": excel_row}
-        ok = True
-        for c in GOAL_COLUMNS:
-            if c.key not in cols:
-                continue
-            j, header = cols[c.key]
-            raw = row[j] if j < len(row) else None
-            if not _filled(raw):
-                if c.required:
-                    ok = False
-                    out.errors.append(Issue("required", f"Värde saknas: {c.header} måste fyllas i.", sheet,
-                                            excel_row, header))
-                continue
-            fmt = formats.get((excel_row - 1, j))
-            try:
-                rec[c.key] = _number(raw, fmt) if c.kind == "number" else _parse(c, raw, ref, False, fmt)
-            except ValueError as exc:
-                ok = False
-                out.errors.append(Issue(f"bad_{c.kind}", f"Ogiltigt värde: väntade {exc}.", sheet, excel_row, header,
-                                        display(raw, fmt)))
+
+    def parse(c: Column, raw: object, fmt: str | None, excel_row: int, header: str) -> object:
+        return _number(raw, fmt) if c.kind == "number" else _parse(c, raw, ref, False, fmt)
+
+    for excel_row, row in body_rows(rows, header_idx, cols):
+        values, ok = read_cells(row, excel_row, sheet, GOAL_COLUMNS, cols, parse, out, formats)
+        rec: dict[str, object] = {**dict.fromkeys(GOAL_KEYS), **values, "row": excel_row}
         if rec["indikator"] and catalogue:
             known = catalogue.get(norm(rec["indikator"]))
             if known is None:
-                out.warnings.append(Issue("unknown_indicator", "Indikatorn finns inte i indikatorfilen; målet visas "
-                                          "utan mätning tills den finns.", sheet, excel_row, cols["indikator"][1],
+                out.warnings.append(issue("unknown_goal_indicator", sheet, excel_row, cols["indikator"][1],
                                           rec["indikator"]))
             rec["indikator"] = known or rec["indikator"]
         if ok:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..figures import JUDGEMENT_COLORS, STATUS_COLORS, STATUS_COLUMNS, STATUSES, series_styles
-from ..wording import format_number
+from ..wording import axis_title, direction_note, format_number
 from . import svg
 from .data import ReportData
 
@@ -110,14 +110,16 @@ def indicator(d: ReportData, i: int, r) -> Chart | None:
            f"till {format_number(known[-1][1])}{unit} ({own['name']})."
            + (f" Mål: {format_number(target)}{unit}" + (f" till {target_year}" if target_year else "") + "."
               if target is not None else "")
-           + (" Jämförs med " + ", ".join(s["name"] for s in series[1:]) + "." if len(series) > 1 else ""))
+           + (" Jämförs med " + ", ".join(s["name"] for s in series[1:]) + "." if len(series) > 1 else "")
+           + f" {direction_note(r.riktning)}.")
     tgt = None
     if target is not None:
         tgt = (target, str(target_year) if target_year else None,
                f"Mål {format_number(target)}" + (f" till {target_year}" if target_year else ""))
     return Chart(f"indikator_{i}", str(r.indikator), alt,
                  svg.lines(labels, series, title=alt, desc=str(r.indikator), width=400, height=250,
-                           y_title=str(r.enhet or ""), target=tgt, size=13), wide=False)
+                           y_title=axis_title(r.enhet, r.riktning), target=tgt, size=13,
+                           invert=r.riktning == "lagre"), wide=False)
 
 
 def charts(d: ReportData) -> dict[str, Chart]:

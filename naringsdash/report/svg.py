@@ -166,9 +166,12 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[int], float
 
 def lines(x_labels: list[str], series: list[dict], *, title: str, desc: str, width: int = 680, height: int = 260,
           y_title: str = "", unit: str = "", y_range: tuple[float, float] | None = None,
-          target: tuple[float, str | None, str] | None = None, point_labels: bool = False, size: float = 12) -> str:
+          target: tuple[float, str | None, str] | None = None, point_labels: bool = False, size: float = 12,
+          invert: bool = False) -> str:
     """Lines over categorical x positions. A series: {name, values (None where missing), color, width, dash,
-    marker}. ``target``: (value, x label where it is due or None, its label), drawn as a dashed line."""
+    marker}. ``target``: (value, x label where it is due or None, its label), drawn as a dashed line.
+    ``invert``: the value axis upside down (smallest at the top), so that a lower-is-better series that improves
+    rises, as on the dashboard."""
     body: list[str] = []
     items = [(s["name"], s["color"], s.get("dash") or "line") for s in series]
     if target:
@@ -190,7 +193,8 @@ def lines(x_labels: list[str], series: list[dict], *, title: str, desc: str, wid
     n = len(x_labels)
 
     def y_of(v: float) -> float:
-        return top + plot_h - (v - ticks[0]) / (ticks[-1] - ticks[0]) * plot_h
+        share = (v - ticks[0]) / (ticks[-1] - ticks[0])
+        return top + (share if invert else 1 - share) * plot_h
 
     def x_of(i: int) -> float:
         return left + (i + 0.5) * plot_w / max(n, 1)
@@ -204,7 +208,7 @@ def lines(x_labels: list[str], series: list[dict], *, title: str, desc: str, wid
                     f'transform="rotate(-90 {size} {mid:.1f})">{escape(y_title)}</text>')
     every = max(1, math.ceil(max(text_width(x, size) for x in x_labels) * n / plot_w / 0.9)) if n else 1
     for i, label in enumerate(x_labels):
-        if i % every == 0 or i == n - 1 and n - 1 - (n - 1) // every * every >= every / 2:
+        if i % every == 0 or i == n - 1 and n - 1 - (n - 1) // every * every > every / 2:  # never touching
             body.append(_t(x_of(i), top + plot_h + 16, label, size, anchor="middle", fill=MUTED))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{AXIS}"/>')
     if target:

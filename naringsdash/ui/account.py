@@ -509,8 +509,7 @@ def save(user: auth.User, result: ingest.ImportResult, data: bytes, *, uploader:
         st.error(ui.md(" ".join(e.message for e in saved.errors)), icon=":material/lock:")
         return
     if saved.identical:
-        flash("info", f"Filen är identisk med nuvarande version (uppladdning {saved.upload_id}); ingen ny version "
-                      "skapades.")
+        flash("info", next(w.message for w in saved.warnings if w.code == "identical"))
     else:
         what = (f"{saved.rows} aktiviteter för {forvaltning}, {config.period_label(period)}"
                 if saved.parsed.has_activities else f"{saved.rows} indikatorvärden")

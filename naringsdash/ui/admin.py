@@ -317,38 +317,3 @@ def kolada_sync(user: auth.User, db=None) -> None:
         (st.success if res.ok else st.error)(ui.md(res.message))
         for w in res.warnings:
             st.warning(ui.md(w), icon=":material/warning:")
-
-
-# --- Closing a period for reporting (Inrapportering, admin only) -------------------------------------
-
-
-def close_period(user: auth.User, d: ui.Data, period: str) -> None:
-    """Mark the period closed for reporting (it then counts as komplett though some förvaltning is missing), or open
-    it again; every change is logged with who, when and why (``periods.set_closed``)."""
-    from .. import periods, wording
-
-    if not auth.can(user, "edit_reference"):
-        return
-    state = d.state(period)
-    st.header("Stäng perioden för inrapportering")
-    if state.closed:
-        st.info(ui.md(wording.closed_note(state.label, state.closed_by, state.closed_at, state.reason)),
-                icon=":material/lock:")
-    elif not state.missing:
-        st.caption("Alla förvaltningar har rapporterat: perioden är komplett.")
-    else:
-        st.caption("En period räknas som komplett när alla förvaltningar har rapporterat. Stäng perioden om den "
-                   "ska räknas som komplett ändå; sidorna, mötesläget och rapporten öppnar då på den.")
-    with st.form(f"stang_{period}", border=False):
-        reason = st.text_input("Skäl (visas i loggen)", max_chars=periods.MAX_REASON, key=f"stang_skal_{period}")
-        label = f"Öppna {state.label} igen" if state.closed else f"Stäng {state.label} för inrapportering"
-        if st.form_submit_button(label, icon=":material/lock_open:" if state.closed else ":material/lock:"):
-            with ui.user_errors():
-                periods.set_closed(period, not state.closed, user, reason, d.db)
-                _done(f"{state.label} är {'öppnad igen' if state.closed else 'stängd för inrapportering'}.")
-    log = periods.history(period, d.db)
-    if not log.empty:
-        with st.expander(f"Logg ({len(log)})", icon=":material/history:"):
-            ui.table(log.assign(closed=log["closed"].map({True: "Stängd", False: "Öppnad"})),
-                     ["closed", "user_name", "changed_at", "reason"],
-                     labels={"closed": "Ändring", "user_name": "Av", "changed_at": "När", "reason": "Skäl"})

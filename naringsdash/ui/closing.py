@@ -128,6 +128,35 @@ def open_data_section(d: ui.Data, period: str) -> None:
                        on_click="ignore", key="oppna_data")
 
 
+PERIODS_TAB = "Perioder"  # the Admin page's tab; the one place a period is closed or reopened
+TAB_PARAM = "flik"
+
+
+def close_link(user: auth.User, d: ui.Data, period: str) -> None:
+    """On Inrapportering, for an admin: whether the period is closed, and a link to Admin › Perioder (opened on this
+    period), where it is closed or reopened with a reason."""
+    if not (auth.can(user, "manage_periods") and auth.can(user, "manage_users")):  # the Admin page's own guard
+        return
+    state = d.state(period)
+    st.header("Stänga perioden")
+    if state.closed:
+        st.info(ui.md(wording.closed_note(state.label, state.closed_by, state.closed_at, state.reason)),
+                icon=":material/lock:")
+    elif not state.missing:
+        st.caption("Alla förvaltningar har rapporterat: perioden är komplett.")
+    else:
+        st.caption("En period räknas som komplett när alla förvaltningar har rapporterat. Stäng perioden om den "
+                   "ska räknas som komplett ändå; sidorna, mötesläget och rapporten öppnar då på den.")
+    st.page_link("pages/admin.py", label=f"{'Öppna' if state.closed else 'Stäng'} {state.label} under Admin › "
+                                         f"{PERIODS_TAB}", icon=":material/lock_open:" if state.closed else
+                 ":material/lock:", query_params={TAB_PARAM: PERIODS_TAB.lower(), "period": period})
+
+
+def asked_tab() -> str | None:
+    """The Admin tab a link asks for (``?flik=perioder``), else None (the first tab)."""
+    return PERIODS_TAB if st.query_params.get(TAB_PARAM, "").lower() == PERIODS_TAB.lower() else None
+
+
 # --- Admin: Perioder ---------------------------------------------------------------------------------------------
 
 
@@ -161,7 +190,9 @@ def periods(user: auth.User, db: str) -> None:
         known = {p for (p,) in con.execute(store.sql("periods")).fetchall()} | set(closing.closed_periods(con))
     choices = sorted(known | {config.current_period(today), config.previous_period(config.current_period(today))},
                      reverse=True)
-    period = st.selectbox("Period", choices, format_func=config.period_label, key="adm_period")
+    asked = st.query_params.get("period")  # from Inrapportering's link
+    period = st.selectbox("Period", choices, index=choices.index(asked) if asked in choices else 0,
+                          format_func=config.period_label, key="adm_period")
     with store.connect(db) as con:
         due = calendar.deadline(con, period, ref)
         own = calendar.deadlines(con).get(period)

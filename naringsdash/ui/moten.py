@@ -117,26 +117,31 @@ def _create_meeting(db: str, agenda_for: Callable[[str], list[str]]) -> None:
     s[ui_loop.MSG + "mote"] = ("success", f"Mötet är skapat (nummer {mid}).")
 
 
+def picked(df: pd.DataFrame, picks: dict[str, list]) -> pd.DataFrame:
+    """The rows whose value in each column is one of those picked there; a column with nothing picked keeps all."""
+    for column, chosen in picks.items():
+        if chosen:
+            df = df[df[column].isin(chosen)]
+    return df
+
+
+def _malomraden(col, ref, key: str) -> list[int]:
+    return col.multiselect("Målområde", list(ref.malomraden), key=key, placeholder="Alla målområden",
+                           format_func=lambda n: f"{n}. {ref.malomraden[n]}")
+
+
 def decisions_section(d: ui.Data) -> None:
     """Every decision with filters; an admin changes status, and anyone sees a decision's history."""
     ref = ui.reference()
     dec = ui_loop.read(d, "decisions")
     c1, c2, c3, c4 = st.columns([2, 3, 2, 1.4], vertical_alignment="bottom")
-    status = c1.multiselect("Status", meetings.DECISION_STATUSES, default=["Öppen"], key="beslut_status",
-                            placeholder="Alla")
-    mal = c2.multiselect("Målområde", list(ref.malomraden), key="beslut_mal", placeholder="Alla målområden",
-                         format_func=lambda n: f"{n}. {ref.malomraden[n]}")
-    owner = c3.multiselect("Ansvarig förvaltning", list(ref.forvaltningar), key="beslut_agare", placeholder="Alla")
-    late = c4.checkbox("Bara försenade", key="beslut_forsenade")
-    view = dec
-    if status:
-        view = view[view["status"].isin(status)]
-    if mal:
-        view = view[view["malomrade"].isin(mal)]
-    if owner:
-        view = view[view["agare"].isin(owner)]
-    if late:
-        view = view[view["forsenad"]]
+    view = picked(dec, {
+        "status": c1.multiselect("Status", meetings.DECISION_STATUSES, default=["Öppen"], key="beslut_status",
+                                 placeholder="Alla"),
+        "malomrade": _malomraden(c2, ref, "beslut_mal"),
+        "agare": c3.multiselect("Ansvarig förvaltning", list(ref.forvaltningar), key="beslut_agare",
+                                placeholder="Alla"),
+        "forsenad": [True] if c4.checkbox("Bara försenade", key="beslut_forsenade") else []})
     st.caption(f"{len(view)} av {len(dec)} beslut · försenade först, sedan efter datum för klart senast.")
     frame = ui_loop.decision_frame(view)
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -190,23 +195,15 @@ def synpunkter_section(d: ui.Data) -> None:
     df = ui_loop.read(d, "synpunkter")
     st.markdown(ui.md(synpunkter.summary_text(df, d.today.year)))
     c1, c2, c3, c4 = st.columns(4)
-    status = c1.multiselect("Status", synpunkter.STATUSES, key="syn_status", placeholder="Alla")
-    mal = c2.multiselect("Målområde", list(ref.malomraden), key="syn_mal", placeholder="Alla målområden",
-                         format_func=lambda n: f"{n}. {ref.malomraden[n]}")
-    kalla = c3.multiselect("Källa", sorted(set(synpunkter.sources(ref)) | set(df["kalla"])), key="syn_kalla",
-                           placeholder="Alla")
-    years = sorted({int(y) for y in pd.to_datetime(df["datum"]).dt.year}, reverse=True) if not df.empty else []
-    year = c4.selectbox("År", [None] + years, format_func=lambda y: "Alla år" if y is None else str(y),
-                        key="syn_ar")
-    view = df
-    if status:
-        view = view[view["status"].isin(status)]
-    if mal:
-        view = view[view["malomrade"].isin(mal)]
-    if kalla:
-        view = view[view["kalla"].isin(kalla)]
-    if year:
-        view = view[pd.to_datetime(view["datum"]).dt.year == year]
+    df = df.assign(ar=pd.to_datetime(df["datum"]).dt.year)
+    year = c4.selectbox("År", [None, *sorted(set(df["ar"].astype(int)), reverse=True)], key="syn_ar",
+                        format_func=lambda y: "Alla år" if y is None else str(y))
+    view = picked(df, {
+        "status": c1.multiselect("Status", synpunkter.STATUSES, key="syn_status", placeholder="Alla"),
+        "malomrade": _malomraden(c2, ref, "syn_mal"),
+        "kalla": c3.multiselect("Källa", sorted(set(synpunkter.sources(ref)) | set(df["kalla"])), key="syn_kalla",
+                                placeholder="Alla"),
+        "ar": [year] if year else []})
     st.caption(f"{len(view)} av {len(df)} synpunkter, senaste först.")
     frame = pd.DataFrame({"Nr": view["id"].astype(int), "Datum": [ui_loop.day(x) for x in view["datum"]],
                           "Källa": view["kalla"], "Mål": view["malomrade"].astype(int),

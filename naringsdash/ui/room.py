@@ -22,21 +22,32 @@ KIOSK_CHART_FONT = 28     # Plotly's text on a slide, in px (≥ 28 px at 1920×
 # Chart containers (by key) and the height the slide leaves them, so that nothing scrolls and little stays empty.
 CHART_HEIGHTS = {
     ".st-key-nd-bild-oversikt": "calc(100vh - 13.2rem)",
-    ".st-key-nd-bild-status": "max(8rem, calc(100vh - 26.4rem))",
     '[class*="st-key-nd-liten-"]': "max(6rem, calc((100vh - 7.5rem) / 2 - 6.6rem))",
 }
+# Charts that take whatever height the rest of their slide leaves (at least the given height): the målområde's
+# status chart above its 0–4 overdue rows, the days-late chart below a continuation slide's rows. The slide is a
+# column as high as the screen; the chart and every block around it grow into the room that is left.
+FILL_CHARTS = {".st-key-nd-bild-status": "7rem", ".st-key-nd-bild-sena": "9rem"}
 
 
 def _heights() -> str:
-    return "\n".join(f"{sel} {{ height: {h} !important; max-height: {h} !important; flex: 0 0 {h} !important; "
-                     f"min-height: 0 !important; overflow: hidden; }}" for sel, h in CHART_HEIGHTS.items())
+    fixed = "\n".join(f"{sel} {{ height: {h} !important; max-height: {h} !important; flex: 0 0 {h} !important; "
+                       f"min-height: 0 !important; overflow: hidden; }}" for sel, h in CHART_HEIGHTS.items())
+    grow = "\n".join(
+        f'[data-testid="stLayoutWrapper"]:has({sel}), [data-testid="stVerticalBlock"]:has({sel}) '
+        f"{{ flex: 1 1 0 !important; }}\n"
+        f'[data-testid="stLayoutWrapper"]:has({sel}) > [data-testid="stHorizontalBlock"] {{ flex: 1 1 0 !important; }}\n'
+        f'div[data-testid="stVerticalBlock"]{sel} {{ flex: 1 1 0 !important; height: auto !important; '
+        f"min-height: {h} !important; overflow: hidden; }}" for sel, h in FILL_CHARTS.items())
+    return fixed + "\n" + grow
 
 
 KIOSK_CSS = f"""<style>
 html {{ font-size: {KIOSK_ROOT} !important; }}
 [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stDecoration"] {{ display: none !important; }}
-[data-testid="stMainBlockContainer"] {{ padding: 0.4rem 1.2rem 0 1.2rem !important; max-width: none !important; }}
+[data-testid="stMainBlockContainer"] {{ padding: 0.4rem 1.2rem 0.3rem 1.2rem !important; max-width: none !important;
+  min-height: 100vh; box-sizing: border-box; display: flex; flex-direction: column; }}
 .stApp, [data-testid="stMain"] {{ background: #FFFFFF; color: #000000; }}
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMarkdownContainer"] {{ font-size: 1rem; }}
 h1 {{ font-size: 1.55rem !important; padding: 0 !important; line-height: 1.15 !important; }}
@@ -142,6 +153,18 @@ def badge(delta: object, riktning: object, text: str | None = None) -> str:
     tail = f" {html.escape(text)}" if text else ""
     return (f'<span style="color:{wording.JUDGEMENT_COLORS[j]};font-weight:700">{arrow} {j}</span>'
             f'<span>{tail}</span>')
+
+
+def judged_table(df: pd.DataFrame, columns: list[str], judged: str = "bedomning") -> None:
+    """``ui.table`` with the column ``judged`` (``wording.arrow``: "↑ förbättring") in its judgement's colour:
+    green for better, red for worse, grey for unchanged, the word always beside the arrow. A Styler on the
+    computed column (no HTML: the cells stay text)."""
+    view, config_ = ui._table_view(df, columns, None)
+    frame = view.to_pandas()
+    label = wording.LABELS.get(judged, judged)
+    colors = [wording.JUDGEMENT_COLORS.get(str(v).split(" ", 1)[-1], "#1A1A1A") for v in df[judged]]
+    styler = frame.style.apply(lambda col: [f"color: {c}; font-weight: 700" for c in colors], subset=[label])
+    st.dataframe(styler, hide_index=True, column_config=dict(config_), width="stretch")
 
 
 def items(lines: list[str], limit: int) -> str:

@@ -17,8 +17,9 @@ from . import common as ui
 from . import loop as ui_loop
 from . import room
 
-# Rows per slide: overdue activities under a målområde's figures, on a continuation slide, indicators, förvaltningar.
-FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 14, 6, 10
+# Rows per slide at most: overdue activities under a målområde's figures, on a continuation slide (above its
+# chart of days late), indicators, förvaltningar. A list is spread evenly over the slides it needs.
+FIRST_ROWS, MORE_ROWS, INDICATOR_ROWS, REPORTING_ROWS = 4, 6, 6, 10
 # What the room needs of an overdue activity; the rest is on the Försenade aktiviteter page.
 OVERDUE_COLUMNS = ["aktivitet", "forvaltning", "dagar_sena", "kommentar"]
 OVERDUE_WIDTHS = [40, 15, 12, 33]
@@ -36,7 +37,20 @@ class Slide:
 
 
 def _chunks(n: int, first: int, more: int) -> list[tuple[int, int]]:
-    return [(0, min(n, first))] + [(i, min(n, i + more)) for i in range(first, n, more)]
+    """The slices of a list of ``n`` rows over as few slides as hold them (``first`` rows on the first, ``more``
+    on each further one), spread evenly instead of filling the first: 6 rows with 4 + 8 are 3 + 3, never 4 + 2,
+    so that no slide carries a lonely row or two. Needs ``first <= more``."""
+    if n <= first:
+        return [(0, n)]
+    k = 1 + -(-(n - first) // more)          # slides needed
+    head = min(first, -(-n // k))
+    rest, m = n - head, k - 1
+    out, start = [(0, head)], head
+    for j in range(m):
+        size = rest // m + (1 if j < rest % m else 0)
+        out.append((start, start + size))
+        start += size
+    return out
 
 
 def plan(names: dict[int, str], overdue: dict[int, int], indicators: int, forvaltningar: int,
@@ -93,7 +107,7 @@ class Meeting:
         partial = not self.d.state(self.sel.period).complete  # the banner line takes one row's room
         return plan(self.names, {int(k): int(v) for k, v in counts.items()}, len(self.changes), len(self.reporting),
                     loop=self.loop or self.mote is not None, first_rows=FIRST_ROWS - 2 if partial else FIRST_ROWS,
-                    more_rows=MORE_ROWS - 5 if partial else MORE_ROWS)
+                    more_rows=MORE_ROWS - 1 if partial else MORE_ROWS)
 
 
 def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool, mote: dict | None = None) -> Meeting:
@@ -246,6 +260,8 @@ def _malomrade(m: Meeting, s: Slide) -> None:
 
 
 def _overdue(m: Meeting, s: Slide) -> None:
+    """The slide's slice of the målområde's overdue activities; on a continuation slide (``forsenade``) below it
+    their days late as bars, filling the room the rows leave (the kiosk's CSS lets that chart grow)."""
     late = m.overdue[m.overdue["malomrade"] == s.malomrade]
     if late.empty:
         st.success("Inga försenade aktiviteter.", icon=":material/check_circle:")
@@ -253,7 +269,13 @@ def _overdue(m: Meeting, s: Slide) -> None:
     lo, hi = s.rows
     shown = f"visar {lo + 1}–{hi}" + (", fler på nästa bild" if hi < len(late) else "")
     st.subheader(f"Försenade aktiviteter: {len(late)}" + (f" ({shown})" if len(late) > hi - lo else ""))
-    _table(ui.frame(late.iloc[lo:hi], OVERDUE_COLUMNS), OVERDUE_WIDTHS)
+    part = late.iloc[lo:hi]
+    _table(ui.frame(part, OVERDUE_COLUMNS), OVERDUE_WIDTHS)
+    if s.kind == "forsenade" and not part.empty:
+        days = [int(d) if pd.notna(d) else 0 for d in part["dagar_sena"]]
+        _chart(m, figures.days_late(part["aktivitet"].tolist(), days), max(240, 60 * len(part) + 80),
+               "Liggande staplar: dagar sena per aktivitet, " + ", ".join(
+                   f"{a} {d}" for a, d in zip(part["aktivitet"], days)), "nd-bild-sena")
 
 
 def _indikatorer(m: Meeting, s: Slide) -> None:

@@ -1,6 +1,7 @@
 """The server warms itself after start: a background thread, started once per process and database file by the
-first page run, loads the modules the pages use (Plotly's figure classes and JSON encoder, the figures) and runs
-Översikt's queries once for the latest period, so they are in the data cache when the first visitor comes.
+first page run, starts a workbook-reading process (so the first upload does not wait for one), loads the modules the
+pages use (Plotly's figure classes and JSON encoder, the figures) and runs Översikt's queries once for the latest
+period, so they are in the data cache when the first visitor comes.
 
 Only in a real server (``streamlit run``): under AppTest there is no runtime and nothing is started.
 """
@@ -15,6 +16,7 @@ import streamlit as st
 from streamlit import runtime
 
 from .. import config
+from ..ingest import parse_worker
 from ..store import db as store_db
 from . import common
 
@@ -35,6 +37,10 @@ def _started(db: str) -> threading.Thread:
 
 
 def _warm(db: str) -> None:
+    try:
+        parse_worker.warm()
+    except Exception:  # noqa: BLE001 (the first upload starts one instead)
+        _log.warning("Läsprocessen för arbetsböcker kunde inte startas i förväg", exc_info=True)
     try:
         from .. import figures
 
