@@ -81,7 +81,7 @@ def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
     period = "2025-T3"  # målområde 3 has six overdue activities: a continuation slide
     expected = expected_slides(demo_db, period)
     assert any(s.kind == "forsenade" for s in expected)
-    at = open_page(period=period)
+    at = open_page(PAGE, period=period)
     no_exception(at)
     assert at.title[0].value == "Mötesläge"
     shown, late_names = [], []
@@ -108,7 +108,7 @@ def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
 
 def test_previous_and_next_keep_step_with_the_url(demo_db):
     expected = expected_slides(demo_db, "2026-T2")
-    at = open_page(period="2026-T2", slide="4")
+    at = open_page(PAGE, period="2026-T2", slide="4")
     no_exception(at)
     assert heading(at) == ui.md(expected[3].title)
     at.button(key="mote_foregaende").click().run()
@@ -124,7 +124,7 @@ def test_previous_and_next_keep_step_with_the_url(demo_db):
 
 
 def test_a_deep_link_opens_that_slide_with_its_filters(demo_db):
-    at = open_page(period="2025-T3", malomrade="3", forvaltning="AMF,BIF", slide="3")
+    at = open_page(PAGE, period="2025-T3", malomrade="3", forvaltning="AMF,BIF", slide="3")
     no_exception(at)
     assert heading(at) == ui.md("Målområde 3. Kompetensförsörjning")
     assert at.query_params == {"period": "2025-T3", "malomrade": "3", "forvaltning": "AMF,BIF", "slide": "3"}
@@ -140,7 +140,7 @@ def test_a_deep_link_opens_that_slide_with_its_filters(demo_db):
 @pytest.mark.parametrize(("asked", "shown"), [("999", "last"), ("0", 1), ("abc", 1)])
 def test_a_slide_number_out_of_range_opens_the_nearest(demo_db, asked, shown):
     n = len(expected_slides(demo_db, "2026-T2"))
-    at = open_page(period="2026-T2", slide=asked)
+    at = open_page(PAGE, period="2026-T2", slide=asked)
     no_exception(at)
     assert at.query_params["slide"] == str(n if shown == "last" else shown)
 
@@ -173,7 +173,7 @@ def test_kiosk_hides_the_navigation(demo_db, positions):
 
 
 def test_kiosk_meeting_has_no_sidebar_and_the_slide_title_on_top(demo_db):
-    at = open_page(period="2026-T2", slide="5", kiosk="1")
+    at = open_page(PAGE, period="2026-T2", slide="5", kiosk="1")
     no_exception(at)
     assert not at.sidebar.children                            # no filters, no meeting controls
     assert at.title[0].value == ui.md("Målområde 3. Kompetensförsörjning")  # the slide's title is the page's
@@ -189,7 +189,7 @@ def test_kiosk_meeting_has_no_sidebar_and_the_slide_title_on_top(demo_db):
 
 def test_a_lasare_can_run_the_meeting(demo_db):
     set_setting("anonyma_lasare", False)
-    at = open_page(user=LASARE, period="2026-T2")
+    at = open_page(PAGE, user=LASARE, period="2026-T2")
     no_exception(at)
     assert not at.warning and heading(at) == "Översikt"
     at.button(key="mote_nasta").click().run()
@@ -198,19 +198,19 @@ def test_a_lasare_can_run_the_meeting(demo_db):
 
 
 def test_the_meeting_shows_the_analysis_with_its_traffic_light_word(demo_db):
-    at = open_page(period="2026-T2", slide="5")
+    at = open_page(PAGE, period="2026-T2", slide="5")
     no_exception(at)
     word, text = demo.ANALYSES["2026-T2"][3]
     card = next(h.value for h in at.html if "nd-analys" in h.value)
     assert f">{word}</span>" in card and "Bedömning" in card
     assert text.split("\n")[0][:60] in card
-    overview = open_page(period="2026-T2", slide="1")
+    overview = open_page(PAGE, period="2026-T2", slide="1")
     marks = next(h.value for h in overview.html if "<ul" in h.value)
     assert [w for w in ("Grön", "Gul", "Röd") if f">{w}</span>" in marks] == ["Grön", "Gul", "Röd"]
 
 
 def test_automatic_advance_from_the_url(demo_db):
-    at = open_page(period="2026-T2", auto="2")
+    at = open_page(PAGE, period="2026-T2", auto="2")
     no_exception(at)
     assert at.number_input(key="mote_auto").value == 5           # at least five seconds per slide
     at.number_input(key="mote_auto").set_value(0).run()
@@ -346,7 +346,7 @@ def test_slide_tables_are_plain_text_on_one_line_per_row(demo_db, tmp_path):
     name = "<b>Fet</b> **stjärnor** [länk](http://example.com) " + "mycket lång text " * 20
     f = write_xlsx(tmp_path / "klf.xlsx", [activity(1, Status="Försenad", Aktivitet=name, **{"Målområde": 2})])
     assert ingest.import_file(f, db=demo_db, forvaltning="KLF", period="2026-T3").ok
-    at = open_page(period="2026-T3", slide="4")
+    at = open_page(PAGE, period="2026-T3", slide="4")
     no_exception(at)
     rows = slide_table(at)
     assert rows[1][0] == name.strip()
