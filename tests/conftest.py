@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from openpyxl import Workbook
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-from naringsdash import auth, config, demo, ingest, schema
+from naringsdash import auth, config, demo, ingest, schema, store
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -81,14 +82,23 @@ def open_page(page: str, user: auth.User | None = None, **query) -> AppTest:
     ``page`` with these query parameters and run it."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if user is not None:
-        if auth.get_user(user.username) is None:
-            auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name)
+        db = store.Store.of(config.db_path())
+        if auth.get_user(user.username, db) is None:
+            auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name, db=db)
         at.session_state["user"] = user
     at.run()
     at.switch_page(page)
     at.query_params.clear()
     at.query_params.update(query)
     return at.run()
+
+
+def settle() -> None:
+    """Wait for the threads that close a finished run's database connection (DuckDB checkpoints on close, which
+    changes the file's version as a write would): on a busy machine they can end after the next run began."""
+    for thread in threading.enumerate():
+        if thread.name == "naringsdash-close-connection":
+            thread.join(timeout=10)
 
 
 def no_exception(at: AppTest) -> None:

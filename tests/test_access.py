@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import subprocess
 import sys
-import threading
 
 import pytest
 import streamlit.elements.widgets.button as st_button
@@ -24,7 +23,7 @@ from naringsdash.auth import PermissionDenied, UserError
 from naringsdash.cli import main as cli
 from naringsdash.ui import account as ui_auth
 
-from conftest import ROOT, no_exception
+from conftest import ROOT, no_exception, settle
 
 T0 = dt.datetime(2025, 6, 30, 14, 0)
 PW = {"lasse": "Läsaren-lasse-2025", "rita": "Rapportören-rita-9", "ada": "Adas-eget-losen-77"}
@@ -58,14 +57,6 @@ def downloads(monkeypatch):
 
     monkeypatch.setattr(st_button, "marshall_file", spy)
     return seen
-
-
-def settle() -> None:
-    """Wait for the threads that close a finished run's database connection (DuckDB checkpoints on close, which
-    changes the file's version as a write would): on a busy machine they can end after the next run began."""
-    for thread in threading.enumerate():
-        if thread.name == "naringsdash-close-connection":
-            thread.join(timeout=10)
 
 
 def signed_in(username: str, page: str | None = None) -> AppTest:

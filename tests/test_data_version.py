@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from naringsdash import store
 from naringsdash.store import db as store_db
 
-from conftest import ROOT, activity, write_xlsx
+from conftest import ROOT, activity, settle, write_xlsx
 
 
 def _cli(*args: str, db) -> subprocess.CompletedProcess:
@@ -97,6 +97,7 @@ def test_page_run_opens_the_database_once_cold_and_never_warm(demo_db, opened, p
     at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    settle()  # the warm-up run's connection closes in a watcher thread; let it finish before counting
     st.cache_data.clear()
     opened.clear()
     at.run()  # cold: every query misses the cache
