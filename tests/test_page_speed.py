@@ -256,3 +256,16 @@ def test_a_long_judged_table_is_paged_with_previous_and_next():
     assert state() == ("Indikator 401", 50, "Visar 401–450 av 450.", False, True)
     at.button(key="bedomd_tabell_foregaende").click().run()
     assert state()[:3] == ("Indikator 201", 200, "Visar 201–400 av 450.")
+
+
+def test_summary_of_named_periods_is_one_query(demo_db, monkeypatch):
+    from naringsdash.store import db as store_db
+
+    every = queries.summary(demo_db).set_index("period")
+    used = []
+    real = store_db.sql
+    monkeypatch.setattr(store_db, "sql", lambda name: used.append(name) or real(name))
+    got = queries.summary(demo_db, periods=["2026-T2", "2026-T1", "2031-T1"])  # the last has no data: no row
+    assert used == ["summary"]
+    assert got["period"].tolist() == ["2026-T1", "2026-T2"]
+    pd.testing.assert_frame_equal(got.set_index("period"), every.loc[["2026-T1", "2026-T2"]], check_dtype=False)
