@@ -92,7 +92,10 @@ def plain_path(data: bytes, db: Path) -> int:
 def command(file: Path, db: Path, period: str, importtime: bool = False) -> subprocess.CompletedProcess:
     argv = [sys.executable] + (["-X", "importtime"] if importtime else []) + [
         "-m", "naringsdash", "import", str(file), "--forvaltning", "KLF", "--period", period, "--db", str(db)]
-    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    # As installed: compiled module files are written and reused (a shell with PYTHONDONTWRITEBYTECODE=1 would
+    # otherwise make every run compile the whole package again, which no deployment does).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     if proc.returncode != 0 or "OK" not in proc.stdout:
         raise RuntimeError(f"import command failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr[-2000:]}")
     return proc
