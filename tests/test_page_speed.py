@@ -196,7 +196,9 @@ def test_moteslage_reads_only_what_the_slide_shows_and_derives_the_plan_once(dem
     assert reads["overdue"] >= 2  # a data change: counted again
 
 
-def test_forsenade_joins_the_open_decisions_once_per_data_version(demo_db, monkeypatch):
+@pytest.mark.parametrize(("page", "query"), [("pages/forsenade.py", {"period": "2026-T2"}),
+                                             ("pages/malomrade.py", {"period": "2026-T2", "malomrade": "2"})])
+def test_activity_lists_join_the_open_decisions_once_per_data_version(demo_db, monkeypatch, page, query):
     from naringsdash import meetings
 
     monkeypatch.setattr(warmup, "start", lambda: None)
@@ -204,15 +206,17 @@ def test_forsenade_joins_the_open_decisions_once_per_data_version(demo_db, monke
     real = meetings.with_open_decisions
     monkeypatch.setattr(meetings, "with_open_decisions", lambda *a: seen.append(1) or real(*a))
     st.cache_data.clear()
-    at = _open("pages/forsenade.py", period="2026-T2")
-    shown = at.dataframe[0].value
-    assert len(shown) == len(queries.overdue("2026-T2", demo_db)) and len(seen) == 1
+    at = _open(page, **query)
+    shown = at.dataframe[-1].value  # the page's activity list
+    expected = queries.overdue("2026-T2", demo_db) if "forsenade" in page else \
+        queries.activities("2026-T2", demo_db, malomraden=[2])
+    assert len(shown) == len(expected) and len(seen) == 1
     at.run()
     at.run()
-    assert len(seen) == 1 and at.dataframe[0].value.equals(shown)
+    assert len(seen) == 1 and at.dataframe[-1].value.equals(shown)
     _bump(demo_db)
     at.run()
-    assert not at.exception and len(seen) == 2 and at.dataframe[0].value.equals(shown)
+    assert not at.exception and len(seen) == 2 and at.dataframe[-1].value.equals(shown)
 
 
 def test_indikatorer_splits_the_series_once_per_data_version(demo_db, reads, monkeypatch):
