@@ -29,6 +29,7 @@ reportlibs:
 
 test: $(VENV)/.dev chromium reportlibs
 	$(BIN)/ruff check --no-cache .
+	$(BIN)/python -m mypy naringsdash
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: $(VENV)/.app

@@ -15,19 +15,19 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "tests"):  # the package, and the server start shared with the browser tests
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 from naringsdash import config, store  # noqa: E402
+
+import streamlit_server  # noqa: E402
 
 YEARS = range(2017, 2027)
 ACTIVITIES = 300
@@ -104,49 +104,13 @@ def copy_config(folder: Path) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(db: Path, cfg: Path, timeout_s: float = 90) -> Iterator[tuple[str, subprocess.Popen, float]]:
     """Start ``streamlit run app.py`` on a free loopback port against ``db`` and ``cfg``; yield (base URL,
-    process, seconds until /_stcore/health answered). The server is stopped on leaving, whatever happens."""
-    port = free_port()
-    env = {**os.environ, "NARINGSDASH_DB": str(db), "NARINGSDASH_CONFIG": str(cfg)}
-    log_path = db.parent / f"streamlit-{port}.log"
-    log = open(log_path, "wb")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError("streamlit did not start:\n" + log_path.read_text(errors="replace")[-4000:])
-            time.sleep(0.05)
-        yield base, proc, time.perf_counter() - t0
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    process, seconds until /_stcore/health answered). The server is stopped on leaving, whatever happens.
+    The same start as the browser tests' (tests/streamlit_server.py)."""
+    with streamlit_server.start(db, cfg, timeout_s) as started:
+        yield started
 
 
 def cpu_seconds(pid: int) -> float:

@@ -137,8 +137,8 @@ def history_table(forvaltningar: list[str], periods: list[str], firsts: dict[tup
         for p in periods:
             reported = firsts.get((code, p))
             verdict = on_time(reported, due[p], today)
-            if verdict == LATE:
-                verdict = f"{LATE} ({(reported - due[p]).days} d)"  # type: ignore[operator]
+            if verdict == LATE and reported is not None:  # late: always reported
+                verdict = f"{LATE} ({(reported - due[p]).days} d)"
             row[p] = verdict or ""
         hits = [on_time(firsts.get((code, p)), due[p], today) for p in periods]
         judged = [h for h in hits if h is not None]

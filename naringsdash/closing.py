@@ -130,7 +130,10 @@ def close(con, period: str, user: str, reason: str | None = None, ref: Reference
                     "VALUES (?, ?, ?, ?, ?, ?)", [closure_id, p, user, dt.datetime.now(), not lacking, reason])
         store.bump_data_version(con)
         audit.record(con, user, "period_closed", p, reason or ("komplett" if not lacking else None))
-    return current_closure(con, p)  # type: ignore[return-value]
+    closure = current_closure(con, p)
+    if closure is None:  # the closing was just stored
+        raise RuntimeError(f"period {p} is not closed after closing it")
+    return closure
 
 
 def reopen(con, period: str, user: str, reason: str | None) -> None:
@@ -158,8 +161,8 @@ def closure_log(con, period: str | None = None):
 
 def require_open(con, period: str | None) -> None:
     """Raise PeriodClosed when the period is closed."""
-    if is_closed(con, period):
-        raise PeriodClosed(period)  # type: ignore[arg-type]
+    if period is not None and is_closed(con, period):
+        raise PeriodClosed(period)
 
 
 # --- Approving -------------------------------------------------------------------------------------------------
@@ -223,7 +226,9 @@ def approved_versions(con, period: str) -> list[Approved]:
         files = tuple(ApprovedFile(*f) for f in con.execute(
             "SELECT fmt, file_name, sha256, size FROM approved_report_files WHERE report_id = ? ORDER BY "
             "list_position(['pdf', 'xlsx', 'docx'], fmt)", [row[0]]).fetchall())
-        out.append(Approved(*row, files=files, current=open_closure is not None and open_closure.id == row[3]))
+        report_id, period_, version, closure_id, dnr, ks_date, approved_by, approved_at = row
+        out.append(Approved(report_id, period_, version, closure_id, dnr, ks_date, approved_by, approved_at,
+                            files=files, current=open_closure is not None and open_closure.id == closure_id))
     return out
 
 

@@ -15,6 +15,7 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError
 from .matching import norm
@@ -99,7 +100,7 @@ def parse_settings(raw: dict) -> Settings:
 
     A quoted ``"false"`` is text, not a boolean, and is refused: read by truthiness it would mean *true*.
     """
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}  # each value checked against its field's type below
     fields = Settings.__dataclass_fields__
     for key, value in raw.items():
         if key not in fields:
@@ -123,7 +124,7 @@ def parse_settings(raw: dict) -> Settings:
     if "oppen_data_licens" in out and not re.fullmatch(r"[A-Za-z0-9.+-]{2,40}", str(out["oppen_data_licens"])):
         raise ConfigError("Inställningen oppen_data_licens ska vara en licens-id som CC0-1.0 eller CC-BY-4.0, "
                           f"inte {out['oppen_data_licens']!r}.")
-    return Settings(**out)  # type: ignore[arg-type]
+    return Settings(**out)
 
 
 SSO_CLAIMS = {"grupp": "groups", "approll": "roles"}  # key in [[katalogroll]] → the OpenID Connect claim
@@ -340,8 +341,9 @@ def save_reference(ref: Reference, path: str | os.PathLike | None = None) -> Ref
     if roles or "katalogroll" in doc:
         _set_array_of_tables(doc, "katalogroll", roles)
     for key in ("kolada", "synpunkter"):
-        if isinstance(ref.settings.get(key), dict):
-            _set_table(doc, key, ref.settings[key])  # type: ignore[arg-type]
+        table = ref.settings.get(key)
+        if isinstance(table, dict):
+            _set_table(doc, key, table)
     tmp = p.with_suffix(".tmp")
     tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
     os.replace(tmp, p)

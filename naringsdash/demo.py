@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import analysis, auth, config, ingest, loop_demo
 from .plan import demo as plan_demo
+from .plan.model import PlanResult
 from .store import Store
 
 DEMO_DIR = config.ROOT / "data" / "demo"
@@ -180,8 +181,8 @@ def generate(out: Path = DEMO_DIR) -> list[Path]:
     return written
 
 
-INDICATORS = [
-    # name, målområde, unit, direction, target, target year, source, values 2015..2025 (None = no value)
+# name, målområde, unit, direction, target, target year, source, values 2015..2025 (None = no value)
+INDICATORS: list[tuple[str, int, str, str, float | None, int | None, str, list[float | None]]] = [
     ("Svenskt Näringslivs ranking av företagsklimatet", 1, "placering", "Lägre är bättre", 100, 2030,
      "Svenskt Näringsliv (2018–2020 verkliga värden, övriga år demovärden)",
      [255, 248, 240, 231, 167, 165, 172, 158, 149, 141, 133]),
@@ -226,12 +227,12 @@ def files(folder: Path = DEMO_DIR) -> list[Path]:
     return sorted(folder.glob("*.xlsx"))
 
 
-def load(db: Store, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportResult]:
+def load(db: Store, folder: Path = DEMO_DIR, progress=None) -> list[ingest.ImportResult | PlanResult]:
     """Import every demo workbook (idempotent: identical files make no new versions); demo accounts per setting.
     ``progress(fraction, text)`` is called after each file."""
     auth.ensure_demo_accounts(db)  # reads the settings first: refused settings never create a database
     _mark(db, "started")  # until "done": a half-seeded database (a killed process, a closed tab) says so and resumes
-    results = []
+    results: list[ingest.ImportResult | PlanResult] = []
     paths = files(folder)
     for i, path in enumerate(paths):
         if progress:

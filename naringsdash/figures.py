@@ -259,14 +259,15 @@ def indicator(values: pd.DataFrame, unit: str | None, target: float | None, targ
             "line": {"color": style["color"], "width": style["width"], "dash": style["dash"]},
             "marker": {"size": style["size"], "symbol": style["symbol"], "color": style["color"]},
             "hovertemplate": f"{plain(serie)} %{{x}}: %{{y:,.4~f}}{unit_txt}<extra></extra>"})
-    has_target = target is not None and pd.notna(target)
-    if has_target:
-        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(target), "y1": float(target),
+    goal = float(target) if target is not None and pd.notna(target) else None
+    has_target = goal is not None
+    if goal is not None:
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": goal, "y1": goal,
                        "line": {"color": TARGET, "width": 3, "dash": TARGET_DASH}})
         if target_year is not None and pd.notna(target_year):
             when = f" till {int(target_year)}"
             traces.append({
-                "type": "scatter", "x": [int(target_year)], "y": [float(target)], "mode": "markers+text",
+                "type": "scatter", "x": [int(target_year)], "y": [goal], "mode": "markers+text",
                 "name": f"Mål{when}", "text": [f"Mål {format_number(target)}{when}"], "textposition": "top left",
                 "cliponaxis": False,  # the label may reach above the plot area; never cut it off
                 "marker": {"symbol": "star", "size": 20, "color": TARGET, "line": {"color": "#1A1A1A", "width": 1}},
@@ -274,7 +275,7 @@ def indicator(values: pd.DataFrame, unit: str | None, target: float | None, targ
     # From zero (or the lowest value) to a good way above the highest value or target, so the target's label fits
     # inside the plot area; cliponaxis above keeps it whole on a short chart anyway.
     lo = min(0.0, float(values["varde"].min()))
-    hi = max([float(values["varde"].max())] + ([float(target)] if has_target else []))
+    hi = max([float(values["varde"].max())] + ([goal] if goal is not None else []))
     pad = (hi - lo) * 0.2 or 1.0
     return figure(traces, height=380, legend=values["serie"].nunique() > 1 or has_target, shapes=shapes,
                   validate=False,  # up to six on a page; tests/test_indikatorer_kolada.py checks it validates
@@ -299,12 +300,13 @@ def indicator_small(values: pd.DataFrame, unit: str | None, target: float | None
                "line": {"color": PRIMARY, "width": 4}, "marker": {"size": 9, "color": PRIMARY},
                "hovertemplate": "%{x}: %{y:,.4~f}<extra></extra>"}]
     shapes = []
-    has_target = target is not None and pd.notna(target)
+    goal = float(target) if target is not None and pd.notna(target) else None
+    has_target = goal is not None
     end = int(target_year) if target_year is not None and pd.notna(target_year) else (x[-1] if x else 0)
-    if has_target:
-        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(target), "y1": float(target),
+    if goal is not None:
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": goal, "y1": goal,
                        "line": {"color": TARGET, "width": 3, "dash": "dash"}})
-        traces.append({"type": "scatter", "x": [end], "y": [float(target)], "mode": "markers", "name": "Mål",
+        traces.append({"type": "scatter", "x": [end], "y": [goal], "mode": "markers", "name": "Mål",
                        "marker": {"symbol": "star", "size": 18, "color": TARGET, "line": {"color": "#1A1A1A",
                                                                                         "width": 1}},
                        "hovertemplate": "Mål %{x}: %{y:,.4~f}<extra></extra>"})
@@ -315,7 +317,7 @@ def indicator_small(values: pd.DataFrame, unit: str | None, target: float | None
         line = [y[-1], y[-1] + slope * (end - x[-1])]  # story.outlook's trend: the slope, from the latest value
         traces.append({"type": "scatter", "x": [x[-1], end], "y": line, "mode": "lines", "name": "Trend",
                        "line": {"color": COMPARISON, "width": 3, "dash": "dot"}, "hoverinfo": "skip"})
-    span = [v for v in y + ([float(target)] if has_target else [])]
+    span = [v for v in y + ([goal] if goal is not None else [])]
     lo, hi = (min(span), max(span)) if span else (0.0, 1.0)
     pad = (hi - lo) * 0.15 or 1.0
     rng = [lo - pad, hi + pad]

@@ -15,7 +15,9 @@ ROLES = {"KLF": "Näringslivschef (ordförande)", "SBF": "Planchef", "TSF": "Dri
 
 # date, period, förvaltningar present, decisions: (målområde or (förvaltning, ID), text, owner, role, due,
 # later changes [(when, status, comment)])
-MEETINGS = [
+Change = tuple[dt.datetime, str, str]
+Decision = tuple[int | tuple[str, str], str, str, str | None, dt.date, list[Change]]
+MEETINGS: list[tuple[dt.date, str, tuple[str, ...], list[Decision]]] = [
     (dt.date(2026, 5, 19), "2026-T1", ("KLF", "SBF", "TSF", "KFF", "BIF", "AMF"), [
         (("KLF", "KLF-13"), "Kompetensrådet kallas till ett extra möte före sommaren med de största arbetsgivarna.",
          "KLF", "Näringslivschef", dt.date(2026, 6, 30), [(dt.datetime(2026, 6, 25, 9), "Klar",
@@ -93,9 +95,10 @@ def load(db: Store) -> None:
             mid = meetings.create_meeting(day, period, [(c, ROLES[c]) for c in present if c in ref.forvaltningar],
                                           WRITER, db, agenda=agenda(ref), ref=ref, now=at)
             for i, (about, text, owner, role, due, later) in enumerate(decided):
-                target = {"aktivitet": about} if isinstance(about, tuple) else {"malomrade": about}
                 did = meetings.add_decision(mid, text, owner, due, WRITER, db, roll=role, ref=ref,
-                                            now=at + dt.timedelta(minutes=10 + 5 * i), **target)
+                                            now=at + dt.timedelta(minutes=10 + 5 * i),
+                                            aktivitet=about if isinstance(about, tuple) else None,
+                                            malomrade=None if isinstance(about, tuple) else about)
                 decision_ids.append(did)
                 for when, status, comment in later:
                     meetings.change_decision(did, WRITER, db, status=status, kommentar=comment, ref=ref, now=when)

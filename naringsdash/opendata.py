@@ -15,6 +15,7 @@ import json
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from . import closing, config, export, schema, store
 from .config import Reference, current_reference
@@ -101,7 +102,7 @@ def package_files(period: str, db: store.Store, ref: Reference | None = None) ->
     inds = [row for row in irows if dict(zip(icols, row))["ar"] <= year]
     files = {"aktiviteter.csv": _csv(keys, acts), "indikatorer.csv": _csv(list(icols), inds)}
     label = config.period_label(p)
-    resources = [
+    resources: list[dict[str, Any]] = [
         {"name": "aktiviteter", "title": f"Handlingsplanens aktiviteter, {label}", "path": "aktiviteter.csv",
          "description": "Aktiviteternas status per förvaltning. Ansvarig person och kommentarer ingår inte.",
          "schema": _schema(ACTIVITY_FIELDS)},

@@ -19,6 +19,7 @@ import json
 import os
 import secrets as _secrets
 import threading
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from . import store
@@ -48,10 +49,14 @@ def secret(path: Path | None = None) -> bytes:
             return value.encode("utf-8")
         value = _secrets.token_hex(32)
         if SECTION not in doc:
+            table = tomlkit.table()
             doc.add(tomlkit.nl())
-            doc.add(SECTION, tomlkit.table())
-            doc[SECTION].comment("Näringsdash: signerar inloggningskakan. Skapas av första starten; checkas aldrig in.")
-        doc[SECTION][KEY] = value
+            doc.add(SECTION, table)
+            table.comment("Näringsdash: signerar inloggningskakan. Skapas av första starten; checkas aldrig in.")
+        section = doc[SECTION]
+        if not isinstance(section, MutableMapping):  # a table, or one split over the file (read above with .get)
+            raise TypeError(f"[{SECTION}] in {p} is not a table")
+        section[KEY] = value
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -142,7 +142,7 @@ class Outlook:
                             w.projection(self.reaches, self.year, target_year)) if t]
 
 
-def outlook(values: pd.DataFrame, target: object, target_year: object, riktning: object) -> Outlook:
+def outlook(values: pd.DataFrame, target: float | None, target_year: float | None, riktning: str | None) -> Outlook:
     """``values``: one series' ``ar`` and ``varde``. The trend is the slope of a plain least-squares line through
     the values (at least three years), continued from the latest value."""
     df = values.dropna(subset=["varde"]).sort_values("ar")

@@ -79,8 +79,8 @@ def set_sources(names, user: auth.User | None, ref: Reference | None = None) -> 
         raise SynpunktError("Listan med källor får inte vara tom.")
     if any(len(n) > 60 for n in clean):
         raise SynpunktError("En källa får vara högst 60 tecken.")
-    table = ref.settings.get("synpunkter") if isinstance(ref.settings.get("synpunkter"), dict) else {}
-    ref.settings["synpunkter"] = {**table, "kallor": clean}
+    table = ref.settings.get("synpunkter")
+    ref.settings["synpunkter"] = {**(table if isinstance(table, dict) else {}), "kallor": clean}
     save_reference(ref)
     return clean
 
@@ -296,7 +296,7 @@ def check_workbook(data: bytes, file_name: str, db: store.Store, ref: Reference 
         res.errors.append(issue("unreadable", detail=str(exc)))
         return res, []
     sheet, idx, mapping = _find_sheet(wb.sheets)
-    if idx is None:
+    if idx is None or sheet is None:  # a header row is always found in a sheet
         res.errors.append(issue("no_sheet", sheet, name=SHEET, required=", ".join(c.header for c in COLUMNS
                                                                                    if c.required)))
         return res, []

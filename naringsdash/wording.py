@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import SupportsFloat, SupportsIndex, SupportsInt
 
 from .schema import RIKTNING_LABEL
 
@@ -46,7 +47,21 @@ def _missing(value: object) -> bool:
         return True
 
 
-def format_number(value: float | int | None, decimals: int | None = None) -> str:
+def _float(value: object) -> float:
+    """``float(value)`` for the values that reach the wording (numbers, numpy and pandas scalars, numeric text)."""
+    if isinstance(value, (float, int, str, bytes, SupportsFloat, SupportsIndex)):  # the common types first: fast
+        return float(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def _int(value: object) -> int:
+    """``int(value)`` for a year or a count (a number, a numpy or pandas scalar, numeric text)."""
+    if isinstance(value, (int, float, str, bytes, SupportsInt, SupportsIndex)):
+        return int(value)
+    raise TypeError(f"not a whole number: {value!r}")
+
+
+def format_number(value: object, decimals: int | None = None) -> str:
     """Swedish digits: decimal comma, groups of three with a non-breaking space, a real minus sign; "" if missing.
 
     Whole numbers are written without decimals unless ``decimals`` is given; other numbers with one.
@@ -54,7 +69,7 @@ def format_number(value: float | int | None, decimals: int | None = None) -> str
     if _missing(value):
         return ""
     try:
-        v = float(value)  # type: ignore[arg-type]
+        v = _float(value)
     except (TypeError, ValueError):
         return str(value)
     if math.isinf(v):
@@ -71,7 +86,7 @@ def number(value: object, decimals: int | None = None, unit: str = "") -> str:
 
     ``unit`` is written after a non-breaking space ("%" included, as Swedish typography wants it).
     """
-    s = format_number(value, decimals)  # type: ignore[arg-type]
+    s = format_number(value, decimals)
     if not s:
         return MISSING
     unit = unit.strip()
@@ -82,7 +97,7 @@ def change(value: object, decimals: int | None = None, unit: str = "") -> str:
     """A signed change: "+3", "−1,5 procentenheter", "±0"; "" when there is no comparison."""
     if _missing(value):
         return ""
-    v = float(value)  # type: ignore[arg-type]
+    v = _float(value)
     body = format_number(abs(v), decimals)
     zero = body.strip("0,\u00a0") == ""
     sign = "±" if zero else "+" if v > 0 else MINUS
@@ -101,8 +116,9 @@ def date(value: object) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
-        ts = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value  # type: ignore[union-attr]
+    to_pydatetime = getattr(value, "to_pydatetime", None)  # a pandas Timestamp
+    ts = to_pydatetime() if callable(to_pydatetime) else value
+    if isinstance(ts, dt.datetime):
         if (ts.hour, ts.minute, ts.second, ts.microsecond) == (0, 0, 0, 0):
             return ts.strftime("%Y-%m-%d")
         return ts.strftime("%Y-%m-%d %H:%M")
@@ -133,7 +149,7 @@ def value_with_unit(value: object, unit: object) -> str:
         return MISSING
     unit = str(unit or "").strip()
     if is_ranking(unit):
-        return f"plats {format_number(value)}"  # type: ignore[arg-type]
+        return f"plats {format_number(value)}"
     if is_share(unit):
         return number(value, None, "%")
     return number(value, None, "st" if unit.lower() == "antal" else unit)
@@ -152,9 +168,9 @@ def amount(delta: float, unit: object) -> str:
 
 def judgement(delta: object, riktning: object) -> str:
     """"förbättring", "försämring" or "oförändrat", after the indicator's direction (hogre/lagre)."""
-    if _missing(delta) or float(delta) == 0:  # type: ignore[arg-type]
+    if _missing(delta) or _float(delta) == 0:
         return "oförändrat"
-    better = float(delta) > 0 if riktning != "lagre" else float(delta) < 0  # type: ignore[arg-type]
+    better = _float(delta) > 0 if riktning != "lagre" else _float(delta) < 0
     return "förbättring" if better else "försämring"
 
 
@@ -168,7 +184,7 @@ def indicator_change(value: object, before: object, unit: object, riktning: obje
     """An indicator's change in words: "förbättring med 8 placeringar sedan 2024", "oförändrat sedan 2024"."""
     if _missing(value) or _missing(before):
         return ""
-    delta = float(value) - float(before)  # type: ignore[arg-type]
+    delta = _float(value) - _float(before)
     tail = f" sedan {since}" if since not in (None, "") and not _missing(since) else ""
     j = judgement(delta, riktning)
     if j == "oförändrat":
@@ -179,9 +195,8 @@ def indicator_change(value: object, before: object, unit: object, riktning: obje
 def indicator_sentence(year: object, value: object, unit: object, riktning: object, before: object = None,
                        before_year: object = None) -> str:
     """"2025: plats 133, förbättring med 8 placeringar sedan 2024." for the dashboard, the slides and the report."""
-    head = f"{int(year)}: {value_with_unit(value, unit)}"  # type: ignore[call-overload]
-    rest = indicator_change(value, before, unit, riktning,
-                            int(before_year) if not _missing(before_year) else None)  # type: ignore[call-overload]
+    head = f"{_int(year)}: {value_with_unit(value, unit)}"
+    rest = indicator_change(value, before, unit, riktning, _int(before_year) if not _missing(before_year) else None)
     return f"{head}, {rest}." if rest else head + "."
 
 
@@ -190,7 +205,7 @@ def target(malvarde: object, malar: object = None, unit: object = None) -> str:
     if _missing(malvarde):
         return "Inget målvärde angivet"
     text = "Mål: " + (value_with_unit(malvarde, unit) if unit is not None else number(malvarde))
-    return text + (f" till {int(malar)}" if not _missing(malar) else "")  # type: ignore[call-overload]
+    return text + (f" till {_int(malar)}" if not _missing(malar) else "")
 
 
 # --- Key figures -------------------------------------------------------------------------------------------
@@ -298,8 +313,8 @@ def progress_to_target(share: object, target_year: object = None) -> str:
     """"62 % av vägen från utgångsvärdet till målet 2030" (share 0–1; below zero: the wrong way)."""
     if _missing(share):
         return ""
-    goal = "målet" + (f" {int(target_year)}" if not _missing(target_year) else "")  # type: ignore[call-overload]
-    pct = float(share) * 100  # type: ignore[arg-type]
+    goal = "målet" + (f" {_int(target_year)}" if not _missing(target_year) else "")
+    pct = _float(share) * 100
     if pct < 0:
         return f"längre från {goal} än utgångsvärdet ({number(abs(round(pct)), 0, '%')} åt fel håll)"
     if pct >= 100:
@@ -311,9 +326,9 @@ def projection(reaches: object, year: object, target_year: object) -> str:
     """A plain linear projection in words, saying that it is one."""
     if _missing(reaches) or _missing(target_year):
         return ""
-    t = int(target_year)  # type: ignore[call-overload]
+    t = _int(target_year)
     if reaches and not _missing(year):
-        y = int(year)  # type: ignore[call-overload]
+        y = _int(year)
         when_ = f"redan {y}" if y < t else f"{y}"
         return f"Om trenden håller i sig nås målet {when_} (enkel linjär framskrivning)."
     return f"Om trenden håller i sig nås målet inte till {t} (enkel linjär framskrivning)."

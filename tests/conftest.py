@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from streamlit import config as streamlit_config
+from streamlit.testing.v1 import AppTest
 
-from naringsdash import config, demo, ingest, schema
+from naringsdash import auth, config, demo, ingest, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -72,6 +76,46 @@ def flat(issues) -> list[tuple]:
     return [(i.row, i.column, i.code) for i in issues]
 
 
+def open_page(page: str, user: auth.User | None = None, **query) -> AppTest:
+    """Run app.py in AppTest (as ``user``, whose account is created if missing: pages check it every run), switch to
+    ``page`` with these query parameters and run it."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if user is not None:
+        if auth.get_user(user.username) is None:
+            auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name)
+        at.session_state["user"] = user
+    at.run()
+    at.switch_page(page)
+    at.query_params.clear()
+    at.query_params.update(query)
+    return at.run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def run_main(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """``python -m naringsdash *args`` in this process (for tests where the process itself is not what is tested):
+    the exit code, stdout and stderr as a finished process would give them; stdin is a pipe, empty unless given."""
+    from naringsdash.cli import main as cli_main
+
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
+    try:
+        code = cli_main.main(list(args))
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+    texts = []
+    for stream in (out, err):
+        stream.flush()
+        texts.append(stream.buffer.getvalue().decode("utf-8").replace("\r\n", "\n"))
+    return subprocess.CompletedProcess(["naringsdash", *args], code, *texts)
+
+
 @pytest.fixture(autouse=True)
 def _cheap_scrypt(monkeypatch):
     """Cheap password hashing for every test (the product's default, 2**15 × 8, costs ~0,15 s a check).
@@ -114,9 +158,10 @@ def demo_db(_demo_db_master, tmp_path, monkeypatch) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (never a browser downloaded by a test tool)."""
+    """Debian's Chromium driven by Playwright (never a browser downloaded by a test tool), one per worker: each test
+    opens its own context (cookies, storage) and closes it."""
     from playwright.sync_api import sync_playwright
 
     from streamlit_server import CHROMIUM, CHROMIUM_ARGS

@@ -1,4 +1,4 @@
-"""A real `streamlit run app.py` on 127.0.0.1 for the browser tests, and the Chromium they drive."""
+"""A real `streamlit run app.py` on 127.0.0.1 for the browser tests and the benchmarks, and the Chromium they drive."""
 
 from __future__ import annotations
 
@@ -24,46 +24,82 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(url: str, proc: subprocess.Popen, log_path: Path, timeout_s: float, what: str) -> None:
+    """Poll ``url`` until it answers 200; raise with the end of the process's log if it dies or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start:\n" + log_path.read_text(errors="replace")[-4000:])
+        time.sleep(0.05)
+
+
 @contextlib.contextmanager
-def serve(db: Path, config: Path, timeout_s: float = 60, *, port: int | None = None,
-          secrets: Path | None = None) -> Iterator[str]:
-    """Start the app on a free port (or ``port``) against this database and reference file; yield its base URL.
-    ``secrets``: the app's secrets file (e.g. ``[auth]`` for single sign-on) instead of ``.streamlit/secrets.toml``."""
+def process(args: list[str], url: str, log_path: Path, timeout_s: float, what: str, *,
+            env: dict | None = None) -> Iterator[tuple[subprocess.Popen, float]]:
+    """Start ``args`` (output to ``log_path``), wait until ``url`` answers; yield (process, seconds until it did).
+    The process is stopped on leaving, whatever happens."""
+    t0 = time.perf_counter()
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_up(url, proc, log_path, timeout_s, what)
+            yield proc, time.perf_counter() - t0
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
+def start(db: Path, config: Path, timeout_s: float = 90, *, port: int | None = None,
+          secrets: Path | None = None) -> Iterator[tuple[str, subprocess.Popen, float]]:
+    """Start the app on a free port (or ``port``) against this database and reference file; yield (base URL,
+    process, seconds until /_stcore/health answered). ``secrets``: the app's secrets file (e.g. ``[auth]`` for
+    single sign-on) instead of ``.streamlit/secrets.toml``."""
     port = port or free_port()
     env = {**os.environ, "NARINGSDASH_DB": str(db), "NARINGSDASH_CONFIG": str(config)}
-    log = open(db.parent / f"streamlit-{port}.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"] + (["--secrets.files", str(secrets)] if secrets else []),
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    args = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError("streamlit did not start:\n" + (db.parent / f"streamlit-{port}.log").read_text())
-            time.sleep(0.2)
+    with process(args + (["--secrets.files", str(secrets)] if secrets else []), base + "/_stcore/health",
+                 db.parent / f"streamlit-{port}.log", timeout_s, "streamlit", env=env) as (proc, seconds):
+        yield base, proc, seconds
+
+
+@contextlib.contextmanager
+def serve(db: Path, config: Path, timeout_s: float = 90, *, port: int | None = None,
+          secrets: Path | None = None) -> Iterator[str]:
+    """``start`` for the tests: yield only the base URL."""
+    with start(db, config, timeout_s, port=port, secrets=secrets) as (base, _proc, _seconds):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
-def wait_for_app(page, timeout_ms: int = 30_000) -> None:
-    """Wait until the script run has finished and the page has settled."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
-    page.wait_for_timeout(400)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+# True once the app's script has finished and nothing in the page has changed for `quiet` ms (charts included).
+# A MutationObserver, installed on the first call in a page, notes the time of the last change.
+SETTLED = """(quiet) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  if (!window.__ndChanged) {
+    window.__ndChanged = {at: performance.now()};
+    new MutationObserver(() => { window.__ndChanged.at = performance.now(); })
+      .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  return app.getAttribute('data-test-script-state') === 'notRunning'
+    && performance.now() - window.__ndChanged.at >= quiet;
+}"""
+
+
+def wait_for_app(page, timeout_ms: int = 30_000, quiet_ms: int = 300) -> None:
+    """Wait until the script run has finished and the page has settled: the script is not running and the page has
+    not changed for ``quiet_ms`` (a rerun that a click asked for starts well within that; charts have their size)."""
+    page.wait_for_function(SETTLED, arg=quiet_ms, timeout=timeout_ms, polling=100)

@@ -24,7 +24,7 @@ from naringsdash.auth import PermissionDenied, UserError
 from naringsdash.cli import main as cli
 from naringsdash.ui import account as ui_auth
 
-from conftest import ROOT
+from conftest import ROOT, no_exception
 
 T0 = dt.datetime(2025, 6, 30, 14, 0)
 PW = {"lasse": "Läsaren-lasse-2025", "rita": "Rapportören-rita-9", "ada": "Adas-eget-losen-77"}
@@ -80,9 +80,6 @@ def signed_in(username: str, page: str | None = None) -> AppTest:
     no_exception(at)
     return at
 
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def signed_out(at: AppTest) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from test_browser import ERROR, WCAG, _screenshot, _serious, _setup
 
 from naringsdash import ui
@@ -123,14 +124,15 @@ def test_fresh_server_every_url_shows_an_anonymous_visitor_nothing_protected(bro
                                  '[data-testid="stSidebarNav"]'):
                     assert p.locator(selector).count() == 0, (page.file, selector)
                 # The refusal offers the way in: the login form, right there (it then opens the page asked for).
-                assert p.get_by_label("Lösenord").count() == 1, page.file
+                expect(p.get_by_label("Lösenord"), page.file).to_have_count(1, timeout=15_000)
             # After "/" the menu (app.py's) has only the login page; a direct link now falls back to it.
             nav = p.locator('[data-testid="stTopNav"]')
             assert nav.count() == 0 or nav.inner_text().strip() in ("", "Logga in")
             p.goto(f"{base}/admin")
             wait_for_app(p)
             assert p.get_by_role("heading", level=1).first.inner_text() == "Logga in"
-            assert p.locator('[data-testid="stTabs"]').count() == 0 and p.get_by_label("Lösenord").count() == 1
+            expect(p.get_by_label("Lösenord")).to_have_count(1, timeout=15_000)
+            assert p.locator('[data-testid="stTabs"]').count() == 0
         finally:
             ctx.close()
 
@@ -145,11 +147,13 @@ def test_the_guards_login_form_opens_the_page_asked_for(browser, tmp_path_factor
             p.goto(f"{base}/ladda_upp")
             wait_for_app(p)
             assert p.get_by_role("heading", level=1).first.inner_text() == "Logga in"
+            expect(p.get_by_label("Lösenord")).to_have_count(1, timeout=15_000)   # the guard's own form
             p.get_by_label("Användarnamn").fill("admin")
             p.get_by_label("Lösenord").fill("admin-demo")
             p.get_by_role("button", name="Logga in").click()
+            # The sign-in reruns the script and then switches to the page asked for: wait for that page, not a time.
+            expect(p.get_by_role("heading", level=1).first).to_have_text("Ladda upp uppföljning", timeout=30_000)
             wait_for_app(p)
-            assert p.get_by_role("heading", level=1).first.inner_text() == "Ladda upp uppföljning"
             menu(p, "Admin")
             assert p.get_by_role("heading", level=1).first.inner_text() == "Admin"
             assert p.locator(ERROR).count() == 0

@@ -56,8 +56,7 @@ def page(browser):
 
 def open_slide(page, base: str, query: str) -> None:
     page.goto(f"{base}/moteslage?{query}")
-    wait_for_app(page)
-    page.wait_for_timeout(800)   # the charts settle their size
+    wait_for_app(page)   # also until the charts have their size: nothing in the page changes any more
     assert page.locator(ERROR).count() == 0, page.locator(ERROR).first.inner_text()
 
 

@@ -109,8 +109,7 @@ def test_meeting_records_a_decision_with_the_keyboard_and_the_next_slide_shows_i
         try:
             p = ctx.new_page()
             p.goto(f"{base}/moteslage?kiosk=1&mote=2&slide=4")
-            wait_for_app(p)
-            p.wait_for_timeout(800)   # the charts settle their size
+            wait_for_app(p)   # also until the charts have their size
             assert heading(p) == "Målområde 1. Företagsklimat och service"
             assert "Öppna beslut (" in p.locator(".nd-oppna-beslut").inner_text()
             assert p.get_by_label("Beslut", exact=True).count() == 0   # no form for a reader
@@ -120,7 +119,6 @@ def test_meeting_records_a_decision_with_the_keyboard_and_the_next_slide_shows_i
                 if slide != 4:
                     p.goto(f"{base}/moteslage?kiosk=1&mote=2&slide={slide}")
                     wait_for_app(p)
-                    p.wait_for_timeout(800)
                 assert p.locator(ERROR).count() == 0
                 p.screenshot(path=str(ARTIFACTS / f"moteslage-mote-{name}.png"))
                 size = fits(p)

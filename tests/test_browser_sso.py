@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,7 +20,7 @@ from test_browser import ERROR, _setup
 from naringsdash import auth, config, ingest
 
 from conftest import activity, check, write_xlsx
-from streamlit_server import CHROMIUM, free_port, serve, wait_for_app
+from streamlit_server import CHROMIUM, free_port, process, serve, wait_for_app
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(),
@@ -45,27 +42,9 @@ def provider(tmp: Path):
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
     for sub, claims in USERS.items():
         args += ["--user-claims", json.dumps({"sub": sub, "email_verified": True, **claims})]
-    log = open(tmp / f"oidc-{port}.log", "wb")
-    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/.well-known/openid-configuration", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError("oidc-provider-mock did not start:\n" + (tmp / f"oidc-{port}.log").read_text())
-            time.sleep(0.1)
+    with process(args, base + "/.well-known/openid-configuration", tmp / f"oidc-{port}.log", 30, "oidc-provider-mock"):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 def auth_secrets(path: Path, app_port: int, issuer: str) -> Path:

@@ -18,7 +18,7 @@ from naringsdash import auth, closing, config, figures, ingest, periods, store, 
 from naringsdash.ingest.template import template_bytes
 from naringsdash.store import queries
 
-from conftest import ROOT, activity, write_xlsx
+from conftest import ROOT, activity, open_page, write_xlsx
 
 ALL = list(config.DEFAULT_FORVALTNINGAR)
 NAMES = config.DEFAULT_FORVALTNINGAR
@@ -154,14 +154,6 @@ def test_trend_never_goes_past_the_period_and_marks_the_incomplete_one(one_of_se
 
 # --- The pages (AppTest) -----------------------------------------------------------------------------------------
 
-
-def open_page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page(page)
-    at.query_params.clear()
-    at.query_params.update(query)
-    return at.run()
 
 
 def plain(text: str) -> str:

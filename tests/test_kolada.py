@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,7 +17,7 @@ import pytest
 from naringsdash import config, export, kolada, store
 from naringsdash.store import queries
 
-from conftest import ROOT
+from conftest import run_main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 KPIS = ["N00999", "N03932", "N00926", "N02243"]
@@ -383,8 +381,7 @@ def test_parse_years_rejects(text):
 # --- Command line -------------------------------------------------------------------------------------
 
 def run_cli(*args, db):
-    return subprocess.run([sys.executable, "-m", "naringsdash", "kolada", "sync", *args, "--db", str(db)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return run_main("kolada", "sync", *args, "--db", str(db))   # in this process (the stub answers here too)
 
 
 def test_cli_sync_json_then_failure_exit_codes(stub, db):

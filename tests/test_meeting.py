@@ -18,7 +18,7 @@ from naringsdash import analysis, auth, config, demo, ui
 from naringsdash.store import queries
 from naringsdash.ui import slides as ui_slides
 
-from conftest import ROOT
+from conftest import ROOT, no_exception, open_page
 
 PAGE = "pages/moteslage.py"
 ADMIN = auth.User("chef", "admin", display_name="Maria Nilsson")
@@ -31,22 +31,6 @@ def set_setting(key: str, value: bool) -> None:
     config.save_reference(ref)
 
 
-def open_page(page: str = PAGE, user: auth.User | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if user is not None:
-        db = config.db_path()  # the database the app under test opens (its NARINGSDASH_DB)
-        if auth.get_user(user.username, db) is None:  # a session's account must exist (pages check it every run)
-            auth.add_user(user.username, user.role, None, user.forvaltningar, user.display_name, db=db)
-        at.session_state["user"] = user
-    at.run()
-    at.switch_page(page)
-    at.query_params.clear()
-    at.query_params.update(query)
-    return at.run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def heading(at: AppTest) -> str:
@@ -97,7 +81,7 @@ def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
     period = "2025-T3"  # målområde 3 has six overdue activities: a continuation slide
     expected = expected_slides(demo_db, period)
     assert any(s.kind == "forsenade" for s in expected)
-    at = open_page(period=period)
+    at = open_page(PAGE, period=period)
     no_exception(at)
     assert at.title[0].value == "Mötesläge"
     shown, late_names = [], []
@@ -124,7 +108,7 @@ def test_meeting_walks_through_every_slide_of_the_demo_data(demo_db):
 
 def test_previous_and_next_keep_step_with_the_url(demo_db):
     expected = expected_slides(demo_db, "2026-T2")
-    at = open_page(period="2026-T2", slide="4")
+    at = open_page(PAGE, period="2026-T2", slide="4")
     no_exception(at)
     assert heading(at) == ui.md(expected[3].title)
     at.button(key="mote_foregaende").click().run()
@@ -140,7 +124,7 @@ def test_previous_and_next_keep_step_with_the_url(demo_db):
 
 
 def test_a_deep_link_opens_that_slide_with_its_filters(demo_db):
-    at = open_page(period="2025-T3", malomrade="3", forvaltning="AMF,BIF", slide="3")
+    at = open_page(PAGE, period="2025-T3", malomrade="3", forvaltning="AMF,BIF", slide="3")
     no_exception(at)
     assert heading(at) == ui.md("Målområde 3. Kompetensförsörjning")
     assert at.query_params == {"period": "2025-T3", "malomrade": "3", "forvaltning": "AMF,BIF", "slide": "3"}
@@ -156,7 +140,7 @@ def test_a_deep_link_opens_that_slide_with_its_filters(demo_db):
 @pytest.mark.parametrize(("asked", "shown"), [("999", "last"), ("0", 1), ("abc", 1)])
 def test_a_slide_number_out_of_range_opens_the_nearest(demo_db, asked, shown):
     n = len(expected_slides(demo_db, "2026-T2"))
-    at = open_page(period="2026-T2", slide=asked)
+    at = open_page(PAGE, period="2026-T2", slide=asked)
     no_exception(at)
     assert at.query_params["slide"] == str(n if shown == "last" else shown)
 
@@ -189,7 +173,7 @@ def test_kiosk_hides_the_navigation(demo_db, positions):
 
 
 def test_kiosk_meeting_has_no_sidebar_and_the_slide_title_on_top(demo_db):
-    at = open_page(period="2026-T2", slide="5", kiosk="1")
+    at = open_page(PAGE, period="2026-T2", slide="5", kiosk="1")
     no_exception(at)
     assert not at.sidebar.children                            # no filters, no meeting controls
     assert at.title[0].value == ui.md("Målområde 3. Kompetensförsörjning")  # the slide's title is the page's
@@ -205,7 +189,7 @@ def test_kiosk_meeting_has_no_sidebar_and_the_slide_title_on_top(demo_db):
 
 def test_a_lasare_can_run_the_meeting(demo_db):
     set_setting("anonyma_lasare", False)
-    at = open_page(user=LASARE, period="2026-T2")
+    at = open_page(PAGE, user=LASARE, period="2026-T2")
     no_exception(at)
     assert not at.warning and heading(at) == "Översikt"
     at.button(key="mote_nasta").click().run()
@@ -214,19 +198,19 @@ def test_a_lasare_can_run_the_meeting(demo_db):
 
 
 def test_the_meeting_shows_the_analysis_with_its_traffic_light_word(demo_db):
-    at = open_page(period="2026-T2", slide="5")
+    at = open_page(PAGE, period="2026-T2", slide="5")
     no_exception(at)
     word, text = demo.ANALYSES["2026-T2"][3]
     card = next(h.value for h in at.html if "nd-analys" in h.value)
     assert f">{word}</span>" in card and "Bedömning" in card
     assert text.split("\n")[0][:60] in card
-    overview = open_page(period="2026-T2", slide="1")
+    overview = open_page(PAGE, period="2026-T2", slide="1")
     marks = next(h.value for h in overview.html if "<ul" in h.value)
     assert [w for w in ("Grön", "Gul", "Röd") if f">{w}</span>" in marks] == ["Grön", "Gul", "Röd"]
 
 
 def test_automatic_advance_from_the_url(demo_db):
-    at = open_page(period="2026-T2", auto="2")
+    at = open_page(PAGE, period="2026-T2", auto="2")
     no_exception(at)
     assert at.number_input(key="mote_auto").value == 5           # at least five seconds per slide
     at.number_input(key="mote_auto").set_value(0).run()
@@ -296,8 +280,8 @@ def test_a_session_whose_account_was_demoted_cannot_save(demo_db, admin):
     assert len(analysis.history(3, "2026-T2", demo_db)) == 1
 
 
-def test_demo_analyses_are_seeded_once_and_never_over_a_real_one(db):
-    demo.load(db)
+def test_demo_analyses_are_seeded_once_and_never_over_a_real_one(demo_db):
+    db = demo_db   # demo.load() once already (the session's copy): the second load is the one under test
     assert set(analysis.current("2026-T2", db)["malomrade"]) == set(demo.ANALYSES["2026-T2"])
     analysis.save(2, "2026-T2", "Röd", "Egen bedömning.", ADMIN, db)
     demo.load(db)
@@ -362,7 +346,7 @@ def test_slide_tables_are_plain_text_on_one_line_per_row(demo_db, tmp_path):
     name = "<b>Fet</b> **stjärnor** [länk](http://example.com) " + "mycket lång text " * 20
     f = write_xlsx(tmp_path / "klf.xlsx", [activity(1, Status="Försenad", Aktivitet=name, **{"Målområde": 2})])
     assert ingest.import_file(f, db=demo_db, forvaltning="KLF", period="2026-T3").ok
-    at = open_page(period="2026-T3", slide="4")
+    at = open_page(PAGE, period="2026-T3", slide="4")
     no_exception(at)
     rows = slide_table(at)
     assert rows[1][0] == name.strip()

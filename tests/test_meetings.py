@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -16,7 +15,7 @@ from openpyxl import Workbook
 
 from naringsdash import audit, auth, closing, ingest, meetings, protocol, store, synpunkter
 
-from conftest import ROOT, activity, write_xlsx
+from conftest import activity, run_main, write_xlsx
 
 ADMIN = auth.User("chef", "admin", display_name="Maria Nilsson")
 RAPPORTOR = auth.User("rapp", "rapportor", ("KLF",))
@@ -297,8 +296,7 @@ def test_synpunkter_sheet_missing_headers(db, tmp_path):
 
 
 def cli(*args, db) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "naringsdash", *args, "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return run_main(*args, "--db", str(db))   # in this process: the commands are under test, not the process
 
 
 def test_command_line_imports_and_exports_synpunkter(acts, tmp_path):

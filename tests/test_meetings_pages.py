@@ -12,26 +12,13 @@ from streamlit.testing.v1 import AppTest
 
 from naringsdash import auth, meetings, synpunkter
 
-from conftest import ROOT
+from conftest import no_exception, open_page
 
 ADMIN = auth.User("admin", "admin", display_name="Demo: administratör")
 LASARE = auth.User("lasare", "lasare")
 RAPPORTOR = auth.User("rapportor", "rapportor", ("KLF", "SBF"))
 
 
-def open_page(page: str, user: auth.User | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if user is not None:
-        at.session_state["user"] = user
-    at.run()
-    at.switch_page(page)
-    at.query_params.clear()
-    at.query_params.update(query)
-    return at.run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def tables(at: AppTest) -> list[list[list[str]]]:

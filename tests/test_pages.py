@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from naringsdash import auth, config, figures, ingest, ui, wording
 from naringsdash.store import queries
 
-from conftest import ROOT, activity, write_xlsx
+from conftest import ROOT, activity, no_exception, open_page, write_xlsx
 
 PAGE_FILES = [p.file for p in ui.PAGES]
 
@@ -22,13 +22,6 @@ def app(**query) -> AppTest:
     at.query_params.update(query)
     return at.run()
 
-
-def open_page(page: str, **query) -> AppTest:
-    at = app()
-    at.switch_page(page)
-    at.query_params.clear()
-    at.query_params.update(query)
-    return at.run()
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -40,9 +33,6 @@ def set_setting(key: str, value: bool) -> None:
     ref.settings[key] = value
     config.save_reference(ref)
 
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)

@@ -17,7 +17,7 @@ from naringsdash import access, auth, config, kolada, ui
 from naringsdash.auth import User
 from naringsdash.store import queries
 
-from conftest import ROOT
+from conftest import ROOT, no_exception
 
 LOGIN, UPLOAD, HISTORY, ADMIN = "pages/logga_in.py", "pages/ladda_upp.py", "pages/historik.py", "pages/admin.py"
 DASHBOARD = ["pages/oversikt.py", "pages/malomrade.py", "pages/forsenade.py", "pages/indikatorer.py",
@@ -71,9 +71,6 @@ def in_menu(at: AppTest, page: str) -> bool:
     message and the login form rather than Streamlit's "Page not found")."""
     return page in at.session_state[ui.nav.MENU]
 
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def button(at: AppTest, label: str):

@@ -8,8 +8,6 @@ import csv
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -21,7 +19,7 @@ from naringsdash.ingest.template import template_bytes
 from naringsdash.plan.sheet import GOAL_COLUMNS, PLAN_COLUMNS, plan_workbook_bytes
 from naringsdash.store import queries
 
-from conftest import ROOT, activity, flat, write_xlsx
+from conftest import ROOT, activity, flat, run_main, write_xlsx
 
 PLAN_HEADERS = ["Aktivitets-ID", "Aktivitet", "Målområde", "Förvaltning", "Medverkande förvaltningar",
                 "Mål/förväntat resultat", "Startdatum", "Slutdatum", "Indikatorer"]
@@ -245,8 +243,7 @@ def test_versions_are_kept_with_the_original_file(tmp_path, db):
 
 
 def cli(*args, db):
-    return subprocess.run([sys.executable, "-m", "naringsdash", "plan", *args, "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True)
+    return run_main("plan", *args, "--db", str(db))   # in this process: the commands are under test, not the process
 
 
 def test_cli_import_export_template(tmp_path, db):

@@ -12,7 +12,7 @@ from test_plan import five_and_four, linked_plan, plan_xlsx, prow
 from naringsdash import auth, config, ingest, plan
 from naringsdash.ui import account as ui_auth
 
-from conftest import ROOT, activity, write_xlsx
+from conftest import activity, no_exception, open_page, write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,19 +25,6 @@ def no_demo_seeding():
     config.save_reference(ref)
 
 
-def open_page(page: str, user: auth.User | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if user:
-        at.session_state["user"] = user
-    at.run()
-    at.switch_page(page)
-    at.query_params.clear()
-    at.query_params.update(query)
-    return at.run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def plain(text: str) -> str:

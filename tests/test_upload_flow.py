@@ -14,7 +14,7 @@ from naringsdash import auth, config, export, history, ingest, store
 from naringsdash.auth import PermissionDenied, User
 from naringsdash.store import queries
 
-from conftest import HEADERS, ROOT, activity, write_xlsx
+from conftest import HEADERS, ROOT, activity, no_exception, write_xlsx
 
 RITA = User("rita", "rapportor", ("KLF", "SBF"), "Rita Rapportör")
 ADA = User("ada", "admin", (), "Ada Admin")
@@ -38,9 +38,6 @@ def page(user: User, file: str, **query) -> AppTest:
     at.query_params.update(query)
     return at.run()
 
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def button(at: AppTest, label: str):

@@ -15,6 +15,7 @@ from .args import UsageError, _arg, _forvaltning, _forvaltning_raw, _out, _perio
 
 if TYPE_CHECKING:
     from .. import ingest
+    from ..plan.model import PlanResult
 
 # Each command imports what it uses when it runs, and the parser registers the command groups in other modules
 # only when one of them (or help) is asked for: ``import`` never loads pandas, plotly or the report writers.
@@ -48,8 +49,8 @@ def cmd_import(args) -> int:
 HOLD_S = 1.0
 
 
-def _print_human(res: "ingest.ImportResult", dry_run: bool) -> None:
-    saved = res.upload_id if res.identical else f"sparad som uppladdning {res.upload_id}"
+def _print_human(res: ingest.ImportResult | PlanResult, dry_run: bool) -> None:
+    saved = str(res.upload_id) if res.identical else f"sparad som uppladdning {res.upload_id}"
     print_outcome(res, dry_run, saved)
 
 

@@ -43,18 +43,23 @@ def cmd_import(args) -> int:
 
 
 def print_result(res: plan.PlanResult, dry_run: bool = False) -> None:
-    saved = res.plan_id if res.identical else f"sparad som version {res.plan_id}"
+    saved = str(res.plan_id) if res.identical else f"sparad som version {res.plan_id}"
     print_outcome(res, dry_run, saved, f"aktiviteter i handlingsplan {res.year}")
 
 
 def cmd_export(args) -> int:
     fmt = args.format or ("xlsx" if (args.out or "").lower().endswith(".xlsx") else "csv")
+    data: bytes | str | None
     with store.connect(args.db) as con:
-        data = plan.workbook(con, args.year) if fmt == "xlsx" else plan.export_rows(con, args.year)
+        if fmt == "xlsx":
+            data = plan.workbook(con, args.year)
+        else:
+            rows = plan.export_rows(con, args.year)
+            data = None if rows is None else export.canonical_csv(*rows)
     if data is None:
         print(f"Det finns ingen handlingsplan för {args.year}.", file=sys.stderr)
         return 1
-    _out(args.out, data if fmt == "xlsx" else export.canonical_csv(*data))
+    _out(args.out, data)
     return 0
 
 

@@ -72,20 +72,20 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → member path of its XML."""
     wb = zf.read("xl/workbook.xml")
     rels = zf.read("xl/_rels/workbook.xml.rels")
-    targets = {}
+    targets: dict[bytes, str] = {}
     for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
         rid, target = _attr(m.group(1), b"Id"), _attr(m.group(1), b"Target")
         if rid and target:
             t = html.unescape(target.decode("utf-8"))
             targets[rid] = t.lstrip("/") if t.startswith("/") else "xl/" + t
-    out = {}
+    out: dict[str, str] = {}
     for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", wb):
         name = _attr(m.group(1), b"name")
-        rid = re.search(rb'\br:id="([^"]*)"|\bid="([^"]*)"', m.group(1))
-        if name and rid:
-            target = targets.get(rid.group(1) or rid.group(2))
-            if target:
-                out[html.unescape(name.decode("utf-8"))] = target
+        ref = re.search(rb'\br:id="([^"]*)"|\bid="([^"]*)"', m.group(1))
+        if name and ref:
+            path = targets.get(ref.group(1) or ref.group(2))
+            if path:
+                out[html.unescape(name.decode("utf-8"))] = path
     return out
 
 
@@ -146,7 +146,7 @@ _ODS_TAG = re.compile(rb"<(/?)(table:table|table:table-row|table:table-cell|tabl
 
 def _ods_month_styles(*docs: bytes) -> set[bytes]:
     """Cell style names whose data style is a date without a day."""
-    month_data = set()
+    month_data: set[bytes] = set()
     for doc in docs:
         for m in re.finditer(rb'<number:date-style\b([^>]*?)(/?)>(.*?)</number:date-style>', doc, re.S):
             body = m.group(3)
@@ -155,12 +155,13 @@ def _ods_month_styles(*docs: bytes) -> set[bytes]:
                 name = _attr(m.group(1), b"style:name")
                 if name:
                     month_data.add(name)
-    styles = set()
+    styles: set[bytes] = set()
     if month_data:
         for doc in docs:
             for m in re.finditer(rb"<style:style\b([^>]*)>", doc):
-                if _attr(m.group(1), b"style:data-style-name") in month_data:
-                    styles.add(_attr(m.group(1), b"style:name"))
+                style = _attr(m.group(1), b"style:name")
+                if style is not None and _attr(m.group(1), b"style:data-style-name") in month_data:
+                    styles.add(style)
     return styles
 
 

@@ -38,6 +38,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 from .reader import Workbook, WorkbookError, read_workbook
 
@@ -150,15 +151,22 @@ def _crashed(returncode: int | None, stderr_b: bytes) -> WorkbookError:
 _HEADER = struct.Struct("!Q")
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    """The worker's stdin or stdout: always a pipe (see _Server._start)."""
+    if stream is None:
+        raise RuntimeError("the workbook parser runs without pipes")
+    return stream
+
+
 class _Server:
     """A worker that reads one file after the other (``python -m …parse_worker LIMIT SECONDS``), started on
     first use and again after it died or ran out of time."""
 
     def __init__(self, memory: int, timeout: float):
         self.limits = (memory, timeout)
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
 
-    def _start(self) -> subprocess.Popen:
+    def _start(self) -> subprocess.Popen[bytes]:
         memory, timeout = self.limits
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([sys.executable, "-m", "naringsdash.ingest.parse_worker", str(memory),
@@ -170,7 +178,7 @@ class _Server:
         proc = self.proc if self.proc is not None and self.proc.poll() is None else self._start()
         deadline = time.monotonic() + self.limits[1]
         try:
-            proc.stdin.write(_HEADER.pack(len(data)) + data)
+            _pipe(proc.stdin).write(_HEADER.pack(len(data)) + data)
             header = self._read_exactly(proc, _HEADER.size, deadline)
             reply = self._read_exactly(proc, _HEADER.unpack(header)[0], deadline)
         except TimeoutError as exc:
@@ -187,9 +195,9 @@ class _Server:
         return _workbook(reply)
 
     @staticmethod
-    def _read_exactly(proc: subprocess.Popen, n: int, deadline: float) -> bytes:
+    def _read_exactly(proc: subprocess.Popen[bytes], n: int, deadline: float) -> bytes:
         out = bytearray()
-        fd = proc.stdout.fileno()
+        fd = _pipe(proc.stdout).fileno()
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
             while len(out) < n:
@@ -210,13 +218,13 @@ class _Server:
             proc.kill()
         else:
             with contextlib.suppress(OSError):
-                proc.stdin.close()  # end of the batch: the worker ends
+                _pipe(proc.stdin).close()  # end of the batch: the worker ends
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        for f in (proc.stdin, proc.stdout, self.stderr):
+        for f in (_pipe(proc.stdin), _pipe(proc.stdout), self.stderr):
             with contextlib.suppress(OSError):
                 f.close()
 

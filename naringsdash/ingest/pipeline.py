@@ -64,7 +64,7 @@ def save_checked(result: ImportResult, data: bytes, *, db: store.Store, user: st
     kind = "aktiviteter" if parsed.has_activities else "indikatorer"
     who = user or parsed.reported_by or default_user()
     with store.connect(db) as con:
-        if parsed.has_activities and closing.is_closed(con, parsed.period):  # issue 16: a closed period
+        if parsed.has_activities and parsed.period is not None and closing.is_closed(con, parsed.period):  # issue 16
             result.ok, result.rows = False, 0
             result.errors.append(issue("period_closed", period=config.period_label(parsed.period)))
             return result
@@ -114,6 +114,8 @@ def preview(result: ImportResult, db: store.Store):
     """For a valid activity upload: what it would change against the current version (new, ändrad, borttagen)."""
     parsed = result.parsed
     if not result.ok or parsed is None or not parsed.has_activities:
+        return None
+    if parsed.forvaltning is None or parsed.period is None:  # a valid activity workbook always names both
         return None
     with store.connect(db) as con:
         return store.upload_diff(con, parsed.forvaltning, parsed.period, parsed.activities)

@@ -14,6 +14,7 @@ import io
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..errors import UserError
 from . import workbook_guard as guard
@@ -141,7 +142,8 @@ def read_workbook(data: bytes) -> Workbook:
         sheets: dict[str, list[list[object]]] = {}
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
-            sheets[name] = sheet.to_python(skip_empty_area=False)
+            # calamine hands over fresh lists of its cell types; read on as plain objects
+            sheets[name] = cast(list[list[object]], sheet.to_python(skip_empty_area=False))
     except WorkbookError:
         raise
     except Exception as exc:  # calamine raises several types for corrupt content

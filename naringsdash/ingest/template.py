@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import SupportsInt
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -143,13 +144,13 @@ def template_bytes(forvaltning: str, period: str, db: store.Store, ref: Referenc
         "bedomning": list(schema.BEDOMNINGAR),
         "forvaltning": list(ref.forvaltningar),
     }
-    for j, (key, values) in enumerate(vocab.items(), start=1):
+    for j, (key, choices) in enumerate(vocab.items(), start=1):
         letter = get_column_letter(j)
         lists[f"{letter}1"] = key
-        for i, v in enumerate(values, start=2):
+        for i, v in enumerate(choices, start=2):
             lists[f"{letter}{i}"] = v
         col = next(k for k, c in enumerate(cols, start=1) if c.key == key)
-        dv = DataValidation(type="list", formula1=f"=Listor!${letter}$2:${letter}${len(values) + 1}",
+        dv = DataValidation(type="list", formula1=f"=Listor!${letter}$2:${letter}${len(choices) + 1}",
                             allow_blank=True, showErrorMessage=key != "malomrade")
         dv.error = "Välj ett värde i listan."
         dv.errorTitle = "Ogiltigt värde"
@@ -208,7 +209,9 @@ def _int(value: object) -> int | None:
     try:
         import pandas as pd
 
-        return None if value is None or pd.isna(value) else int(value)
+        if value is None or pd.isna(value) or not isinstance(value, (str, SupportsInt)):
+            return None
+        return int(value)
     except (TypeError, ValueError):
         return None
 

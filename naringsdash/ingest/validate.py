@@ -72,6 +72,12 @@ def _read_info(rows: list[list[object]]) -> dict[str, object]:
     return info
 
 
+def _info_row(info: dict[str, object], key: str) -> int | None:
+    """The Excel row of an Info value (see _read_info)."""
+    row = info.get(f"row:{key}")
+    return row if isinstance(row, int) else None
+
+
 def validate_workbook(wb: Workbook, ref: Reference, forvaltning: str | None = None,
                       period: str | None = None) -> Parsed:
     """Validate a whole workbook: Info, Aktiviteter and Indikatorer."""
@@ -123,10 +129,10 @@ def _resolve_context(out: Parsed, ref: Reference, forvaltning: str | None, perio
         raw_info = info.get(key)
         from_info = parse(raw_info) if not is_empty(raw_info) else None
         if not is_empty(raw_info) and from_info is None:
-            out.errors.append(issue(f"bad_{key}", info_name, info.get(f"row:{key}"), label, display(raw_info),
+            out.errors.append(issue(f"bad_{key}", info_name, _info_row(info, key), label, display(raw_info),
                                     expected=expect, where=" i bladet Info"))
         if from_cmd and from_info and from_cmd != from_info:
-            out.errors.append(issue(f"{key}_mismatch", info_name, info.get(f"row:{key}"), label, display(raw_info),
+            out.errors.append(issue(f"{key}_mismatch", info_name, _info_row(info, key), label, display(raw_info),
                                     where=" i bladet Info", found=from_info, expected=from_cmd))
         value = from_cmd or from_info
         if value is None and is_empty(given) and is_empty(raw_info):
@@ -137,6 +143,7 @@ def _resolve_context(out: Parsed, ref: Reference, forvaltning: str | None, perio
 def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, out: Parsed,
                          found: tuple[int, dict[int, schema.Column]] | None,
                          formats: dict[tuple[int, int], str] | None = None) -> None:
+    header_idx: int | None
     if found:
         header_idx, mapping = found
     else:
@@ -349,6 +356,7 @@ def _validate_indicators(rows: list[list[object]], sheet: str, ref: Reference, o
             except ValueError as exc:
                 out.errors.append(issue(f"bad_{c.kind}", sheet, excel_row, header, display(raw), expected=exc))
         name = meta.get("indikator")
+        name = name if isinstance(name, str) else None  # a text column: str or None
         if name in seen:
             out.errors.append(issue("duplicate_indicator", sheet, excel_row, cols["indikator"][1], name,
                                     first=seen[name]))

@@ -111,15 +111,14 @@ def to_percent(value: object, fraction_column: bool = False, percent_cell: bool 
     A number between 0 and 1 in a cell without percent format is read as a fraction too, and so is 1
     in a column of fractions (``fraction_column``): nobody reports 0,4 % done.
     """
-    is_text = isinstance(value, str)
-    s = value.strip(" \t\r\n\u00a0\u202f") if is_text else value
+    s = value.strip(" \t\r\n\u00a0\u202f") if isinstance(value, str) else None
     try:
-        if percent_cell and not is_text and not isinstance(value, bool):
-            x = to_number(s) * 100
-        elif is_text and s.endswith("%"):
+        if s is None and percent_cell and not isinstance(value, bool):
+            x = to_number(value) * 100
+        elif s is not None and s.endswith("%"):
             x = to_number(s[:-1])
         else:
-            x = to_number(s)
+            x = to_number(value if s is None else s)
             if 0 < x < 1 or (fraction_column and x == 1):
                 x *= 100
     except ValueError:

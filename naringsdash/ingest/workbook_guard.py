@@ -24,6 +24,7 @@ import struct
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NoReturn
 from xml.parsers import expat
 
 import olefile
@@ -64,7 +65,7 @@ class _Stop(Exception):
     """Stops a parse early once the answer is known."""
 
 
-def _forbid(*_args) -> None:
+def _forbid(*_args: object) -> NoReturn:
     raise Malformed("DOCTYPE or entity declaration")
 
 

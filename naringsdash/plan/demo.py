@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import config
 from ..config import current_reference
 from ..ingest.pipeline import check_bytes
+from ..ingest.validate import Parsed
 from ..store import Store
 from . import model as plan
 from .sheet import plan_workbook_bytes
@@ -49,20 +50,27 @@ GOALS = [
 ]
 
 
+def _checked(path: Path) -> Parsed:
+    """A demo workbook, validated like any upload."""
+    parsed = check_bytes(path.read_bytes(), path.name).parsed
+    if parsed is None:
+        raise ValueError(f"demo workbook {path.name} cannot be read")
+    return parsed
+
+
 def _reported(period: str) -> list[dict]:
-    """The activities of every demo report of a period, validated like any upload."""
+    """The activities of every demo report of a period."""
     out = []
     for path in sorted(DEMO_DIR.glob(f"{period}_*.xlsx")):
-        res = check_bytes(path.read_bytes(), path.name)
-        out += [{**a, "forvaltning": res.parsed.forvaltning} for a in res.parsed.activities]
+        parsed = _checked(path)
+        out += [{**a, "forvaltning": parsed.forvaltning} for a in parsed.activities]
     return out
 
 
 def _indicators() -> dict[int, list[str]]:
     """The demo indicator catalogue's names per målområde."""
-    res = check_bytes((DEMO_DIR / "indikatorer.xlsx").read_bytes(), "indikatorer.xlsx")
     out: dict[int, list[str]] = {}
-    for i in res.parsed.indicators:
+    for i in _checked(DEMO_DIR / "indikatorer.xlsx").indicators:
         names = out.setdefault(i["malomrade"], [])
         names += [] if i["indikator"] in names else [i["indikator"]]
     return out

@@ -99,7 +99,7 @@ def import_plan_bytes(data: bytes, file_name: str, *, db: store.Store, year: int
                       uploaded_at: dt.datetime | None = None) -> PlanResult:
     """Validate a plan workbook and, unless dry_run or invalid, store it as a new version of its year."""
     result = check_plan_bytes(data, file_name, year=year, db=db, ref=ref)
-    if dry_run or not result.ok:
+    if dry_run or not result.ok or result.parsed is None:  # a valid result always has parsed
         return result
     with store.connect(db) as con:
         result.plan_id, result.identical = save_plan(con, result.parsed, data, file_name=Path(file_name).name,

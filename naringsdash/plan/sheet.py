@@ -136,9 +136,10 @@ def validate_plan(wb: Workbook, ref: Reference, year: int | None = None,
 
 def _read_info(rows: list[list[object]], sheet: str | None, year: int | None, out: PlanParsed) -> None:
     info: dict[str, tuple[object, int]] = {}
-    for i, row in enumerate(rows):
-        if len(row) >= 2 and (key := _INFO_LOOKUP.get(norm(row[0]))) and not is_empty(row[1]) and key not in info:
-            info[key] = (row[1], i + 1)
+    for i, cells in enumerate(rows):
+        if len(cells) >= 2 and (key := _INFO_LOOKUP.get(norm(cells[0]))) and not is_empty(cells[1]) \
+                and key not in info:
+            info[key] = (cells[1], i + 1)
     raw, row = info.get("ar", (None, None))
     from_info = to_year(raw) if raw is not None else None
     if raw is not None and from_info is None:
@@ -167,7 +168,8 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, c
 
     def parse(c: Column, raw: object, fmt: str | None, excel_row: int, header: str) -> object:
         if c.kind == "forvaltningar":
-            codes, bad = [], []
+            codes: list[str] = []
+            bad: list[str] = []
             for part in split_list(raw):
                 code = ref.forvaltning_code(part)
                 (codes if code else bad).append(code or part)
@@ -190,20 +192,21 @@ def _validate_activities(rows: list[list[object]], sheet: str, ref: Reference, c
         values, ok = read_cells(row, excel_row, sheet, PLAN_COLUMNS, cols, parse, out, formats)
         rec: dict[str, object] = {**dict.fromkeys(PLAN_KEYS), "medverkande": [], "indikatorer": [], **values,
                                   "row": excel_row}
-        aid = rec["aktivitet_id"]
-        if aid is not None and aid in seen:
+        aid = rec["aktivitet_id"]  # an id cell reads as text
+        if isinstance(aid, str) and aid in seen:
             ok = False
             out.errors.append(issue("duplicate_id", sheet, excel_row, cols["aktivitet_id"][1], aid, first=seen[aid]))
-        elif aid is not None:
+        elif isinstance(aid, str):
             seen[aid] = excel_row
-        if rec["startdatum"] and rec["slutdatum"] and rec["slutdatum"] < rec["startdatum"]:
+        start, end = rec["startdatum"], rec["slutdatum"]
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             ok = False
             out.errors.append(issue("end_before_start", sheet, excel_row, cols["slutdatum"][1],
-                                    rec["slutdatum"].isoformat(), start=rec["startdatum"]))
-        if rec["forvaltning"] and rec["forvaltning"] in rec["medverkande"]:
-            rec["medverkande"] = [f for f in rec["medverkande"] if f != rec["forvaltning"]]
-            out.warnings.append(issue("lead_also_partner", sheet, excel_row, cols["medverkande"][1],
-                                      rec["forvaltning"]))
+                                    end.isoformat(), start=start))
+        lead, partners = rec["forvaltning"], rec["medverkande"]
+        if isinstance(lead, str) and lead and isinstance(partners, list) and lead in partners:
+            rec["medverkande"] = [f for f in partners if f != lead]
+            out.warnings.append(issue("lead_also_partner", sheet, excel_row, cols["medverkande"][1], lead))
         if ok:
             out.activities.append(rec)
     if not seen and not any(e.sheet == sheet for e in out.errors):
@@ -223,12 +226,12 @@ def _validate_goals(rows: list[list[object]], sheet: str, ref: Reference, catalo
     for excel_row, row in body_rows(rows, header_idx, cols):
         values, ok = read_cells(row, excel_row, sheet, GOAL_COLUMNS, cols, parse, out, formats)
         rec: dict[str, object] = {**dict.fromkeys(GOAL_KEYS), **values, "row": excel_row}
-        if rec["indikator"] and catalogue:
-            known = catalogue.get(norm(rec["indikator"]))
+        name = rec["indikator"]  # a text cell
+        if isinstance(name, str) and name and catalogue:
+            known = catalogue.get(norm(name))
             if known is None:
-                out.warnings.append(issue("unknown_goal_indicator", sheet, excel_row, cols["indikator"][1],
-                                          rec["indikator"]))
-            rec["indikator"] = known or rec["indikator"]
+                out.warnings.append(issue("unknown_goal_indicator", sheet, excel_row, cols["indikator"][1], name))
+            rec["indikator"] = known or name
         if ok:
             out.goals.append(rec)
 

@@ -54,8 +54,8 @@ def overview(d: ReportData) -> Chart | None:
     title = f"Status per målområde, {d.label}"
     alt = "Liggande staplar med antal aktiviteter per status för varje målområde. " + "; ".join(
         f"{s.nr}. {s.name}: {_counts_text(_counts(s.now))}" for s in rows) + "."
-    bars = [([*svg.wrap(f"{s.nr}. {s.name}", 34), f"snitt {format_number(s.now['snitt_andel_klar'])} % klart"],
-             _counts(s.now)) for s in rows]
+    bars = [([*svg.wrap(f"{s.nr}. {s.name}", 34), f"snitt {format_number(now['snitt_andel_klar'])} % klart"],
+             _counts(now)) for s in rows if (now := s.now) is not None]
     return Chart("oversikt", title, alt, svg.stacked_bars(bars, list(STATUSES), STATUS_COLORS, title=alt, desc=title,
                                                           text_colors=TEXT_COLORS))
 

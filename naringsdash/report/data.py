@@ -76,8 +76,10 @@ class ReportData:
     def reported(self) -> int:
         return int(self.reporting["rapporterat"].sum())
 
-    def malomrade(self, nr: object) -> str:
-        return f"{int(nr)}. {self.names.get(int(nr), '')}" if pd.notna(nr) else ""
+    def malomrade(self, nr: float | None) -> str:
+        if nr is None or pd.isna(nr):
+            return ""
+        return f"{int(nr)}. {self.names.get(int(nr), '')}"
 
 
 def _row(df: pd.DataFrame, col: str, value: object) -> pd.Series | None:

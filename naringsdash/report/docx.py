@@ -4,6 +4,7 @@ municipality can edit the wording before the report goes to the nämnd. A4, head
 from __future__ import annotations
 
 import io
+from collections.abc import Set as AbstractSet
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -42,7 +43,7 @@ def _text(value: object) -> str:
     return "".join(c if c in "\n\t" or ord(c) >= 32 else " " for c in str(value))
 
 
-def table(doc, header: list[str], rows: list[list], widths_cm: list[float], right: set[int] = frozenset(),
+def table(doc, header: list[str], rows: list[list], widths_cm: list[float], right: AbstractSet[int] = frozenset(),
           fills: dict[tuple[int, int], tuple[str, str]] | None = None):
     t = doc.add_table(rows=1, cols=len(header))
     t.style = "Table Grid"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Set as AbstractSet
 
 import pandas as pd
 
@@ -106,7 +107,7 @@ def e(value: object) -> str:
     return html.escape("".join(c if c in "\n\t" or ord(c) >= 32 else " " for c in str(value)), quote=True)
 
 
-def table(header: list[str], rows: list[list], widths: list[float], *, right: set[int] = frozenset(),
+def table(header: list[str], rows: list[list], widths: list[float], *, right: AbstractSet[int] = frozenset(),
           row_header: bool = True, caption: str | None = None,
           cls: dict[tuple[int, int], tuple[str, str]] | None = None) -> str:
     """A data table: header cells with scope="col" (repeated on every page), the first column as row headers,

@@ -127,14 +127,14 @@ def going_well(d: ReportData) -> list[str]:
 def needs_decision(d: ReportData) -> list[str]:
     """"Det här kräver beslut": what kommunstyrelsen may need to act on."""
     out: list[str] = []
-    red = [s for s in d.sections if s.analysis is not None and s.analysis["bedomning"] == "Röd"]
-    for s in red:
-        out.append(f"Målområde {s.nr}. {s.name} bedöms som rött: {first_sentence(s.analysis['text'])}")
-    late = [s for s in d.sections if s.now is not None and int(s.now["forsenade"]) > 0]
+    red = [(s, a) for s in d.sections if (a := s.analysis) is not None and a["bedomning"] == "Röd"]
+    for s, a in red:
+        out.append(f"Målområde {s.nr}. {s.name} bedöms som rött: {first_sentence(a['text'])}")
+    late = [(s, now) for s in d.sections if (now := s.now) is not None and int(now["forsenade"]) > 0]
     if late:
-        worst = max(late, key=lambda s: int(s.now["forsenade"]))
+        worst, worst_now = max(late, key=lambda pair: int(pair[1]["forsenade"]))
         out.append(f"{num(d.now['forsenade'])} aktiviteter är försenade, flest i målområde {worst.nr}. "
-                   f"{worst.name} ({num(worst.now['forsenade'])}).")
+                   f"{worst.name} ({num(worst_now['forsenade'])}).")
     missing = d.reporting[~d.reporting["rapporterat"]]
     if not missing.empty:
         out.append("Uppföljning saknas från " + _names(list(missing["forvaltning_namn"].astype(str))) + ".")

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Sequence
 
 import duckdb
 
@@ -336,7 +336,7 @@ INDICATOR_COLS = ("upload_id", "indikator", "malomrade", "enhet", "riktning", "m
 def _arrow(cols: tuple[str, ...], rows: list[tuple]):
     import pyarrow as pa
 
-    arrays = list(zip(*rows)) if rows else [[] for _ in cols]
+    arrays: list[Sequence[object]] = list(zip(*rows)) if rows else [[] for _ in cols]
     return pa.table({c: list(a) for c, a in zip(cols, arrays)})
 
 
@@ -355,15 +355,8 @@ def _insert_rows(con, table: str, cols: tuple[str, ...], rows: list[tuple]) -> N
         return
     types = _column_types(con, table)
     columns = list(zip(*rows))
-    pa = sys.modules.get("pyarrow")
-    arrow_types = [_ARROW_OF.get(types[c]) for c in cols] if pa is not None else [None]
-    if None not in arrow_types:
-        try:
-            arrow = pa.table({c: pa.array(v, type=getattr(pa, t[0])(*t[1:]))
-                              for c, v, t in zip(cols, columns, arrow_types)})
-        except (pa.ArrowException, TypeError, ValueError):  # a value Arrow will not take as is: DuckDB casts it
-            arrow = None
-    if None not in arrow_types and arrow is not None:
+    arrow = _arrow_columns(cols, columns, types)
+    if arrow is not None:
         con.register("_insert_rows", arrow)
         try:
             con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT * FROM _insert_rows")
@@ -372,6 +365,24 @@ def _insert_rows(con, table: str, cols: tuple[str, ...], rows: list[tuple]) -> N
         return
     select = ", ".join(f"unnest(${i + 1}::{types[c]}[])" for i, c in enumerate(cols))
     con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select}", [list(c) for c in columns])
+
+
+def _arrow_columns(cols: tuple[str, ...], columns: list[tuple], types: dict[str, str]) -> Any | None:
+    """The columns as one Arrow table for _insert_rows, or None: pyarrow is not loaded, a column's type has no
+    Arrow twin in _ARROW_OF, or a value Arrow will not take as is (DuckDB casts it then)."""
+    pa = sys.modules.get("pyarrow")
+    if pa is None:
+        return None
+    arrow_types = []
+    for c in cols:
+        t = _ARROW_OF.get(types[c])
+        if t is None:
+            return None
+        arrow_types.append(getattr(pa, t[0])(*t[1:]))
+    try:
+        return pa.table({c: pa.array(v, type=t) for c, v, t in zip(cols, columns, arrow_types)})
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
 
 
 def _column_types(con, table: str) -> dict[str, str]:
@@ -424,6 +435,15 @@ def _insert_upload(con, kind: str, forvaltning: str | None, period: str | None, 
     return upload_id
 
 
+def _replaced_upload(con, kind: str, forvaltning: str | None, period: str | None) -> tuple | None:
+    """The current version a new upload replaces: the period's (activities) or the kind's newest (indicators)."""
+    if kind != "aktiviteter":
+        return latest_indicator_upload(con, kind)
+    if forvaltning is None or period is None:
+        raise ValueError("save_upload: an activity upload needs forvaltning and period")
+    return current_upload(con, forvaltning, period)
+
+
 def save_upload(con, *, kind: str, forvaltning: str | None, period: str | None, user: str, file_name: str,
                 data: bytes, activities: list[dict], indicators: list[dict], own_series: str | None = None,
                 uploaded_at: dt.datetime | None = None) -> tuple[int, bool]:
@@ -433,7 +453,7 @@ def save_upload(con, *, kind: str, forvaltning: str | None, period: str | None, 
     if own_series is None and any(not i.get("serie") for i in indicators):
         raise ValueError("save_upload: indicator rows without a series need own_series")
     with transaction(con):
-        same = current_upload(con, forvaltning, period) if kind == "aktiviteter" else latest_indicator_upload(con, kind)
+        same = _replaced_upload(con, kind, forvaltning, period)
         if same and same[1] == digest:
             return int(same[0]), True
         upload_id = _insert_upload(con, kind, forvaltning, period, user, uploaded_at, file_name, digest,
