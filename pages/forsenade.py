@@ -18,7 +18,7 @@ as_of = config.as_of_date(sel.period, data.today)
 st.caption(f"{config.period_label(sel.period)} · En aktivitet är försenad när dess status är Försenad, eller "
            f"när slutdatum har passerat per {as_of} och den varken är Klar eller Avbruten.")
 
-late = ui.loop.with_open_decisions(data, data.overdue(sel))
+late = ui.loop.overdue_with_decisions(data, sel)
 st.metric("Försenade aktiviteter", ui.number(len(late)), border=True, width="content")
 if late.empty:
     st.success("Inga försenade aktiviteter i urvalet.", icon=":material/check_circle:")

@@ -25,10 +25,12 @@ st.header("Förändring sedan föregående år")
 st.caption("Förbättring eller försämring bedöms efter indikatorns riktning: för en placering eller arbetslöshet är "
            "ett lägre tal bättre. Förändringen gäller Trelleborg.")
 # The change as arrow and word after the direction; a share's or a placing's change never in percent.
-changes = changes.assign(
+# Derived once per data version and shown as is by later runs (ui.derived: shared, never modified).
+changes = ui.derived("indikatorer_bedomning", data, (tuple(sel.malomraden), ui.reference().options.own_series),
+                     lambda: changes.assign(
     bedomning=[wording.arrow(r.forandring, r.riktning) if pd.notna(r.foregaende) else "" for r in changes.itertuples()],
     forandring_procent=[None if wording.is_share(r.enhet) or wording.is_ranking(r.enhet) else r.forandring_procent
-                        for r in changes.itertuples()])
+                        for r in changes.itertuples()]))
 ui.room.judged_table(changes, ["indikator", "malomrade", "ar", "varde", "foregaende_ar", "foregaende", "forandring",
                                "forandring_procent", "bedomning", "enhet", "riktning"])
 
@@ -82,19 +84,19 @@ def wide_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 st.header("Utveckling över tid")
-values = data.indicators(sel)
-fetched = data.kolada_fetched()
+# Each indicator's series and Kolada sources, split once per data version (shared, read-only): a run draws six.
+series, sources = ui.derived("indikatorer_serier", data, (tuple(sel.malomraden), ui.reference().options.own_series),
+                             lambda: ({name: df for name, df in data.indicators(sel).groupby("indikator")},
+                                      {name: df for name, df in data.kolada_fetched().groupby("indikator")}))
 pages = max(1, -(-len(changes) // PER_PAGE))
 page = st.pagination(pages, key="indikatorsida") if pages > 1 else 1
 shown = changes.iloc[(page - 1) * PER_PAGE: page * PER_PAGE]
-on_page = values[values["indikator"].isin(shown["indikator"])]
+others = any((series[name]["serie"] != figures.own_series()).any() for name in shown["indikator"] if name in series)
 st.caption(f"Visar indikator {(page - 1) * PER_PAGE + 1}–{(page - 1) * PER_PAGE + len(shown)} av {len(changes)}."
            + (" Trelleborg visas med heldragen linje, jämförelseserierna (riket, liknande kommuner) med streckade "
-              "eller prickade linjer och egna markörer." if (on_page["serie"] != figures.own_series()).any() else ""))
-series = {name: df for name, df in on_page.groupby("indikator")}
+              "eller prickade linjer och egna markörer." if others else ""))
 latest = next(iter(data.periods()), None)
 links = ui.plan.links(data, latest)  # None without a plan for the latest period's year
-sources = {name: df for name, df in fetched[fetched["indikator"].isin(shown["indikator"])].groupby("indikator")}
 for r in shown.itertuples():
     st.subheader(ui.md(r.indikator))
     st.caption(ui.md(f"{ui.RIKTNING.get(r.riktning, r.riktning)} · {target(r)}"))

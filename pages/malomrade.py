@@ -62,7 +62,14 @@ ui.plan.malomrade_section(data, sel)
 ui.loop.malomrade_section(data, nr)
 
 st.header("Aktiviteter")
-acts, linked = ui.plan.with_indicators(data, sel, data.activities(sel))
-acts = ui.loop.with_open_decisions(data, acts)
+
+
+def activities():
+    acts, linked = ui.plan.with_indicators(data, sel, data.activities(sel))
+    return ui.loop.with_open_decisions(data, acts), linked
+
+
+# Joined once per data version and selection, then shared by later runs (ui.derived: never modified).
+acts, linked = ui.derived("malomrade_aktiviteter", data, ui.sel_key(sel), activities)
 ui.table(acts, ["forvaltning", "aktivitet_id", "aktivitet", "ansvarig", "slutdatum", "status", "andel_klar",
                 "bedomning", "forsenad", "kommentar", "oppna_beslut"] + linked)

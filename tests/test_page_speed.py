@@ -134,3 +134,142 @@ def test_the_warm_up_freezes_the_heap_it_loaded(demo_db, monkeypatch):
         assert gc.get_freeze_count() > 10_000  # the modules, and what the warm-up loaded
     finally:
         gc.unfreeze()
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """name → how often a page run asked the Data for it (each ask unpickles the list from st.cache_data)."""
+    seen = {"overdue": 0, "indicators": 0, "indicator_changes": 0, "changes": 0, "trend": 0, "kolada_fetched": 0}
+    for name in seen:
+        real = getattr(ui_common.Data, name)
+
+        def spy(self, *args, _real=real, _name=name, **kwargs):
+            seen[_name] += 1
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(ui_common.Data, name, spy)
+    return seen
+
+
+def _bump(db) -> None:
+    with store.connect(db) as con, store.transaction(con):  # any write, as an upload makes
+        store.bump_data_version(con)
+
+
+def _open(page: str, reads: dict | None = None, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    for name in reads or {}:  # count from the page's own first run on (the app's first run shows Översikt)
+        reads[name] = 0
+    at.switch_page(page)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_moteslage_reads_only_what_the_slide_shows_and_derives_the_plan_once(demo_db, reads, monkeypatch):
+    monkeypatch.setattr(warmup, "start", lambda: None)
+    st.cache_data.clear()
+    at = _open("pages/moteslage.py", reads, period="2026-T2")
+    # The first run counts the overdue activities and the indicators for the slide plan; the Översikt slide never
+    # reads the indicators' series, the changes since the last meeting or the trend.
+    assert reads["overdue"] == 1 and reads["indicator_changes"] == 1
+    assert reads["indicators"] == reads["changes"] == reads["trend"] == 0
+    titles = [o for o in at.selectbox(key="mote_bild").options]
+    at.run()
+    at.run()
+    assert not at.exception
+    assert reads["overdue"] == 1 and reads["indicator_changes"] == 1  # warm: the plan from the derived cache
+    assert [o for o in at.selectbox(key="mote_bild").options] == titles
+    # A målområde slide with overdue activities shows the first of its list, read for that slide.
+    late = queries.overdue("2026-T2", demo_db)
+    nr = int(late["malomrade"].value_counts().idxmax())
+    first = next(i for i, t in enumerate(titles, 1) if t.startswith(f"{i}. Målområde {nr}."))
+    at.query_params["slide"] = str(first)
+    at.run()
+    assert not at.exception
+    body = next(h.value for h in at.html if "nd-bildtabell" in h.value)
+    assert late[late["malomrade"] == nr]["aktivitet"].iloc[0] in body
+    _bump(demo_db)
+    at.run()
+    assert not at.exception
+    assert reads["overdue"] >= 2  # a data change: counted again
+
+
+@pytest.mark.parametrize(("page", "query"), [("pages/forsenade.py", {"period": "2026-T2"}),
+                                             ("pages/malomrade.py", {"period": "2026-T2", "malomrade": "2"})])
+def test_activity_lists_join_the_open_decisions_once_per_data_version(demo_db, monkeypatch, page, query):
+    from naringsdash import meetings
+
+    monkeypatch.setattr(warmup, "start", lambda: None)
+    seen = []
+    real = meetings.with_open_decisions
+    monkeypatch.setattr(meetings, "with_open_decisions", lambda *a: seen.append(1) or real(*a))
+    st.cache_data.clear()
+    at = _open(page, **query)
+    shown = at.dataframe[-1].value  # the page's activity list
+    expected = queries.overdue("2026-T2", demo_db) if "forsenade" in page else \
+        queries.activities("2026-T2", demo_db, malomraden=[2])
+    assert len(shown) == len(expected) and len(seen) == 1
+    at.run()
+    at.run()
+    assert len(seen) == 1 and at.dataframe[-1].value.equals(shown)
+    _bump(demo_db)
+    at.run()
+    assert not at.exception and len(seen) == 2 and at.dataframe[-1].value.equals(shown)
+
+
+def test_indikatorer_splits_the_series_once_per_data_version(demo_db, reads, monkeypatch):
+    monkeypatch.setattr(warmup, "start", lambda: None)
+    st.cache_data.clear()
+    at = _open("pages/indikatorer.py", reads)
+    charts = len(at.get("plotly_chart"))
+    assert charts and reads["indicators"] == 1 and reads["kolada_fetched"] == 1
+    at.run()
+    assert not at.exception and len(at.get("plotly_chart")) == charts
+    assert reads["indicators"] == 1 and reads["kolada_fetched"] == 1
+    _bump(demo_db)
+    at.run()
+    assert not at.exception and reads["indicators"] == 2
+
+
+def _judged_app():
+    import pandas as pd
+
+    from naringsdash.ui import room
+
+    n = 450
+    df = pd.DataFrame({"indikator": [f"Indikator {i}" for i in range(1, n + 1)], "ar": [2025] * n,
+                       "bedomning": ["↑ förbättring" if i % 2 else "↓ försämring" for i in range(n)]})
+    room.judged_table(df, ["indikator", "ar", "bedomning"])
+
+
+def test_a_long_judged_table_is_paged_with_previous_and_next():
+    at = AppTest.from_function(_judged_app, default_timeout=60).run()
+    assert not at.exception
+
+    def state():
+        frame = at.dataframe[0].value
+        return (frame.iloc[0, 0], len(frame), at.caption[-1].value, at.button(key="bedomd_tabell_foregaende").disabled,
+                at.button(key="bedomd_tabell_nasta").disabled)
+
+    assert state() == ("Indikator 1", 200, "Visar 1–200 av 450.", True, False)
+    at.button(key="bedomd_tabell_nasta").click().run()
+    assert state() == ("Indikator 201", 200, "Visar 201–400 av 450.", False, False)
+    at.button(key="bedomd_tabell_nasta").click().run()
+    assert state() == ("Indikator 401", 50, "Visar 401–450 av 450.", False, True)
+    at.button(key="bedomd_tabell_foregaende").click().run()
+    assert state()[:3] == ("Indikator 201", 200, "Visar 201–400 av 450.")
+
+
+def test_summary_of_named_periods_is_one_query(demo_db, monkeypatch):
+    from naringsdash.store import db as store_db
+
+    every = queries.summary(demo_db).set_index("period")
+    used = []
+    real = store_db.sql
+    monkeypatch.setattr(store_db, "sql", lambda name: used.append(name) or real(name))
+    got = queries.summary(demo_db, periods=["2026-T2", "2026-T1", "2031-T1"])  # the last has no data: no row
+    assert used == ["summary"]
+    assert got["period"].tolist() == ["2026-T1", "2026-T2"]
+    pd.testing.assert_frame_equal(got.set_index("period"), every.loc[["2026-T1", "2026-T2"]], check_dtype=False)

@@ -60,11 +60,12 @@ def progress(period: str, db: store.Store, forvaltningar=None, malomraden=None, 
 def summary(db: store.Store, forvaltningar=None, malomraden=None, today: dt.date | None = None,
             periods: list[str] | None = None, upto: str | None = None) -> pd.DataFrame:
     """Key figures per period with data (oldest first): every period, or only those in ``periods``, or only those
-    up to ``upto``; the other periods' activities are not read. One opening of the database for both queries."""
+    up to ``upto``; the other periods' activities are not read. One opening of the database for both queries;
+    with ``periods`` given, one query (a period without data has no row either way)."""
     with store.connect(db) as con:
-        ps = [{"period": p, "as_of": as_of_date(p, today)}
-              for (p,) in con.execute(store.sql("periods")).fetchall()
-              if (periods is None or p in periods) and (upto is None or p <= upto)]
+        known = sorted({p for p in periods if p}) if periods is not None else \
+            [p for (p,) in con.execute(store.sql("periods")).fetchall()]
+        ps = [{"period": p, "as_of": as_of_date(p, today)} for p in known if upto is None or p <= upto]
         if not ps:
             return pd.DataFrame(columns=["period", "antal", "klara", "andel_klara", "forsenade", "rapporterat",
                                          "snitt_andel_klar"])

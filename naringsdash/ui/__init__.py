@@ -35,6 +35,7 @@ from .common import (  # noqa: I001
                      chart,
                      data,
                      delta,
+                     derived,
                      downloads,
                      filters,
                      frame,
@@ -51,6 +52,7 @@ from .common import (  # noqa: I001
                      progress_metrics,
                      reference,
                      seed_demo_if_empty,
+                     sel_key,
                      show_error,
                      store,
                      table,
@@ -59,8 +61,8 @@ from .common import (  # noqa: I001
 from .nav import ACCOUNT_PAGES, LOGIN_PAGE, PAGES, PageSpec, current_user, guard, may_open, navigation
 
 __all__ = ["ACCOUNT_PAGES", "LABELS", "LOGIN_PAGE", "PAGES", "RIKTNING", "Data", "PageSpec", "Selection", "account",
-           "admin", "analysis", "audit", "chart", "closing", "common", "current_user", "data", "delta", "downloads",
+           "admin", "analysis", "audit", "chart", "closing", "common", "current_user", "data", "delta", "derived", "downloads",
            "filters", "frame", "guard", "guarded", "key_figures", "loop", "may_open", "moten", "md", "meeting", "metric", "nav",
            "navigation", "no_data", "nothing_matches", "number", "page_run", "period_banner", "period_caption", "plan",
-           "progress_metrics", "reference", "report", "room", "seed_demo_if_empty", "show_error", "store", "slides", "table",
+           "progress_metrics", "reference", "report", "room", "seed_demo_if_empty", "sel_key", "show_error", "store", "slides", "table",
            "user_errors", "warmup"]

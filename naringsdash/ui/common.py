@@ -229,6 +229,36 @@ class Data:
         return self._c("trend", upto=sel.period, forvaltningar=sel.forvaltningar, malomraden=sel.malomraden)
 
 
+# Results derived from cached queries, kept as the objects themselves (not pickled and unpickled like
+# st.cache_data, not hashed like st.cache_resource): a warm page run on a large database then costs a dict look-up
+# instead of copying thousands of rows. Keyed on the data version, so an upload makes new entries; the oldest
+# are dropped. The objects are shared by every session: never modify one.
+_derived: collections.OrderedDict[tuple, object] = collections.OrderedDict()
+_derived_lock = threading.Lock()
+_DERIVED_MAX = 128
+
+
+def derived(name: str, d: Data, key: tuple, build):
+    """``build()`` once per data version, day and ``key`` (hashable: the selection and anything else the result
+    depends on), then the same object on every later run in any session. The result must be treated as read-only."""
+    full = (name, d.db.path, d.version, d.today, key)
+    with _derived_lock:
+        if full in _derived:
+            _derived.move_to_end(full)
+            return _derived[full]
+    value = build()
+    with _derived_lock:
+        _derived[full] = value
+        while len(_derived) > _DERIVED_MAX:
+            _derived.popitem(last=False)
+    return value
+
+
+def sel_key(sel: Selection) -> tuple:
+    """The selection as a hashable key for ``derived``."""
+    return (sel.period, tuple(sel.forvaltningar), tuple(sel.malomraden))
+
+
 def data() -> Data:
     """Call once per page run. A warm run does not open the database at all (``store.file_version``)."""
     db = store()
@@ -493,6 +523,30 @@ def table(df: pd.DataFrame, columns: list[str], *, labels: dict[str, str] | None
         st.button(f"Visa {wording.number(min(ROWS_SHOWN, len(df) - shown))} till", key=more_key + "_knapp",
                   on_click=lambda: st.session_state.__setitem__(more_key, shown + ROWS_SHOWN),
                   icon=":material/expand_more:")
+
+
+PAGE_ROWS = 200  # a table drawn cell by cell (a Styler) shows this many rows a page, with previous/next
+
+
+def page_bounds(n: int, key: str, per_page: int = PAGE_ROWS) -> tuple[int, int]:
+    """The rows (start, end) of a list of ``n`` rows on the page the session has open (``pager``'s buttons)."""
+    pages = max(1, -(-n // per_page))
+    page = min(max(int(st.session_state.get(key, 1)), 1), pages)
+    return (page - 1) * per_page, min(page * per_page, n)
+
+
+def pager(n: int, key: str, per_page: int = PAGE_ROWS) -> None:
+    """Below a long list (``n`` > ``per_page``): "Visar 1–200 av 1 000" and Föregående/Nästa."""
+    if n <= per_page:
+        return
+    lo, hi = page_bounds(n, key, per_page)
+    page = lo // per_page + 1
+    text, prev, nxt = st.columns([4, 1, 1], vertical_alignment="center")
+    text.caption(f"Visar {wording.number(lo + 1)}–{wording.number(hi)} av {wording.number(n)}.")
+    prev.button("Föregående", key=key + "_foregaende", disabled=page == 1, icon=":material/chevron_left:",
+                on_click=lambda: st.session_state.__setitem__(key, page - 1), width="stretch")
+    nxt.button("Nästa", key=key + "_nasta", disabled=hi >= n, icon=":material/chevron_right:",
+               on_click=lambda: st.session_state.__setitem__(key, page + 1), width="stretch")
 
 
 _views: collections.OrderedDict[tuple, tuple] = collections.OrderedDict()

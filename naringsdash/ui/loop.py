@@ -287,6 +287,13 @@ def with_open_decisions(d: ui.Data, activities: pd.DataFrame) -> pd.DataFrame:
     return meetings.with_open_decisions(activities, read(d, "open_by_activity"))
 
 
+def overdue_with_decisions(d: ui.Data, sel: ui.Selection) -> pd.DataFrame:
+    """The selection's overdue activities with their open decisions (Försenade aktiviteter), built once per data
+    version and selection and shared, not copied, by later runs (``ui.derived``): do not modify the frame."""
+    return ui.derived("overdue_with_decisions", d, ui.sel_key(sel),
+                      lambda: with_open_decisions(d, d.overdue(sel)))
+
+
 def malomrade_section(d: ui.Data, nr: int) -> None:
     """On the Målområde page: the open decisions on the målområde and what näringslivet has said about it."""
     st.header("Beslut och synpunkter")

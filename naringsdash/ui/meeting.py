@@ -129,7 +129,8 @@ def _links(slides: list[Slide]) -> None:
     """Each slide's address, to paste into the meeting invitation."""
     base = st.context.url or ""
     params = {k: st.query_params[k] for k in st.query_params if k not in (SLIDE, "kiosk")}
-    lines = [f"{k}. {s.title}\n   {base}?{urlencode({**params, SLIDE: k})}" for k, s in enumerate(slides, 1)]
+    query = urlencode(params) + ("&" if params else "")  # as urlencode({**params, SLIDE: k}), encoded once
+    lines = [f"{k}. {s.title}\n   {base}?{query}{SLIDE}={k}" for k, s in enumerate(slides, 1)]
     with st.expander("Länkar till varje bild (för kallelsen)", icon=":material/link:"):
         st.code("\n".join(lines), language=None, wrap_lines=True)
 

@@ -156,16 +156,21 @@ def badge(delta: object, riktning: object, text: str | None = None) -> str:
             f'<span>{tail}</span>')
 
 
-def judged_table(df: pd.DataFrame, columns: list[str], judged: str = "bedomning") -> None:
+def judged_table(df: pd.DataFrame, columns: list[str], judged: str = "bedomning", key: str = "bedomd_tabell") -> None:
     """``ui.table`` with the column ``judged`` (``wording.arrow``: "↑ förbättring") in its judgement's colour:
     green for better, red for worse, grey for unchanged, the word always beside the arrow. A Styler on the
-    computed column (no HTML: the cells stay text)."""
+    computed column (no HTML: the cells stay text). A Styler renders every cell in Python, so past
+    ``ui.PAGE_ROWS`` rows the table is paged (``ui.pager``: "Visar 1–200 av 1 000", Föregående/Nästa)."""
+    n = len(df)
+    lo, hi = ui.page_bounds(n, key)
+    df = df.iloc[lo:hi] if hi - lo < n else df
     view, config_ = ui._table_view(df, columns, None)
     frame = view.to_pandas()
     label = wording.LABELS.get(judged, judged)
     colors = [wording.JUDGEMENT_COLORS.get(str(v).split(" ", 1)[-1], "#1A1A1A") for v in df[judged]]
     styler = frame.style.apply(lambda col: [f"color: {c}; font-weight: 700" for c in colors], subset=[label])
     st.dataframe(styler, hide_index=True, column_config=dict(config_), width="stretch")
+    ui.pager(n, key)
 
 
 def items(lines: list[str], limit: int) -> str:

@@ -4,6 +4,7 @@ extra slides instead of scrolling) and how each is drawn (``show``), from the da
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import numbers
 from dataclasses import dataclass
@@ -79,17 +80,17 @@ def plan(names: dict[int, str], overdue: dict[int, int], indicators: int, forval
 
 @dataclass
 class Meeting:
-    """Everything the slides of one period show, from the dashboard's cached queries."""
+    """Everything the slides of one period show, from the dashboard's cached queries. What only one kind of slide
+    shows (the overdue list, the indicators, the changes since the last meeting) is read when that slide is drawn,
+    and what the slide plan needs of it (counts) is derived once per data version (``ui.derived``): a warm run of
+    one slide does not copy the lists of the others."""
 
     d: ui.Data
     sel: ui.Selection
     kiosk: bool
     names: dict[int, str]
-    summary: pd.DataFrame
     progress: pd.DataFrame
     before: pd.DataFrame
-    overdue: pd.DataFrame
-    changes: pd.DataFrame
     reporting: pd.DataFrame
     analyses: dict[int, pd.Series]
     comparison: object = None            # periods.Comparison: the key figures against the previous period, like for like
@@ -98,16 +99,62 @@ class Meeting:
     before_period: str | None = None         # what ``before`` shows: the previous meeting's period, else the previous
     loop: bool = False
     since: str | None = None
-    since_changes: pd.DataFrame | None = None
-    since_news: pd.DataFrame | None = None
-    series: pd.DataFrame | None = None
 
-    def slides(self) -> list[Slide]:
-        counts = self.overdue.groupby("malomrade").size().to_dict() if not self.overdue.empty else {}
+    @functools.cached_property
+    def summary(self) -> pd.DataFrame:
+        """Key figures per period up to the selected one (``Data.trend``)."""
+        return self.d.trend(self.sel)
+
+    @functools.cached_property
+    def overdue(self) -> pd.DataFrame:
+        """Every overdue activity of the selection (``Data.overdue``)."""
+        return self.d.overdue(self.sel)
+
+    def overdue_in(self, nr: int) -> pd.DataFrame:
+        """The målområde's overdue activities, split once per data version and selection (shared: read-only)."""
+        groups = ui.derived("meeting_overdue_by_malomrade", self.d, ui.sel_key(self.sel), lambda: {
+            int(k): g for k, g in self.overdue.groupby("malomrade", sort=False)})
+        return groups.get(nr, self.overdue.iloc[0:0])
+
+    @functools.cached_property
+    def changes(self) -> pd.DataFrame:
+        """The indicators with their latest change (``Data.indicator_changes``)."""
+        return self.d.indicator_changes(self.sel)
+
+    @functools.cached_property
+    def series(self) -> pd.DataFrame:
+        return self.d.indicators(self.sel)
+
+    @functools.cached_property
+    def _since(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        return room.since_data(self.d, self.sel, self.since) if self.since is not None else None
+
+    @property
+    def since_changes(self) -> pd.DataFrame | None:
+        """The activities that changed since the period ``since`` (None without one)."""
+        return self._since[0] if self._since is not None else None
+
+    @property
+    def since_news(self) -> pd.DataFrame | None:
+        return self._since[1] if self._since is not None else None
+
+    def counts(self) -> tuple[dict[int, int], int]:
+        """(overdue activities per målområde, indicators): what the slide plan needs, once per data version."""
+        def build():
+            o = self.overdue
+            counts = o.groupby("malomrade").size().to_dict() if not o.empty else {}
+            return {int(k): int(v) for k, v in counts.items()}, len(self.changes)
+        return ui.derived("meeting_counts", self.d, ui.sel_key(self.sel), build)
+
+    def slides(self) -> tuple[Slide, ...]:
+        overdue, indicators = self.counts()
         partial = not self.d.state(self.sel.period).complete  # the banner line takes one row's room
-        return plan(self.names, {int(k): int(v) for k, v in counts.items()}, len(self.changes), len(self.reporting),
-                    loop=self.loop or self.mote is not None, first_rows=FIRST_ROWS - 2 if partial else FIRST_ROWS,
-                    more_rows=MORE_ROWS - 1 if partial else MORE_ROWS)
+        loop = self.loop or self.mote is not None
+        key = (tuple(self.names.items()), tuple(sorted(overdue.items())), indicators, len(self.reporting), loop,
+               partial)
+        return ui.derived("meeting_slides", self.d, key, lambda: tuple(plan(
+            self.names, overdue, indicators, len(self.reporting), loop=loop,
+            first_rows=FIRST_ROWS - 2 if partial else FIRST_ROWS, more_rows=MORE_ROWS - 1 if partial else MORE_ROWS)))
 
 
 def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool, mote: dict | None = None) -> Meeting:
@@ -123,10 +170,8 @@ def meeting(d: ui.Data, sel: ui.Selection, kiosk_on: bool, mote: dict | None = N
     if before_period != sel.previous:  # the previous meeting followed up another period
         before = d.progress(sel, before_period)
     since = before_period if prev else room.since_period(d.periods(), sel)
-    changes, news = room.since_data(d, sel, since)
-    return Meeting(d, sel, kiosk_on, names, d.trend(sel), now, before, d.overdue(sel), d.indicator_changes(sel), rep,
-                   ui_analysis.current(d, sel.period), d.comparison(sel), now_common, mote, before_period,
-                   since=since, since_changes=changes, since_news=news, series=d.indicators(sel))
+    return Meeting(d, sel, kiosk_on, names, now, before, rep, ui_analysis.current(d, sel.period), d.comparison(sel),
+                   now_common, mote, before_period, since=since)
 
 
 # --- Drawing ----------------------------------------------------------------------------
@@ -262,7 +307,7 @@ def _malomrade(m: Meeting, s: Slide) -> None:
 def _overdue(m: Meeting, s: Slide) -> None:
     """The slide's slice of the målområde's overdue activities; on a continuation slide (``forsenade``) below it
     their days late as bars, filling the room the rows leave (the kiosk's CSS lets that chart grow)."""
-    late = m.overdue[m.overdue["malomrade"] == s.malomrade]
+    late = m.overdue_in(s.malomrade)
     if late.empty:
         st.success("Inga försenade aktiviteter.", icon=":material/check_circle:")
         return
