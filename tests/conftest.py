@@ -94,11 +94,12 @@ def open_page(page: str, user: auth.User | None = None, **query) -> AppTest:
 
 
 def settle() -> None:
-    """Wait for the threads that close a finished run's database connection (DuckDB checkpoints on close, which
-    changes the file's version as a write would): on a busy machine they can end after the next run began."""
+    """Wait for the app's background threads: the ones that close a finished run's database connection (DuckDB
+    checkpoints on close, which changes the file's version as a write would; on a busy machine they can end after
+    the next run began) and the warm-up the first run of a process starts (its queries open the database too)."""
     for thread in threading.enumerate():
-        if thread.name == "naringsdash-close-connection":
-            thread.join(timeout=10)
+        if thread.name in ("naringsdash-close-connection", "naringsdash-warmup"):
+            thread.join(timeout=30)
 
 
 def no_exception(at: AppTest) -> None:
