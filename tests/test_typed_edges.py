@@ -28,7 +28,8 @@ STYLES = (b'<office:automatic-styles>'
 
 
 def test_ods_month_cells_come_from_named_styles_only():
-    content = (b'<office:document-content>' + STYLES + b'<office:body><office:spreadsheet>'
+    content = (b'<office:document-content xmlns:office="o" xmlns:style="s" xmlns:number="n" xmlns:table="t">'
+               + STYLES + b'<office:body><office:spreadsheet>'
                b'<table:table table:name="Blad1"><table:table-row>'
                b'<table:table-cell office:value-type="date" office:date-value="2025-06-01"/>'
                b'<table:table-cell table:style-name="ce1" office:value-type="date" office:date-value="2025-06-01"/>'

@@ -6,6 +6,12 @@ shows only year and month (``jun 2025`` means the month's last day). This
 module finds those cells in .xlsx/.xlsm (styles), .ods (value types and data
 styles) and .xls (BIFF8 XF records) without loading the workbook again.
 
+The XML parts are read with workbook_guard's XML parser (expat, namespace-aware,
+no DOCTYPE or entity accepted; elements and attributes match by local name in any
+namespace), never with regular expressions. On an upload the cells are marked in
+the guard's own pass over each sheet (reader passes the styles found here), so a
+sheet is parsed once; ``xlsx_formats`` and ``ods_formats`` do the same on their own.
+
 Every function returns ``{sheet name: {(row, col): PERCENT | MONTH}}`` with
 0-based positions as calamine's grid uses them. Formats only refine values;
 any failure here yields ``{}`` and never rejects a file.
@@ -13,12 +19,21 @@ any failure here yields ``{}`` and never rejects a file.
 
 from __future__ import annotations
 
-import html
 import re
 import struct
 import zipfile
 
-from .workbook_guard import ole_workbook_stream
+from .workbook_guard import (
+    Limits,
+    _attr,
+    _feed,
+    _local,
+    _parser,
+    ole_workbook_stream,
+    scan_ods_content,
+    scan_xlsx_sheet,
+    xlsx_sheet_parts,
+)
 
 PERCENT = "percent"
 MONTH = "month"
@@ -26,6 +41,7 @@ Formats = dict[str, dict[tuple[int, int], str]]
 
 MAX_MARKS = 200_000  # cells recorded per workbook; beyond that the grid is not a follow-up sheet
 BUILTIN = {9: PERCENT, 10: PERCENT, 17: MONTH}  # 0%, 0.00%, mmm-yy
+_UNLIMITED = Limits(rows=1 << 62, cols=1 << 62, cells=1 << 62)  # extents are the guard's business, not ours
 
 
 def classify(code: str) -> str | None:
@@ -38,190 +54,141 @@ def classify(code: str) -> str | None:
     return None
 
 
-def _attr(attrs: bytes, name: bytes) -> bytes | None:
-    m = re.search(rb"(?:^|\s)" + re.escape(name) + rb'="([^"]*)"', attrs)
-    return m.group(1) if m else None
+def _number(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 # --- .xlsx / .xlsm ---------------------------------------------------------------
 
 def _special_styles(styles: bytes) -> dict[int, str]:
-    """cellXfs index → PERCENT | MONTH for the styles that carry such a number format."""
-    block = re.search(rb"<(?:\w+:)?numFmts\b.*?</(?:\w+:)?numFmts>", styles, re.S)  # not the dxfs' own numFmts
-    fmts = block.group(0) if block else b""
-    custom = {int(m[1]): html.unescape(m[2].decode("utf-8"))
-              for m in re.finditer(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', fmts)}
-    custom.update({int(m[2]): html.unescape(m[1].decode("utf-8"))
-                   for m in re.finditer(rb'<(?:\w+:)?numFmt\b[^>]*?formatCode="([^"]*)"[^>]*?numFmtId="(\d+)"', fmts)})
-    m = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
+    """cellXfs index → PERCENT | MONTH for the styles that carry such a number format.
+
+    Only the numFmts block counts for custom formats (a dxf's own numFmt is for conditional formatting), and
+    only the xf elements of cellXfs (not cellStyleXfs) are the indexes a cell's ``s`` refers to.
+    """
+    custom: dict[int, str] = {}
+    xf_formats: list[int | None] = []
+    inside: list[str] = []  # open numFmts / cellXfs
+
+    def start(name, attrs):
+        local = _local(name)
+        if local in ("numFmts", "cellXfs"):
+            inside.append(local)
+        elif local == "numFmt" and inside and inside[-1] == "numFmts":
+            n, code = _number(_attr(attrs, "numFmtId")), _attr(attrs, "formatCode")
+            if n is not None and code is not None:
+                custom[n] = code
+        elif local == "xf" and inside and inside[-1] == "cellXfs":
+            xf_formats.append(_number(_attr(attrs, "numFmtId")))
+
+    def end(name):
+        if inside and _local(name) == inside[-1]:
+            inside.pop()
+
+    _feed(_parser(start, end), [styles])
     out: dict[int, str] = {}
-    if not m:
-        return out
-    for i, xf in enumerate(re.finditer(rb"<(?:\w+:)?xf\b([^>]*)>", m.group(0))):
-        fid = _attr(xf.group(1), b"numFmtId")
-        if fid is None:
-            continue
-        n = int(fid)
-        kind = classify(custom[n]) if n in custom else BUILTIN.get(n)
-        if kind:
+    for i, n in enumerate(xf_formats):
+        if n is not None and (kind := classify(custom[n]) if n in custom else BUILTIN.get(n)):
             out[i] = kind
     return out
 
 
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → member path of its XML."""
-    wb = zf.read("xl/workbook.xml")
-    rels = zf.read("xl/_rels/workbook.xml.rels")
-    targets: dict[bytes, str] = {}
-    for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
-        rid, target = _attr(m.group(1), b"Id"), _attr(m.group(1), b"Target")
-        if rid and target:
-            t = html.unescape(target.decode("utf-8"))
-            targets[rid] = t.lstrip("/") if t.startswith("/") else "xl/" + t
-    out: dict[str, str] = {}
-    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", wb):
-        name = _attr(m.group(1), b"name")
-        ref = re.search(rb'\br:id="([^"]*)"|\bid="([^"]*)"', m.group(1))
-        if name and ref:
-            path = targets.get(ref.group(1) or ref.group(2))
-            if path:
-                out[html.unescape(name.decode("utf-8"))] = path
-    return out
-
-
-_XLSX_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
-_XLSX_REF = re.compile(rb'(?:^|\s)r="([A-Z]*)(\d*)"')
-_XLSX_S = re.compile(rb'(?:^|\s)s="(\d+)"')
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n - 1
+def xlsx_special_styles(zf: zipfile.ZipFile) -> dict[int, str]:
+    """The special styles of a workbook's xl/styles.xml; {} when it has none or cannot be read."""
+    try:
+        if "xl/styles.xml" not in zf.namelist():
+            return {}
+        return _special_styles(zf.read("xl/styles.xml"))
+    except Exception:  # a DOCTYPE, broken XML or a broken member: the values are read as they are
+        return {}
 
 
 def xlsx_formats(zf: zipfile.ZipFile) -> Formats:
-    names = set(zf.namelist())
-    if "xl/styles.xml" not in names:
-        return {}
-    special = _special_styles(zf.read("xl/styles.xml"))
-    if not special:
-        return {}
+    """The marked cells of every named sheet, in a pass of its own (an upload marks them in the guard's pass)."""
+    special = xlsx_special_styles(zf)
     out: Formats = {}
-    marks = 0
-    for sheet, path in _sheet_paths(zf).items():
-        if path not in names:
-            continue
-        cells: dict[tuple[int, int], str] = {}
-        row, col = -1, -1
-        for m in _XLSX_TAG.finditer(zf.read(path)):
-            ref = _XLSX_REF.search(m.group(2))
-            if m.group(1) == b"row":
-                row = int(ref.group(2)) - 1 if ref and ref.group(2) else row + 1
-                col = -1
+    if not special:
+        return out
+    budget = MAX_MARKS
+    try:
+        for part, sheets in xlsx_sheet_parts(zf).items():
+            if not sheets:
                 continue
-            if ref and ref.group(1):
-                col = _col_index(ref.group(1))
-                if ref.group(2):
-                    row = int(ref.group(2)) - 1
-            else:
-                col += 1
-            s = _XLSX_S.search(m.group(2))
-            if s and (kind := special.get(int(s.group(1)))):
-                cells[(row, col)] = kind
-                marks += 1
-                if marks > MAX_MARKS:
-                    return out
-        if cells:
-            out[sheet] = cells
+            marks = scan_xlsx_sheet([zf.read(part)], _UNLIMITED, special, budget)[2]
+            if marks is None:
+                return out
+            budget -= len(marks)
+            if marks:
+                out.update({sheet: marks for sheet in sheets})
+    except Exception:  # a sheet the guard would refuse: no formats
+        return {}
     return out
 
 
 # --- .ods --------------------------------------------------------------------------
 
-_ODS_TAG = re.compile(rb"<(/?)(table:table|table:table-row|table:table-cell|table:covered-table-cell|"
-                      rb"table:table-column)(?=[\s/>])([^>]*?)(/?)>")
+class OdsStyles:
+    """Cell styles whose data style is a date without a day, learnt from the elements outside the tables
+    (office:styles in styles.xml, office:automatic-styles in content.xml); guard.CellKinds."""
+
+    def __init__(self) -> None:
+        self.month_data: set[str] = set()  # data styles (number:date-style) with year and month but no day
+        self.data_style: dict[str, str] = {}  # cell style (style:style) → its data style
+        self._date: tuple[str | None, set[str]] | None = None  # the open date-style: name, child elements
+
+    def start(self, local: str, attrs: dict[str, str]) -> None:
+        if self._date is not None:
+            self._date[1].add(local)
+        elif local == "date-style":
+            self._date = (_attr(attrs, "name"), set())
+        elif local == "style":
+            name, data = _attr(attrs, "name"), _attr(attrs, "data-style-name")
+            if name is not None and data is not None:
+                self.data_style[name] = data
+
+    def end(self, local: str) -> None:
+        if local == "date-style" and self._date is not None:
+            name, parts = self._date
+            self._date = None
+            if name is not None and {"year", "month"} <= parts and not parts & {"day", "day-of-week", "hours"}:
+                self.month_data.add(name)
+
+    def kind(self, value_type: str, style: str | None) -> str | None:
+        if value_type == "percentage":
+            return PERCENT
+        if value_type == "date" and style is not None and self.data_style.get(style) in self.month_data:
+            return MONTH
+        return None
+
+    def read(self, xml: bytes) -> None:
+        """Learn the styles of a whole part (styles.xml)."""
+        _feed(_parser(lambda name, attrs: self.start(_local(name), attrs), lambda name: self.end(_local(name))),
+              [xml])
 
 
-def _ods_month_styles(*docs: bytes) -> set[bytes]:
-    """Cell style names whose data style is a date without a day."""
-    month_data: set[bytes] = set()
-    for doc in docs:
-        for m in re.finditer(rb'<number:date-style\b([^>]*?)(/?)>(.*?)</number:date-style>', doc, re.S):
-            body = m.group(3)
-            if b"<number:month" in body and b"<number:year" in body and b"<number:day" not in body \
-                    and b"<number:hours" not in body:
-                name = _attr(m.group(1), b"style:name")
-                if name:
-                    month_data.add(name)
-    styles: set[bytes] = set()
-    if month_data:
-        for doc in docs:
-            for m in re.finditer(rb"<style:style\b([^>]*)>", doc):
-                style = _attr(m.group(1), b"style:name")
-                if style is not None and _attr(m.group(1), b"style:data-style-name") in month_data:
-                    styles.add(style)
+def ods_styles(zf: zipfile.ZipFile) -> OdsStyles | None:
+    """The styles of styles.xml, to which content.xml's walk adds its own; None when styles.xml cannot be read."""
+    styles = OdsStyles()
+    try:
+        if "styles.xml" in zf.namelist():
+            styles.read(zf.read("styles.xml"))
+    except Exception:  # a DOCTYPE, broken XML or a broken member: no formats
+        return None
     return styles
 
 
 def ods_formats(content: bytes, styles_xml: bytes = b"") -> Formats:
-    month_styles = _ods_month_styles(content, styles_xml)
-    if b'value-type="percentage"' not in content and not month_styles:
+    """The marked cells of content.xml, in a pass of its own (an upload marks them in the guard's pass)."""
+    styles = OdsStyles()
+    try:
+        if styles_xml:
+            styles.read(styles_xml)
+        return scan_ods_content([content], _UNLIMITED, styles, MAX_MARKS)[1]
+    except Exception:  # a DOCTYPE or broken XML: no formats
         return {}
-    out: Formats = {}
-    marks = 0
-    sheet: dict[tuple[int, int], str] | None = None
-    col_styles: list[bytes | None] = []
-    row = col = 0
-    row_repeat = 1
-    depth = 0  # nested tables (in cells) are skipped
-    for m in _ODS_TAG.finditer(content):
-        closing, tag, attrs, selfclose = m.group(1), m.group(2), m.group(3), m.group(4)
-        if tag == b"table:table":
-            if closing:
-                depth -= 1
-                continue
-            depth += 1
-            if depth > 1:
-                continue
-            name = html.unescape((_attr(attrs, b"table:name") or b"").decode("utf-8"))
-            sheet = out.setdefault(name, {})
-            col_styles, row, col = [], 0, 0
-            continue
-        if depth != 1 or sheet is None:
-            continue
-        if tag == b"table:table-column":
-            if closing:
-                continue
-            n = min(int(_attr(attrs, b"table:number-columns-repeated") or 1), 1024)
-            col_styles.extend([_attr(attrs, b"table:default-cell-style-name")] * n)
-        elif tag == b"table:table-row":
-            if closing:
-                row += row_repeat
-                continue
-            row_repeat = int(_attr(attrs, b"table:number-rows-repeated") or 1)
-            col = 0
-            if selfclose:
-                row += row_repeat
-        elif not closing:
-            n = int(_attr(attrs, b"table:number-columns-repeated") or 1)
-            vtype = _attr(attrs, b"office:value-type")
-            kind = None
-            if vtype == b"percentage":
-                kind = PERCENT
-            elif vtype == b"date" and month_styles:
-                style = _attr(attrs, b"table:style-name") or (col_styles[col] if col < len(col_styles) else None)
-                kind = MONTH if style in month_styles else None
-            if kind and n * row_repeat <= 10_000:
-                for r in range(row, row + row_repeat):
-                    for c in range(col, col + n):
-                        sheet[(r, c)] = kind
-                marks += n * row_repeat
-                if marks > MAX_MARKS:
-                    break
-            col += n
-    return {k: v for k, v in out.items() if v}
 
 
 # --- .xls (BIFF8 in an OLE2 compound file) -----------------------------------------

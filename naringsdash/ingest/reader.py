@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from ..errors import UserError
+from . import cellformats
 from . import workbook_guard as guard
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # on disk
@@ -81,13 +82,15 @@ def _guarded(fn, *args):
         raise WorkbookError(_DAMAGED) from exc
 
 
-def _guard_zip(data: bytes) -> str:
-    """Check a zip container and return 'xlsx' or 'ods'."""
+def _guard_zip(data: bytes) -> tuple[str, dict[str, dict[tuple[int, int], str]]]:
+    """Check a zip container; return 'xlsx' or 'ods' and its percent and year-month cells (cellformats), which
+    the guard's pass over the sheets marks on the way (the styles are read first: a small part)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise WorkbookError(_DAMAGED) from exc
+    formats: dict[str, dict[tuple[int, int], str]] = {}
     with zf:
         total = sum(i.file_size for i in infos)
         if total > MAX_UNCOMPRESSED_BYTES:
@@ -102,14 +105,25 @@ def _guard_zip(data: bytes) -> str:
                 if "META-INF/manifest.xml" in names and _guarded(guard.ods_encrypted, zf.read("META-INF/manifest.xml")):
                     raise WorkbookError(ENCRYPTED)
                 scanned = {"content.xml"}
-                _guarded(guard.scan_ods_content, _stream(zf, zf.getinfo("content.xml")), _LIMITS)
+                kinds = cellformats.ods_styles(zf)
+                formats = _guarded(guard.scan_ods_content, _stream(zf, zf.getinfo("content.xml")), _LIMITS,
+                                   kinds, cellformats.MAX_MARKS)[1]
             else:
                 fmt = "xlsx"
-                scanned = _guarded(guard.xlsx_sheet_parts, zf)
-                if not scanned:
+                parts = _guarded(guard.xlsx_sheet_parts, zf)
+                if not parts:
                     raise WorkbookError("Filen är inte en Excel- eller OpenDocument-arbetsbok.")
-                for name in sorted(scanned):
-                    _guarded(guard.scan_xlsx_sheet, _stream(zf, zf.getinfo(name)), _LIMITS)
+                scanned = set(parts)
+                special = cellformats.xlsx_special_styles(zf) or None
+                budget = cellformats.MAX_MARKS
+                for name in sorted(parts):
+                    styles = special if parts[name] else None  # only named sheets reach the user
+                    marks = _guarded(guard.scan_xlsx_sheet, _stream(zf, zf.getinfo(name)), _LIMITS, styles, budget)[2]
+                    if marks is None:  # too many marked cells: no more formats, as cellformats.xlsx_formats
+                        special = None
+                    elif marks:
+                        budget -= len(marks)
+                        formats.update({sheet: marks for sheet in parts[name]})
             for info in infos:  # every other part too: real sizes and checksums, not what the header claims
                 if info.filename not in scanned:
                     chunks = _stream(zf, info)
@@ -119,7 +133,7 @@ def _guard_zip(data: bytes) -> str:
                         pass
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise WorkbookError(_DAMAGED) from exc
-    return fmt
+    return fmt, formats
 
 
 def read_workbook(data: bytes) -> Workbook:
@@ -129,10 +143,11 @@ def read_workbook(data: bytes) -> Workbook:
     if not data:
         raise WorkbookError("Filen är tom.")
     if data[:4] == b"PK\x03\x04":
-        fmt = _guard_zip(data)
+        fmt, formats = _guard_zip(data)
     elif data[:8] == OLE_MAGIC:
         fmt = "xls"
         _guarded(guard.scan_xls, data, _LIMITS)
+        formats = _xls_formats(data)
     else:
         raise WorkbookError("Filen är inte en arbetsbok (.xlsx, .xlsm, .xls eller .ods).")
     import python_calamine
@@ -148,21 +163,12 @@ def read_workbook(data: bytes) -> Workbook:
         raise
     except Exception as exc:  # calamine raises several types for corrupt content
         raise WorkbookError("Filen är skadad eller har ett format som inte kan läsas.") from exc
-    return Workbook(sheets=sheets, format=fmt, formats=_formats(data, fmt))
+    return Workbook(sheets=sheets, format=fmt, formats=formats)
 
 
-def _formats(data: bytes, fmt: str) -> dict[str, dict[tuple[int, int], str]]:
-    """Percent and year-month cells (see cellformats); a refinement that never rejects a file."""
-    from . import cellformats
-
+def _xls_formats(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Percent and year-month cells of an .xls (see cellformats); a refinement that never rejects a file."""
     try:
-        if fmt == "xls":
-            return cellformats.xls_formats(data)
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if fmt == "ods":
-                names = set(zf.namelist())
-                styles = zf.read("styles.xml") if "styles.xml" in names else b""
-                return cellformats.ods_formats(zf.read("content.xml"), styles)
-            return cellformats.xlsx_formats(zf)
-    except Exception:  # malformed styles or streams: read the values as they are
+        return cellformats.xls_formats(data)
+    except Exception:  # malformed records or streams: read the values as they are
         return {}

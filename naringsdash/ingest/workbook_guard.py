@@ -22,9 +22,9 @@ import io
 import posixpath
 import struct
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import NoReturn, Protocol
 from xml.parsers import expat
 
 import olefile
@@ -150,8 +150,16 @@ def _column(letters: str) -> int:
     return col
 
 
-def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> tuple[int, int]:
+Marks = dict[tuple[int, int], str]  # (row, col), 0-based as calamine's grid → what the cell's style means
+
+
+def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits, styles: Mapping[int, str] | None = None,
+                    max_marks: int = 0) -> tuple[int, int, Marks | None]:
     """Rows and columns calamine would build for one worksheet part; raises TooBig early.
+
+    With ``styles`` (cellXfs index → a label), the same pass also marks every cell whose ``s`` attribute is one
+    of them: the third value is ``{(row, col): label}`` (0-based), or None once more than ``max_marks`` cells
+    would be marked. Without, it is ``{}``.
 
     One start-element handler, no end handler: a <c> is remembered until the next element starts; when that is
     its f, v or is, the cell has content. This is the hot loop of every upload, hence the caches.
@@ -160,9 +168,12 @@ def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> tuple[int, int]:
     columns: dict[str, int] = {}  # column letters → number
     row = col = max_row = max_col = 0
     pending: tuple[int, int] | None = None
+    marks: Marks | None = {}
+    # s attribute as written → label or None; filled on first sight (" 3" and "03" are style 3 too)
+    style_of: dict[str, str | None] | None = {str(k): v for k, v in styles.items()} if styles else None
 
     def start(name, attrs):
-        nonlocal row, col, max_row, max_col, pending
+        nonlocal row, col, max_row, max_col, pending, marks, style_of
         kind = kinds.get(name)
         if kind is None:
             kind = kinds[name] = _XLSX_KINDS.get(name.rpartition(" ")[2], 0)
@@ -193,6 +204,18 @@ def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> tuple[int, int]:
                 else:
                     col += 1
             pending = (row, col)
+            if style_of is not None:
+                s = attrs.get("s")
+                if s is None and attrs:
+                    s = _attr(attrs, "s")
+                if s is not None:
+                    label = style_of.get(s, _UNSEEN)
+                    if label is _UNSEEN:
+                        label = style_of[s] = _style_label(s, styles)
+                    if label is not None:
+                        marks[(row - 1, col - 1)] = label
+                        if len(marks) > max_marks:
+                            marks = style_of = None  # not a follow-up sheet: stop marking, keep scanning
         elif kind == 1:
             ref = attrs.get("r")
             if ref is None:
@@ -204,7 +227,17 @@ def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits) -> tuple[int, int]:
         _feed(_parser(start), chunks)
     except ValueError as exc:  # a row number that is not one
         raise Malformed(str(exc)) from exc
-    return max_row, max_col
+    return max_row, max_col, marks
+
+
+_UNSEEN = object()
+
+
+def _style_label(s: str, styles: Mapping[int, str] | None) -> str | None:
+    try:
+        return styles.get(int(s)) if styles else None
+    except ValueError:
+        return None
 
 
 def _rels_targets(data: bytes, base: str) -> dict[str, str]:
@@ -224,22 +257,30 @@ def _rels_targets(data: bytes, base: str) -> dict[str, str]:
     return out
 
 
-def xlsx_sheet_parts(zf: zipfile.ZipFile) -> set[str]:
-    """Every part calamine may read as a worksheet: the workbook's sheets through its relationships (wherever
-    they point), and everything under xl/worksheets/, xl/dialogsheets/ and xl/macrosheets/."""
+def xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, list[str]]:
+    """Every part calamine may read as a worksheet, with the sheet names the workbook gives it: the workbook's
+    sheets through its relationships (wherever they point), and everything under xl/worksheets/,
+    xl/dialogsheets/ and xl/macrosheets/ (no name unless the workbook names it)."""
     names = set(zf.namelist())
-    parts = {n for n in names if n.startswith(("xl/worksheets/", "xl/dialogsheets/", "xl/macrosheets/"))
-             and n.endswith(".xml") and "/_rels/" not in n}
+    parts: dict[str, list[str]] = {
+        n: [] for n in names if n.startswith(("xl/worksheets/", "xl/dialogsheets/", "xl/macrosheets/"))
+        and n.endswith(".xml") and "/_rels/" not in n}
     if "xl/_rels/workbook.xml.rels" in names and "xl/workbook.xml" in names:
         targets = _rels_targets(zf.read("xl/_rels/workbook.xml.rels"), "xl")
-        ids: list[str] = []
+        sheets: list[tuple[str | None, list[str]]] = []
 
         def start(name, attrs):
             if _local(name) == "sheet":
-                ids.extend(v for k, v in attrs.items() if _local(k) == "id")
+                ids = sorted((k for k in attrs if _local(k) == "id"), key=lambda k: " " not in k)  # r:id first
+                sheets.append((_attr(attrs, "name"), [attrs[k] for k in ids]))
 
         _feed(_parser(start), [zf.read("xl/workbook.xml")])
-        parts |= {targets[i] for i in ids if i in targets and targets[i] in names}
+        for sheet, ids in sheets:
+            found = [targets[i] for i in ids if i in targets and targets[i] in names]
+            for part in found:
+                parts.setdefault(part, [])
+            if sheet is not None and found:
+                parts[found[0]].append(sheet)
     return parts
 
 
@@ -255,12 +296,31 @@ def check_shared_strings(chunks: Iterable[bytes], limits: Limits) -> None:
 
 # --- .ods ---------------------------------------------------------------------------
 
-def scan_ods_content(chunks: Iterable[bytes], limits: Limits) -> dict[str, tuple[int, int]]:
-    """Rows and columns calamine would build per table of content.xml; raises TooBig early."""
+class CellKinds(Protocol):
+    """What an .ods cell's value type and style mean (cellformats.OdsStyles). It sees the elements outside the
+    tables (where the styles are), so it knows the styles by the time the first table starts."""
+
+    def start(self, local: str, attrs: dict[str, str]) -> None: ...
+
+    def end(self, local: str) -> None: ...
+
+    def kind(self, value_type: str, style: str | None) -> str | None: ...
+
+
+def scan_ods_content(chunks: Iterable[bytes], limits: Limits, kinds: CellKinds | None = None,
+                     max_marks: int = 0) -> tuple[dict[str, tuple[int, int]], dict[str, Marks]]:
+    """Rows and columns calamine would build per table of content.xml; raises TooBig early.
+
+    With ``kinds``, the same walk also marks the cells of each top-level table it gives a kind:
+    ``{table: {(row, col): kind}}`` (0-based), marking stops past ``max_marks`` cells.
+    """
     tables: list[dict] = []  # a stack: tables can nest inside cells
     out: dict[str, tuple[int, int]] = {}
+    marked: dict[str, Marks] = {}
+    n_marks = 0
 
     def start(name, attrs):
+        nonlocal kinds, n_marks
         local = name.rpartition(" ")[2]
         t = tables[-1] if tables else None
         if t is not None and t["cell"] is not None:
@@ -269,18 +329,42 @@ def scan_ods_content(chunks: Iterable[bytes], limits: Limits) -> dict[str, tuple
                 return
         if local == "table":
             tables.append({"name": _attr(attrs, "name") or "", "row": 0, "max_row": 0, "max_col": 0,
-                           "repeat": 1, "col": 0, "row_max_col": 0, "cell": None, "valued": False})
+                           "repeat": 1, "col": 0, "row_max_col": 0, "cell": None, "valued": False,
+                           "col_styles": []})
         elif t is None:
+            if kinds is not None:
+                kinds.start(local, attrs)
             return
         elif local == "table-row":
             t["repeat"], t["col"], t["row_max_col"] = _count(_attr(attrs, "number-rows-repeated")), 0, 0
         elif local in ("table-cell", "covered-table-cell"):
-            t["cell"] = _count(_attr(attrs, "number-columns-repeated"))
-            t["valued"] = _attr(attrs, "value-type") is not None
+            t["cell"] = n = _count(_attr(attrs, "number-columns-repeated"))
+            value_type = _attr(attrs, "value-type")
+            t["valued"] = value_type is not None
+            if kinds is not None and value_type is not None and len(tables) == 1:
+                col, col_styles = t["col"], t["col_styles"]
+                style = _attr(attrs, "style-name") or (col_styles[col] if col < len(col_styles) else None)
+                kind = kinds.kind(value_type, style)
+                if kind is not None and n * t["repeat"] <= 10_000:
+                    cells = marked.setdefault(t["name"], {})
+                    for r in range(t["row"], t["row"] + t["repeat"]):
+                        for c in range(col, col + n):
+                            cells[(r, c)] = kind
+                    n_marks += n * t["repeat"]
+                    if n_marks > max_marks:
+                        kinds = None  # not a follow-up sheet: stop marking, keep scanning
+        elif local == "table-column" and kinds is not None and len(tables) == 1 and len(t["col_styles"]) < 16_384:
+            try:
+                n = min(max(int(_attr(attrs, "number-columns-repeated") or 1), 1), 1024)
+            except ValueError:
+                n = 1
+            t["col_styles"].extend([_attr(attrs, "default-cell-style-name")] * n)
 
     def end(name):
         local = name.rpartition(" ")[2]
         if not tables:
+            if kinds is not None:
+                kinds.end(local)
             return
         t = tables[-1]
         if local == "table":
@@ -304,7 +388,7 @@ def scan_ods_content(chunks: Iterable[bytes], limits: Limits) -> dict[str, tuple
             t["repeat"] = 1
 
     _feed(_parser(start, end), chunks)
-    return out
+    return out, {name: cells for name, cells in marked.items() if cells}
 
 
 def ods_encrypted(manifest: bytes) -> bool:
