@@ -206,7 +206,7 @@ def scan_xlsx_sheet(chunks: Iterable[bytes], limits: Limits, styles: Mapping[int
             pending = (row, col)
             if style_of is not None:
                 s = attrs.get("s")
-                if s is None and attrs:
+                if s is None and len(attrs) > ("r" in attrs) + ("t" in attrs):  # another attribute: a prefixed s?
                     s = _attr(attrs, "s")
                 if s is not None:
                     label = style_of.get(s, _UNSEEN)
