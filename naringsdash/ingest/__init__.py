@@ -2,9 +2,9 @@
 
 ``reader`` (containers, size guards, calamine), ``workbook_guard`` (sheet extents read with a real XML parser,
 password detection), ``parse_worker`` (the reading done in a child process with a memory and time limit),
-``cellformats`` (percent and year-month formats), ``values`` (Swedish cell values), ``validate`` (every problem at
-once), ``codes`` (the closed catalogue of issue codes), ``pipeline`` (check, preview, save: shared by the command
-line and the app), ``template`` (the workbook the förvaltningar fill in).
+``cellformats`` (percent and year-month formats, read with the same XML parser), ``values`` (Swedish cell
+values), ``validate`` (every problem at once), ``codes`` (the closed catalogue of issue codes), ``pipeline`` (check,
+preview, save: shared by the command line and the app), ``template`` (the workbook the förvaltningar fill in).
 
 The pipeline's names are loaded on first use, so the parse worker (``python -m naringsdash.ingest.parse_worker``)
 starts without the database and pandas.

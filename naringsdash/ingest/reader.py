@@ -5,7 +5,8 @@ file, the file size, the uncompressed size of a zip container and the extent of
 the cells are checked (workbook_guard: a real XML parser, olefile and a BIFF
 record scan), because calamine builds a dense grid: one far-away cell would
 otherwise cost gigabytes. Untrusted files are read in a worker process with a
-memory limit on top of that (parse_worker).
+memory limit on top of that (parse_worker). The guard's pass over the sheets also
+marks the percent and year-month cells (cellformats), so each sheet is parsed once.
 """
 
 from __future__ import annotations

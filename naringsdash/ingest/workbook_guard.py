@@ -4,7 +4,9 @@ calamine builds a dense grid from A1 to the farthest cell that holds something, 
 gigabytes. This module finds that extent from the file itself: the XML parts with a streaming, namespace-aware
 XML parser (expat; any quoting, any whitespace, any prefix; no DOCTYPE or entity is accepted) and the .xls
 records with olefile and a small BIFF record scan. It also tells a password-protected workbook from a damaged
-one. Declared sizes (``<dimension>``, ``DIMENSIONS``) are never trusted: only cells count.
+one. Declared sizes (``<dimension>``, ``DIMENSIONS``) are never trusted: only cells count. On request the same
+pass over a sheet also marks the cells whose style means something (cellformats: percent, year-month), so an
+upload parses each sheet once.
 
 What counts is what calamine materialises (measured with python-calamine 0.9.1):
 - .xlsx: a ``c`` element with a child element (``v``, ``is``, ``f``); an empty styled ``<c r="XFD1"/>``, a
