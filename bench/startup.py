@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 import common  # noqa: E402
+import streamlit_server  # noqa: E402  (tests/: the free port helper shared with the browser tests)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -105,7 +106,7 @@ http {{
 @contextmanager
 def nginx(tmp: Path, site: str, upstream: int, cert: Path, key: Path, web: Path) -> Iterator[str]:
     """deploy/nginx.conf in front of 127.0.0.1:``upstream``; yields its HTTPS base URL."""
-    https, http = common.free_port(), common.free_port()
+    https, http = streamlit_server.free_port(), streamlit_server.free_port()
     conf = tmp / "nginx.conf"
     conf.write_text(main_config(tmp, site_config(site, upstream, https, http, cert, key, web)), encoding="utf-8")
     args = [NGINX, "-c", str(conf), "-p", str(tmp), "-e", str(tmp / "error.log")]
