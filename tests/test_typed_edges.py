@@ -3,10 +3,14 @@ style cannot make unstyled date cells into year-month cells."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from naringsdash import store
-from naringsdash.ingest.cellformats import MONTH, ods_formats
+from naringsdash.ingest import reader
+from naringsdash.ingest.cellformats import MONTH
 
 
 @pytest.mark.parametrize("forvaltning, period", [(None, "2025-T1"), ("KLF", None)])
@@ -34,4 +38,7 @@ def test_ods_month_cells_come_from_named_styles_only():
                b'<table:table-cell office:value-type="date" office:date-value="2025-06-01"/>'
                b'<table:table-cell table:style-name="ce1" office:value-type="date" office:date-value="2025-06-01"/>'
                b'</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
-    assert ods_formats(content) == {"Blad1": {(0, 1): MONTH}}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("content.xml", content)
+    assert reader._guard_zip(buf.getvalue()) == ("ods", {"Blad1": {(0, 1): MONTH}})

@@ -8,12 +8,12 @@ styles) and .xls (BIFF8 XF records) without loading the workbook again.
 
 The XML parts are read with workbook_guard's XML parser (expat, namespace-aware,
 no DOCTYPE or entity accepted; elements and attributes match by local name in any
-namespace), never with regular expressions. On an upload the cells are marked in
-the guard's own pass over each sheet (reader passes the styles found here), so a
-sheet is parsed once; ``xlsx_formats`` and ``ods_formats`` do the same on their own.
+namespace), never with regular expressions. The cells are marked in the guard's
+own pass over each sheet (reader passes the styles found here), so a sheet is
+parsed once.
 
-Every function returns ``{sheet name: {(row, col): PERCENT | MONTH}}`` with
-0-based positions as calamine's grid uses them. Formats only refine values;
+The marks are ``{sheet name: {(row, col): PERCENT | MONTH}}`` with 0-based
+positions as calamine's grid uses them. Formats only refine values;
 any failure here yields ``{}`` and never rejects a file.
 """
 
@@ -23,17 +23,7 @@ import re
 import struct
 import zipfile
 
-from .workbook_guard import (
-    Limits,
-    _attr,
-    _feed,
-    _local,
-    _parser,
-    ole_workbook_stream,
-    scan_ods_content,
-    scan_xlsx_sheet,
-    xlsx_sheet_parts,
-)
+from .workbook_guard import _attr, _feed, _local, _parser, ole_workbook_stream
 
 PERCENT = "percent"
 MONTH = "month"
@@ -41,7 +31,6 @@ Formats = dict[str, dict[tuple[int, int], str]]
 
 MAX_MARKS = 200_000  # cells recorded per workbook; beyond that the grid is not a follow-up sheet
 BUILTIN = {9: PERCENT, 10: PERCENT, 17: MONTH}  # 0%, 0.00%, mmm-yy
-_UNLIMITED = Limits(rows=1 << 62, cols=1 << 62, cells=1 << 62)  # extents are the guard's business, not ours
 
 
 def classify(code: str) -> str | None:
@@ -106,28 +95,6 @@ def xlsx_special_styles(zf: zipfile.ZipFile) -> dict[int, str]:
         return {}
 
 
-def xlsx_formats(zf: zipfile.ZipFile) -> Formats:
-    """The marked cells of every named sheet, in a pass of its own (an upload marks them in the guard's pass)."""
-    special = xlsx_special_styles(zf)
-    out: Formats = {}
-    if not special:
-        return out
-    budget = MAX_MARKS
-    try:
-        for part, sheets in xlsx_sheet_parts(zf).items():
-            if not sheets:
-                continue
-            marks = scan_xlsx_sheet([zf.read(part)], _UNLIMITED, special, budget)[2]
-            if marks is None:
-                return out
-            budget -= len(marks)
-            if marks:
-                out.update({sheet: marks for sheet in sheets})
-    except Exception:  # a sheet the guard would refuse: no formats
-        return {}
-    return out
-
-
 # --- .ods --------------------------------------------------------------------------
 
 class OdsStyles:
@@ -178,17 +145,6 @@ def ods_styles(zf: zipfile.ZipFile) -> OdsStyles | None:
     except Exception:  # a DOCTYPE, broken XML or a broken member: no formats
         return None
     return styles
-
-
-def ods_formats(content: bytes, styles_xml: bytes = b"") -> Formats:
-    """The marked cells of content.xml, in a pass of its own (an upload marks them in the guard's pass)."""
-    styles = OdsStyles()
-    try:
-        if styles_xml:
-            styles.read(styles_xml)
-        return scan_ods_content([content], _UNLIMITED, styles, MAX_MARKS)[1]
-    except Exception:  # a DOCTYPE or broken XML: no formats
-        return {}
 
 
 # --- .xls (BIFF8 in an OLE2 compound file) -----------------------------------------

@@ -120,7 +120,7 @@ def _guard_zip(data: bytes) -> tuple[str, dict[str, dict[tuple[int, int], str]]]
                 for name in sorted(parts):
                     styles = special if parts[name] else None  # only named sheets reach the user
                     marks = _guarded(guard.scan_xlsx_sheet, _stream(zf, zf.getinfo(name)), _LIMITS, styles, budget)[2]
-                    if marks is None:  # too many marked cells: no more formats, as cellformats.xlsx_formats
+                    if marks is None:  # past cellformats.MAX_MARKS: not a follow-up sheet, no more formats
                         special = None
                     elif marks:
                         budget -= len(marks)
