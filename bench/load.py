@@ -135,17 +135,6 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
-def server_memory_mb(pid: int) -> tuple[float, float]:
-    """The server's resident memory now and its peak (VmRSS, VmHWM from /proc), in MB."""
-    fields = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                fields[key] = int(value.split()[0]) / 1024
-    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", default="1,10,30", help="comma-separated numbers of concurrent sessions")
@@ -191,7 +180,7 @@ def main() -> int:
                 for e in r.errors[:5]:
                     print(f"  error: {e}")
                 r.cpu_s = cpu
-            rss, peak = server_memory_mb(proc.pid)
+            rss, peak = common.memory_mb(proc.pid)
             print(f"server memory after the rounds: RSS {rss:.0f} MB, peak {peak:.0f} MB")
             print(f"load average after: {common.load_average()}")
     errors = first.errors + again.errors + [e for r in results.values() for e in r.errors]

@@ -76,17 +76,6 @@ def run_worker(db: Path, period: str, fmt: str, out: Path, timeout: float) -> di
 # --- The Rapport page in a real server ----------------------------------------------------------------
 
 
-def rss_mb(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) of a process in MB."""
-    vals = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                key, kb = line.split()[:2]
-                vals[key] = int(kb) / 1024
-    return vals.get("VmRSS:", 0.0), vals.get("VmHWM:", 0.0)
-
-
 async def press_until(url: str, page: str, button: str | None, done: str, timeout: float) -> float:
     """Open ``page``, press the button labelled ``button`` and rerun until an element labelled ``done``
     appears; the seconds from the press (``button`` None: only open the page, 0). Raises on an exception on
@@ -142,14 +131,14 @@ def server_memory(db: Path, cfg: Path, timeout: float) -> dict:
         url = base.replace("http://", "ws://") + "/_stcore/stream"
         asyncio.run(press_until(url, "rapport", None, "", timeout))  # the page once, unpressed
         asyncio.run(press_until(url, "rapport", None, "", timeout))
-        before, _ = rss_mb(proc.pid)
+        before, _ = common.memory_mb(proc.pid)
         peak = [before]
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.wait(0.1):
                 try:
-                    peak[0] = max(peak[0], rss_mb(proc.pid)[0])
+                    peak[0] = max(peak[0], common.memory_mb(proc.pid)[0])
                 except OSError:
                     return
 
@@ -160,7 +149,7 @@ def server_memory(db: Path, cfg: Path, timeout: float) -> dict:
         finally:
             stop.set()
             sampler.join()
-        after, hwm = rss_mb(proc.pid)
+        after, hwm = common.memory_mb(proc.pid)
     return {"page_s": seconds, "before_mb": before, "after_mb": after, "peak_mb": max(peak[0], after),
             "hwm_mb": hwm}
 
