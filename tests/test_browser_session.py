@@ -9,7 +9,7 @@ import os
 import shutil
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 from test_browser import _setup
 
 from naringsdash import auth, ingest, session_token
@@ -22,15 +22,10 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium saknas: `make test` installerar den")]
 
 
-def h1(p, want: str | None = None) -> str:
-    """The page's first heading; given ``want``, after waiting (up to 15 s) for it to become that: a click's rerun
-    can begin after the page looked settled on a busy machine."""
-    if want is not None:
-        try:
-            p.get_by_role("heading", level=1, name=want, exact=True).first.wait_for(timeout=15_000)
-        except PlaywrightTimeout:
-            pass
-    return p.get_by_role("heading", level=1).first.inner_text()
+def h1(p, text: str) -> None:
+    """The page's first heading becomes ``text`` (waited for: a click's rerun can begin after the page looked
+    settled on a busy machine)."""
+    expect(p.get_by_role("heading", level=1).first).to_have_text(text, timeout=15_000)
 
 
 def nav(p) -> str:
@@ -63,7 +58,7 @@ def test_sessions_links_and_the_partial_period(browser, tmp_path, _demo_db_maste
             p = ctx.new_page()
             p.goto(base)
             wait_for_app(p)
-            assert h1(p, "Logga in") == "Logga in"
+            h1(p, "Logga in")
             sign_in(p, "rapportor", "rapportor-demo")
             assert "Logga ut" in nav(p) and "Ladda upp" in nav(p)
             p.wait_for_function("() => document.cookie.includes('naringsdash_session=')", timeout=10_000)
@@ -79,26 +74,30 @@ def test_sessions_links_and_the_partial_period(browser, tmp_path, _demo_db_maste
             wait_for_app(p)
             p.get_by_role("button", name="Logga ut").click()
             wait_for_app(p)
-            assert h1(p, "Logga in") == "Logga in"
+            h1(p, "Logga in")
             p.wait_for_function("() => !document.cookie.includes('naringsdash_session=')", timeout=10_000)
             reload(p)  # signed out stays signed out
-            assert h1(p, "Logga in") == "Logga in" and "Ladda upp" not in nav(p)
+            h1(p, "Logga in")
+            assert "Ladda upp" not in nav(p)
 
             p.goto(base + "/ladda_upp")  # a direct link while signed out: login, then the page asked for
             wait_for_app(p)
-            assert h1(p, "Logga in") == "Logga in"
+            h1(p, "Logga in")
             assert p.get_by_text("Du behöver logga in för att se den här sidan").count() == 1
             sign_in(p, "rapportor", "rapportor-demo")
-            assert h1(p, "Ladda upp uppföljning") == "Ladda upp uppföljning" and p.url.rstrip("/").endswith("/ladda_upp")
+            h1(p, "Ladda upp uppföljning")
+            assert p.url.rstrip("/").endswith("/ladda_upp")
             p.wait_for_function("() => document.cookie.includes('naringsdash_session=')", timeout=10_000)
 
             auth.set_password("rapportor", "ett-nytt-losenord", db)  # e.g. the admin resets it
             reload(p)
-            assert h1(p, "Logga in") == "Logga in" and "Ladda upp" not in nav(p)  # the old token no longer counts
+            h1(p, "Logga in")
+            assert "Ladda upp" not in nav(p)  # the old token no longer counts
 
             p.goto(base + "/finns_inte")
             wait_for_app(p)
-            assert h1(p, "Sidan finns inte") == "Sidan finns inte" and p.get_by_text("Page not found").count() == 0
+            h1(p, "Sidan finns inte")
+            assert p.get_by_text("Page not found").count() == 0
 
             # Översikt for the period KLF alone has reported: the banner, and the trend's hollow point.
             p.goto(base)
@@ -106,7 +105,7 @@ def test_sessions_links_and_the_partial_period(browser, tmp_path, _demo_db_maste
             sign_in(p, "lasare", "lasare-demo")
             p.goto(base + "/?period=2026-T3")
             wait_for_app(p)
-            assert h1(p, "Översikt") == "Översikt"
+            h1(p, "Översikt")
             banner = p.get_by_text("2026 T3 pågår: 1 av 7 förvaltningar har rapporterat")
             assert banner.count() == 1
             p.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
