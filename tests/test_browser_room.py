@@ -108,6 +108,10 @@ def _page(browser, size):
 
 def _open(p, url: str) -> None:
     p.goto(url)
+    _settled(p)
+
+
+def _settled(p) -> None:
     wait_for_app(p)   # also until the charts have their size: nothing in the page changes any more
     assert p.locator(ERROR).count() == 0, p.locator(ERROR).first.inner_text()
 
@@ -117,8 +121,7 @@ def _next(p, i: int) -> None:
     p.get_by_role("button", name="Nästa").click()
     p.wait_for_function("(i) => { const pos = document.querySelector('p:has(> b)');"
                         " return pos && pos.innerText.startsWith(i + ' av'); }", arg=i, timeout=30_000)
-    wait_for_app(p)
-    assert p.locator(ERROR).count() == 0, p.locator(ERROR).first.inner_text()
+    _settled(p)
 
 
 def _docs(p, name: str) -> None:

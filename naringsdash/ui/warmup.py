@@ -7,8 +7,8 @@ Then it freezes the heap (``gc.freeze``): everything loaded so far (modules, cla
 the collector's permanent generation, so Python's own collections no longer walk every object of pandas, Plotly,
 DuckDB and Streamlit itself. (Streamlit's full collection after every script run, ``runner.postScriptGC``, walked
 them on each page view, about half the server's CPU per view; the app's settings in .streamlit/config.toml turn it
-off, as it also walked every other session's objects when many ask at once.) Frozen objects are still freed by reference counting; only a reference cycle among them
-would stay (none is expected among modules loaded once).
+off, as it also walked every other session's objects when many ask at once.) Frozen objects are still freed by
+reference counting; only a reference cycle among them would stay (none is expected among modules loaded once).
 
 Only where Streamlit has a runtime: a real server (``streamlit run``), and AppTest, which sets one up too.
 """
